@@ -1,0 +1,11 @@
+//! YAML in and out: the shared [`Value`] model, a parser with go-yaml v3's
+//! scalar resolution, and an emitter that prints go-yaml v2's exact style
+//! (what kustomize's output goes through).
+
+mod emit;
+mod parse;
+mod value;
+
+pub use emit::{emit_document, emit_stream, EmitError};
+pub use parse::{parse_documents, Document, Mark, Marks, ParseError, ParseOptions};
+pub use value::{Map, Scalar, Tag, Value};

@@ -1,0 +1,197 @@
+//! The document model every stage of the pipeline shares.
+//!
+//! kustomize keeps resources as YAML nodes: a scalar keeps its source text and
+//! the tag the go-yaml v3 resolver gave it, and only at output time is it typed
+//! (the JSON hop). [`Value`] mirrors that: a [`Scalar`] holds the text and a
+//! resolved [`Tag`], so transformers that read a field as text (names, image
+//! references) see what the user wrote, while the emitter types it exactly as
+//! kustomize's JSON round trip does.
+
+use indexmap::IndexMap;
+
+/// An ordered mapping. Output order is decided by the emitter (go-yaml's key
+/// sort), but insertion order is kept so merges and patches are deterministic.
+pub type Map = IndexMap<String, Value>;
+
+/// The type go-yaml v3's resolver assigned to a scalar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// `~`, `null`, empty.
+    Null,
+    /// `true` / `false` (YAML 1.2 spellings only).
+    Bool,
+    /// An integer (decimal, `0x`, `0o`, `0b`, leading-zero octal).
+    Int,
+    /// A floating-point number.
+    Float,
+    /// A timestamp (`2001-12-14`); typed as a string after the JSON hop.
+    Timestamp,
+    /// A string.
+    Str,
+}
+
+/// A scalar: its text and its resolved tag.
+///
+/// For [`Tag::Str`] the text is the string itself (after unquoting and
+/// escape processing). For other tags it is the plain text as written
+/// (`0x1F`, `1.50`, `~`), which the emitter normalises.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The resolved tag.
+    pub tag: Tag,
+    /// The scalar's text (see the type's docs).
+    pub text: String,
+}
+
+/// A YAML value: scalar, sequence or mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A scalar of any tag, null included.
+    Scalar(Scalar),
+    /// A sequence.
+    Seq(Vec<Value>),
+    /// A mapping with string keys.
+    Map(Map),
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value::null()
+    }
+}
+
+impl Value {
+    /// The null scalar.
+    pub fn null() -> Value {
+        Value::Scalar(Scalar {
+            tag: Tag::Null,
+            text: "null".to_string(),
+        })
+    }
+
+    /// A string scalar.
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::Scalar(Scalar {
+            tag: Tag::Str,
+            text: s.into(),
+        })
+    }
+
+    /// An integer scalar.
+    pub fn int(i: i64) -> Value {
+        Value::Scalar(Scalar {
+            tag: Tag::Int,
+            text: i.to_string(),
+        })
+    }
+
+    /// A boolean scalar.
+    pub fn bool(b: bool) -> Value {
+        Value::Scalar(Scalar {
+            tag: Tag::Bool,
+            text: b.to_string(),
+        })
+    }
+
+    /// An empty mapping.
+    pub fn map() -> Value {
+        Value::Map(Map::new())
+    }
+
+    /// Whether this is the null scalar.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Scalar(Scalar { tag: Tag::Null, .. }))
+    }
+
+    /// The scalar's text, whatever its tag (kustomize's `YNode().Value`).
+    pub fn as_scalar_text(&self) -> Option<&str> {
+        match self {
+            Value::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    /// The text of a string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Scalar(Scalar {
+                tag: Tag::Str,
+                text,
+            }) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The mapping, if this is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The mapping, mutably, if this is one.
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The sequence, if this is one.
+    pub fn as_seq(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The sequence, mutably, if this is one.
+    pub fn as_seq_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Looks up a key of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// Looks up a key of a mapping, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.as_map_mut().and_then(|m| m.get_mut(key))
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn get_path(&self, path: &[&str]) -> Option<&Value> {
+        path.iter().try_fold(self, |v, k| v.get(k))
+    }
+
+    /// Follows a path of mapping keys, mutably.
+    pub fn get_path_mut(&mut self, path: &[&str]) -> Option<&mut Value> {
+        path.iter().try_fold(self, |v, k| v.get_mut(k))
+    }
+
+    /// The string text at a path of mapping keys, if it is a scalar.
+    pub fn str_at(&self, path: &[&str]) -> Option<&str> {
+        self.get_path(path).and_then(Value::as_scalar_text)
+    }
+
+    /// A short name of the value's kind, for error messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Scalar(s) => match s.tag {
+                Tag::Null => "null",
+                Tag::Bool => "bool",
+                Tag::Int => "int",
+                Tag::Float => "float",
+                Tag::Timestamp => "timestamp",
+                Tag::Str => "string",
+            },
+            Value::Seq(_) => "sequence",
+            Value::Map(_) => "mapping",
+        }
+    }
+}
