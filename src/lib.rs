@@ -9,6 +9,9 @@ pub mod cli;
 pub mod error;
 pub mod kustomization;
 pub mod load;
+pub mod resource;
+pub mod sort;
+pub mod transform;
 pub mod yaml;
 
 pub use error::{Error, Result};
