@@ -1,7 +1,9 @@
 //! Transformers: each builtin kustomize transformer in a module of its own,
 //! all driven by the field-spec tables in [`fieldspec`].
 
+pub mod builtin;
 pub mod fieldspec;
+pub mod namereference;
 
 use crate::error::Result;
 use crate::resource::ResMap;
