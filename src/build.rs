@@ -4,7 +4,7 @@
 use crate::accumulate::{Accumulator, Diagnostics, Target};
 use crate::error::Result;
 use crate::load::{DiskFs, FileSystem, LoadRestrictor, Loader};
-use crate::resource::{Resource, LOCAL_CONFIG};
+use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
 use crate::transform::namereference::fix_name_references;
 use crate::yaml::{emit_stream, Value};
 use std::path::Path;
@@ -94,8 +94,21 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
             }
         }
     }
+    // kustomize rebuilds every resource's annotations here (so `{}` and null
+    // annotations vanish and values print as strings), dropping its bookkeeping
+    // and the origin annotations not asked for.
+    let keep_origin = k.build_metadata.iter().any(|b| b == "originAnnotations");
+    let keep_transformations = k.build_metadata.iter().any(|b| b == "transformerAnnotations");
     for r in &mut list {
         r.remove_build_annotations();
+        let mut a = r.annotations();
+        if !keep_origin {
+            a.shift_remove(ORIGIN);
+        }
+        if !keep_transformations {
+            a.shift_remove(TRANSFORMATIONS);
+        }
+        r.set_annotations(&a);
     }
     Ok(BuildOutput {
         resources: list,

@@ -3,13 +3,15 @@
 //! applied, recursively (kustomize's `KustTarget`).
 
 mod factory;
+mod origin;
 
 pub use factory::resources_from_bytes;
+pub use origin::{add_transformation, Origin};
 
 use crate::error::{Error, Result, ResultExt};
 use crate::kustomization::{decode_kustomization, Kustomization, KUSTOMIZATION_FILE_NAMES};
 use crate::load::Loader;
-use crate::resource::{ResMap, Resource};
+use crate::resource::{ResMap, Resource, ORIGIN};
 use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
 use crate::transform::fieldspec::TransformerConfig;
 use crate::transform::Transformer;
@@ -53,6 +55,9 @@ pub struct Target {
     pub kustomization: Kustomization,
     /// The kustomization file's path.
     pub file: PathBuf,
+    /// Origin tracking for `buildMetadata`: this directory's path relative
+    /// to the top kustomization, when tracking is on.
+    pub origin: Option<Origin>,
 }
 
 impl Target {
@@ -83,10 +88,12 @@ impl Target {
         let bytes = loader.load(name)?;
         let decoded = decode_kustomization(&bytes).in_file(&file)?;
         diag.warnings.extend(decoded.warnings);
+        let origin = (!decoded.kustomization.build_metadata.is_empty()).then(Origin::default);
         Ok(Target {
             loader,
             kustomization: decoded.kustomization,
             file,
+            origin,
         })
     }
 
@@ -111,12 +118,34 @@ impl Target {
                 .accumulate_directory(ra, comp, true, diag)
                 .context(|| format!("accumulating component '{comp}'"))?;
         }
-        let mut transformers = kustomization_transformers(k, &ra.config)?;
+        let mut transformers: Vec<(Box<dyn Transformer>, Option<Origin>)> =
+            kustomization_transformers(k, &ra.config)?
+                .into_iter()
+                .map(|t| {
+                    let origin = self.origin.as_ref().map(|o| {
+                        o.configured(self.file_name(), ["builtin", t.builtin_kind(), "", ""])
+                    });
+                    (t, origin)
+                })
+                .collect();
         transformers.extend(self.external_transformers(&ra.config, diag)?);
-        for t in &transformers {
+        for (t, origin) in &transformers {
             t.transform(&mut ra.resources)?;
+            if let Some(o) = origin {
+                for r in ra.resources.resources_mut() {
+                    add_transformation(r, o);
+                }
+            }
         }
         Ok(ra)
+    }
+
+    /// The kustomization file's name (`kustomization.yaml`, ...).
+    fn file_name(&self) -> &str {
+        self.file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("kustomization.yaml")
     }
 
     /// Fields whose features are not built yet: a clear error, not a wrong output.
@@ -146,12 +175,6 @@ impl Target {
             || !k.helm_chart_inflation_generator.is_empty()
         {
             missing.push("helmCharts");
-        }
-        if k.build_metadata
-            .iter()
-            .any(|b| b == "originAnnotations" || b == "transformerAnnotations")
-        {
-            missing.push("buildMetadata origin/transformer annotations");
         }
         if missing.is_empty() {
             Ok(())
@@ -186,7 +209,13 @@ impl Target {
                 }
                 Err(e) => return Err(e),
             };
-            let resources = resources_from_bytes(&bytes).in_file(&full)?;
+            let mut resources = resources_from_bytes(&bytes).in_file(&full)?;
+            if let Some(o) = &self.origin {
+                let text = o.append(path).to_annotation();
+                for r in &mut resources {
+                    r.set_annotation(ORIGIN, &text);
+                }
+            }
             ra.resources
                 .append_all(resources)
                 .context(|| format!("merging resources from '{path}'"))?;
@@ -203,7 +232,10 @@ impl Target {
     ) -> Result<Accumulator> {
         let loader = self.loader.child(path)?;
         let root = loader.root().to_path_buf();
-        let sub = Target::load(loader, diag)?;
+        let mut sub = Target::load(loader, diag)?;
+        // kustomize hands the top kustomization's buildMetadata down to every level.
+        sub.kustomization.build_metadata = self.kustomization.build_metadata.clone();
+        sub.origin = self.origin.as_ref().map(|o| o.append(path));
         let sub_is_component = sub.kustomization.is_component();
         if is_component && !sub_is_component {
             return Err(Error::new(format!(
@@ -235,13 +267,20 @@ impl Target {
         &self,
         tc: &TransformerConfig,
         diag: &mut Diagnostics,
-    ) -> Result<Vec<Box<dyn Transformer>>> {
+    ) -> Result<Vec<(Box<dyn Transformer>, Option<Origin>)>> {
         let mut configs: Vec<Resource> = Vec::new();
         let mut paths = Vec::new();
         for entry in &self.kustomization.transformers {
             // Like kustomize: an entry that parses as resources is inline.
             match resources_from_bytes(entry.as_bytes()) {
-                Ok(rs) if !rs.is_empty() => configs.extend(rs),
+                Ok(rs) if !rs.is_empty() => {
+                    for mut r in rs {
+                        if let Some(o) = &self.origin {
+                            r.set_annotation(ORIGIN, &o.append(self.file_name()).to_annotation());
+                        }
+                        configs.push(r);
+                    }
+                }
                 _ => paths.push(entry.clone()),
             }
         }
@@ -249,7 +288,17 @@ impl Target {
         configs.extend(ra.resources.into_resources());
         configs
             .iter()
-            .map(|c| transformer_from_config(&c.obj, tc))
+            .map(|c| {
+                let t = transformer_from_config(&c.obj, tc)?;
+                // kustomize's OriginFromCustomPlugin: configured in the file the config came from.
+                let origin = c.annotation(ORIGIN).map(|text| Origin {
+                    path: String::new(),
+                    configured_in: Origin::from_annotation(text).path,
+                    configured_by: [c.api_version(), c.kind(), c.name(), c.namespace()]
+                        .map(str::to_string),
+                });
+                Ok((t, origin))
+            })
             .collect()
     }
 }

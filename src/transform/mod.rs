@@ -12,4 +12,10 @@ use crate::resource::ResMap;
 pub trait Transformer: Send + Sync {
     /// Applies the transformation to every resource it selects.
     fn transform(&self, resources: &mut ResMap) -> Result<()>;
+
+    /// The builtin plugin kind this transformer is (`PrefixTransformer`,
+    /// ...), named in `buildMetadata: [transformerAnnotations]` output.
+    fn builtin_kind(&self) -> &str {
+        ""
+    }
 }
