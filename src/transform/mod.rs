@@ -11,3 +11,15 @@ pub trait Transformer: Send + Sync {
     /// Applies the transformation to every resource it selects.
     fn transform(&self, resources: &mut ResMap) -> Result<()>;
 }
+
+pub mod annotations;
+pub mod builtin;
+mod common;
+pub mod images;
+pub mod labels;
+pub mod namereference;
+pub mod namespace;
+pub mod prefix_suffix;
+pub mod replicas;
+
+pub use common::plain_tag;
