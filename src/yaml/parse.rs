@@ -1,7 +1,18 @@
 //! YAML parsing: events from libyaml-safer, built into [`Value`]s with
 //! go-yaml v3's scalar resolution, anchors expanded, merge keys applied.
+//!
+//! kustomize reads each document with go-yaml v3 into nodes and then
+//! de-anchors them (aliases become copies, `<<` merge keys are expanded), so
+//! this module does the same in one pass over the event stream: a stack of
+//! open collections, each completed node handed to its parent.
 
-use super::Value;
+mod resolve;
+
+pub use resolve::resolve_plain;
+
+use super::{Map, Scalar, Tag, Value};
+use base64::Engine as _;
+use libyaml_safer::{EventData, Parser, ScalarStyle};
 use std::collections::HashMap;
 
 /// A position in a source file, 1-based.
@@ -13,15 +24,78 @@ pub struct Mark {
     pub column: usize,
 }
 
+impl Mark {
+    fn from_lib(m: libyaml_safer::Mark) -> Mark {
+        Mark {
+            line: m.line as usize + 1,
+            column: m.column as usize + 1,
+        }
+    }
+}
+
 /// Positions of the nodes of one document, keyed by their path: segments
 /// (mapping keys, sequence indices) each preceded by `/`; the root is `""`.
+///
+/// Keys are escaped as in a JSON pointer (RFC 6901): `~` as `~0`, `/` as
+/// `~1`, so `metadata.annotations["a.io/b"]` is `/metadata/annotations/a.io~1b`.
+/// Build paths with [`pointer`] or [`push_segment`].
 pub type Marks = HashMap<String, Mark>;
+
+/// Appends one escaped path segment (a mapping key or a sequence index) to
+/// a [`Marks`] path.
+pub fn push_segment(path: &mut String, segment: &str) {
+    path.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
+/// The [`Marks`] path of a list of segments (`["spec", "0", "name"]` →
+/// `/spec/0/name`).
+pub fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
+    let mut p = String::new();
+    for s in segments {
+        push_segment(&mut p, s.as_ref());
+    }
+    p
+}
 
 /// Options for [`parse_documents`].
 #[derive(Clone, Debug, Default)]
 pub struct ParseOptions {
     /// Record the position of every node in [`Document::marks`].
     pub record_marks: bool,
+}
+
+/// A mapping key that go-yaml v3 would not type as a string (`1: x`,
+/// `true: x`, `null: x`, `2001-12-14: x`). The key is stored in the
+/// mapping under its text; this records what the caller needs to fail the
+/// way kustomize does.
+///
+/// Oracle (kustomize v5.8.1): such a resource is read fine but fails when it
+/// is written out. For int, bool, float and timestamp keys the error is
+/// Go's `json: unsupported type: map[interface {}]interface {}`, prefixed
+/// with a Go `%#v` dump of the whole object (`error: map[string]interface
+/// {}{"apiVersion":"v1", "data":map[interface {}]interface {}{1:"x"}, …}:
+/// json: unsupported type: map[interface {}]interface {}`). A null key
+/// (`null: x`, `~: x`) instead fails with `map[string]interface {}(nil):
+/// yaml: unmarshal errors:\n  line N: mapping key "null" already defined
+/// at line M` (kustomize duplicates the key internally). Quoted keys
+/// (`"1": x`) and `!!str 1: x` are plain strings and work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NonStringKey {
+    /// The [`Marks`] path of the mapping holding the key.
+    pub map_path: String,
+    /// The key's text as written (`1`, `true`, `~`).
+    pub text: String,
+    /// What v3 resolved it to (never [`Tag::Str`]).
+    pub tag: Tag,
+    /// Where the key is.
+    pub mark: Mark,
 }
 
 /// One document of a stream.
@@ -33,22 +107,808 @@ pub struct Document {
     pub marks: Option<Marks>,
     /// Where the document starts.
     pub start: Mark,
+    /// Mapping keys that are not strings for go-yaml v3; see
+    /// [`NonStringKey`] for what kustomize does with them. Empty for almost
+    /// every document.
+    pub non_string_keys: Vec<NonStringKey>,
+}
+
+impl Document {
+    /// The recorded position of the node at a path of segments (mapping
+    /// keys, sequence indices as text); `None` without recorded marks.
+    pub fn mark_at<S: AsRef<str>>(&self, segments: &[S]) -> Option<Mark> {
+        self.marks.as_ref()?.get(&pointer(segments)).copied()
+    }
+}
+
+/// What kind of failure a [`ParseError`] is, so callers can wrap it the
+/// way kustomize does (it reports these from different places).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// Malformed YAML, from the scanner or parser (kustomize:
+    /// `MalformedYAMLError: yaml: line 6: did not find expected key in
+    /// File: r.yaml`). Unknown anchors are reported this way too.
+    Syntax,
+    /// Invalid bytes in the input (not UTF-8).
+    Encoding,
+    /// A key appears twice in one mapping. kustomize reports it when it
+    /// writes the resource out: `map[string]interface {}(nil): yaml:
+    /// unmarshal errors:\n  line 8: mapping key "a" already defined at
+    /// line 6`.
+    DuplicateKey,
+    /// A bad `<<` merge (kyaml's `map merge requires map or sequence of
+    /// maps as the value`, `duplicate merge key`).
+    Merge,
+    /// A scalar whose explicit tag does not fit its text (`!!int abc`:
+    /// ``yaml: cannot decode !!str `abc` as a !!int``), or bad `!!binary`.
+    Tag,
+    /// Too many nodes created by aliases (a "billion laughs" document).
+    Aliasing,
+    /// A mapping key that is a sequence or mapping.
+    InvalidKey,
 }
 
 /// A YAML syntax or structure error.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ParseError {
-    /// What went wrong, in go-yaml's words where it has them.
+    /// go-yaml's error text, `yaml: ` prefix included, with go-yaml's own
+    /// line number where it prints one (`yaml: line 6: did not find
+    /// expected key`). go-yaml's line is sometimes the line of the
+    /// enclosing construct; [`ParseError::mark`] is the exact spot.
     pub message: String,
-    /// Where, when known.
+    /// Where the problem is, when known.
     pub mark: Option<Mark>,
+    /// The kind of failure.
+    pub kind: ParseErrorKind,
+}
+
+impl ParseError {
+    fn new(kind: ParseErrorKind, message: impl Into<String>, mark: Option<Mark>) -> ParseError {
+        ParseError {
+            message: message.into(),
+            mark,
+            kind,
+        }
+    }
 }
 
 /// Parses a multi-document YAML stream.
-pub fn parse_documents(_src: &[u8], _opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
-    Err(ParseError {
-        message: "YAML parsing not implemented yet".into(),
-        mark: None,
-    })
+///
+/// Every document of the stream becomes a [`Document`], including empty
+/// ones (value null; callers skip them). A UTF-8 byte-order mark at the
+/// start is accepted.
+pub fn parse_documents(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
+    check_utf8(src)?;
+    let mut input = src;
+    let mut parser = Parser::new();
+    parser.set_input_string(&mut input);
+    let mut b = Builder::new(opts.record_marks);
+    let mut docs = Vec::new();
+    loop {
+        let event = parser.parse().map_err(lib_error)?;
+        let start = Mark::from_lib(event.start_mark);
+        match event.data {
+            EventData::StreamStart { .. } => {}
+            EventData::StreamEnd => break,
+            EventData::DocumentStart { .. } => b.begin_document(start),
+            EventData::DocumentEnd { .. } => docs.push(b.end_document()),
+            EventData::Alias { anchor } => b.alias(&anchor, start)?,
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                ..
+            } => {
+                let plain = style == ScalarStyle::Plain;
+                let merge = is_merge_key(plain, tag.as_deref(), &value);
+                let scalar = scalar(tag.as_deref(), value, plain, start)?;
+                let nodes_before = b.nodes;
+                b.nodes += 1;
+                b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
+            }
+            EventData::SequenceStart { anchor, .. } => {
+                b.open(Open::Seq(Vec::new()), anchor, start)?
+            }
+            EventData::MappingStart { anchor, .. } => {
+                b.open(Open::Map(MapFrame::default()), anchor, start)?
+            }
+            EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
+        }
+    }
+    Ok(docs)
+}
+
+/// Rejects input that is not UTF-8 with go-yaml's message; libyaml-safer's
+/// reader would report it with its own text.
+fn check_utf8(src: &[u8]) -> Result<(), ParseError> {
+    match std::str::from_utf8(src) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let bad = e.valid_up_to();
+            let line = src[..bad].iter().filter(|&&c| c == b'\n').count() + 1;
+            let column = src[..bad].iter().rev().take_while(|&&c| c != b'\n').count() + 1;
+            Err(ParseError::new(
+                ParseErrorKind::Encoding,
+                "yaml: invalid leading UTF-8 octet",
+                Some(Mark { line, column }),
+            ))
+        }
+    }
+}
+
+/// Turns a libyaml error into go-yaml's text. go-yaml prints the 0-based
+/// line of the context mark (or, without one, of the problem mark), plus
+/// one for scanner errors only, and omits the line when it is 0.
+fn lib_error(e: libyaml_safer::Error) -> ParseError {
+    use libyaml_safer::ErrorKind as K;
+    let scanner = e.kind() == K::Scanner;
+    let bump = usize::from(scanner);
+    let line = match (e.context_mark(), e.problem_mark()) {
+        (Some(c), _) if c.line != 0 => c.line as usize + bump,
+        (_, Some(p)) if p.line != 0 => p.line as usize + bump,
+        _ => 0,
+    };
+    let kind = match e.kind() {
+        K::Reader => ParseErrorKind::Encoding,
+        _ => ParseErrorKind::Syntax,
+    };
+    let message = if line != 0 {
+        format!("yaml: line {line}: {}", e.problem())
+    } else {
+        format!("yaml: {}", e.problem())
+    };
+    ParseError::new(kind, message, e.problem_mark().map(Mark::from_lib))
+}
+
+const TAG_PREFIX: &str = "tag:yaml.org,2002:";
+
+/// Whether a mapping key is v3's merge key: a plain `<<` without a tag (or
+/// with `!` or `!!merge`).
+fn is_merge_key(plain: bool, tag: Option<&str>, value: &str) -> bool {
+    value == "<<"
+        && match tag {
+            None => plain,
+            Some(t) => t == "!" || t.strip_prefix(TAG_PREFIX) == Some("merge"),
+        }
+}
+
+/// Builds a scalar from its event: style and explicit tag decide, plain
+/// untagged text goes through [`resolve_plain`].
+///
+/// Oracle facts: `!` (non-specific) resolves like an untagged plain scalar
+/// (`! 12` → 12); unknown tags (`!mytag 123`, `!!seq x`) give strings;
+/// `!!int "12"` is an int; `!!float 1` is a float; `!!int abc` fails with
+/// ``cannot decode !!str `abc` as a !!int``; `!!binary` is base64-decoded
+/// and invalid UTF-8 in the result becomes U+FFFD per byte (Go's JSON
+/// encoder does that).
+fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> Result<Scalar, ParseError> {
+    let Some(tag) = tag else {
+        let tag = if plain {
+            resolve_plain(&text)
+        } else {
+            Tag::Str
+        };
+        return Ok(Scalar { tag, text });
+    };
+    if tag == "!" {
+        return Ok(Scalar {
+            tag: resolve_plain(&text),
+            text,
+        });
+    }
+    let wanted = match tag.strip_prefix(TAG_PREFIX) {
+        Some("str") => Tag::Str,
+        Some("int") => Tag::Int,
+        Some("float") => Tag::Float,
+        Some("bool") => Tag::Bool,
+        Some("null") => Tag::Null,
+        Some("timestamp") => Tag::Timestamp,
+        Some("binary") => {
+            return Ok(Scalar {
+                tag: Tag::Str,
+                text: decode_binary(&text, at)?,
+            })
+        }
+        _ => {
+            return Ok(Scalar {
+                tag: Tag::Str,
+                text,
+            })
+        }
+    };
+    if wanted == Tag::Str {
+        return Ok(Scalar {
+            tag: Tag::Str,
+            text,
+        });
+    }
+    let got = resolve_plain(&text);
+    // v3 lets an int text carry `!!float`.
+    if got == wanted || (wanted == Tag::Float && got == Tag::Int) {
+        return Ok(Scalar { tag: wanted, text });
+    }
+    Err(ParseError::new(
+        ParseErrorKind::Tag,
+        format!(
+            "yaml: cannot decode {} `{}` as a {}",
+            short_tag(got),
+            text,
+            short_tag(wanted)
+        ),
+        Some(at),
+    ))
+}
+
+fn short_tag(t: Tag) -> &'static str {
+    match t {
+        Tag::Null => "!!null",
+        Tag::Bool => "!!bool",
+        Tag::Int => "!!int",
+        Tag::Float => "!!float",
+        Tag::Timestamp => "!!timestamp",
+        Tag::Str => "!!str",
+    }
+}
+
+/// Decodes a `!!binary` scalar (whitespace ignored, as block scalars wrap
+/// it). Bytes that are not UTF-8 become U+FFFD one byte at a time, which
+/// is what Go's `encoding/json` does to them on kustomize's way out.
+fn decode_binary(text: &str, at: Mark) -> Result<String, ParseError> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|_| {
+            ParseError::new(
+                ParseErrorKind::Tag,
+                "yaml: !!binary value contains invalid base64 data",
+                Some(at),
+            )
+        })?;
+    Ok(lossy_per_byte(&bytes))
+}
+
+/// Like `String::from_utf8_lossy`, but one U+FFFD for every invalid byte
+/// (Go's `utf8.DecodeRune` semantics), not one per maximal bad sequence.
+fn lossy_per_byte(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                // Safe: the prefix was just validated.
+                out.push_str(std::str::from_utf8(&bytes[..good]).unwrap_or_default());
+                out.push('\u{FFFD}');
+                bytes = &bytes[good + 1..];
+            }
+        }
+    }
+}
+
+/// A collection being built.
+// Frames live on a short stack (one per nesting level), so the size
+// difference costs nothing worth a box per mapping.
+#[allow(clippy::large_enum_variant)]
+enum Open {
+    Seq(Vec<Value>),
+    Map(MapFrame),
+}
+
+/// A mapping being built.
+#[derive(Default)]
+struct MapFrame {
+    map: Map,
+    /// The key read, waiting for its value: text, whether it is `<<`, mark.
+    key: Option<(String, bool, Mark)>,
+    /// Line of each explicit key, by insertion index, for duplicate errors.
+    key_lines: Vec<usize>,
+    /// Whether a `<<` key was seen (a second one is an error).
+    merge_seen: bool,
+    /// The value of the `<<` key and the key's mark.
+    merge: Option<(Value, Mark)>,
+}
+
+/// One open collection with what is needed to finish it.
+struct Frame {
+    open: Open,
+    anchor: Option<String>,
+    /// Node count when the collection started (for anchor sizes).
+    nodes_before: usize,
+    /// Index into the marks list where this node's own mark is.
+    marks_start: usize,
+    /// Length of the path string before this node's segment, so the
+    /// parent's path can be restored when it closes.
+    mark: Mark,
+}
+
+/// An anchored node, kept for aliases.
+struct Anchored {
+    value: Value,
+    /// Nodes in the value, for the aliasing bound.
+    nodes: usize,
+    /// The node's marks, paths relative to the node.
+    marks: Vec<(String, Mark)>,
+}
+
+/// The document builder.
+struct Builder {
+    record: bool,
+    stack: Vec<Frame>,
+    /// Path of the node being built (only maintained when recording).
+    path: String,
+    /// Path lengths to restore when a segment is popped.
+    path_lens: Vec<usize>,
+    marks: Vec<(String, Mark)>,
+    anchors: HashMap<String, Anchored>,
+    /// Anchors whose nodes are still open (an alias to one is recursive).
+    open_anchors: Vec<String>,
+    /// Nodes made so far in this document, aliases' copies included.
+    nodes: usize,
+    /// Nodes made by copying aliases.
+    alias_nodes: usize,
+    root: Option<Value>,
+    start: Mark,
+    non_string_keys: Vec<NonStringKey>,
+}
+
+impl Builder {
+    fn new(record: bool) -> Builder {
+        Builder {
+            record,
+            stack: Vec::new(),
+            path: String::new(),
+            path_lens: Vec::new(),
+            marks: Vec::new(),
+            anchors: HashMap::new(),
+            open_anchors: Vec::new(),
+            nodes: 0,
+            alias_nodes: 0,
+            root: None,
+            start: Mark::default(),
+            non_string_keys: Vec::new(),
+        }
+    }
+
+    fn begin_document(&mut self, start: Mark) {
+        self.start = start;
+        self.anchors.clear();
+        self.open_anchors.clear();
+        self.marks.clear();
+        self.path.clear();
+        self.path_lens.clear();
+        self.nodes = 0;
+        self.alias_nodes = 0;
+        self.root = None;
+    }
+
+    fn end_document(&mut self) -> Document {
+        let marks = self.record.then(|| {
+            self.marks
+                .drain(..)
+                .filter(|(p, _)| !is_dead(p))
+                .collect::<Marks>()
+        });
+        Document {
+            value: self.root.take().unwrap_or_else(Value::null),
+            marks,
+            start: self.start,
+            non_string_keys: std::mem::take(&mut self.non_string_keys),
+        }
+    }
+
+    /// Whether the next node is a mapping key (keys get no path segment).
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame { open: Open::Map(m), .. }) if m.key.is_none())
+    }
+
+    /// Enters the path segment of the node that is starting, and records
+    /// its mark. Keys are not recorded as nodes.
+    fn enter(&mut self, at: Mark) {
+        if !self.record {
+            return;
+        }
+        self.path_lens.push(self.path.len());
+        match self.stack.last() {
+            None => {}
+            Some(Frame {
+                open: Open::Seq(items),
+                ..
+            }) => {
+                let i = items.len().to_string();
+                push_segment(&mut self.path, &i);
+            }
+            Some(Frame {
+                open: Open::Map(m), ..
+            }) => {
+                if let Some((k, merge, _)) = &m.key {
+                    // Merge values get a segment no real key can have,
+                    // rewritten when the mapping closes.
+                    if *merge {
+                        self.path.push_str(MERGE_SEGMENT);
+                    } else {
+                        push_segment(&mut self.path, k);
+                    }
+                }
+            }
+        }
+        self.marks.push((self.path.clone(), at));
+    }
+
+    fn leave(&mut self) {
+        if let Some(len) = self.path_lens.pop() {
+            self.path.truncate(len);
+        }
+    }
+
+    fn open(&mut self, open: Open, anchor: Option<String>, at: Mark) -> Result<(), ParseError> {
+        if self.expecting_key() {
+            return Err(ParseError::new(
+                ParseErrorKind::InvalidKey,
+                format!(
+                    "yaml: invalid map key: a {}",
+                    if matches!(open, Open::Seq(_)) {
+                        "sequence"
+                    } else {
+                        "mapping"
+                    }
+                ),
+                Some(at),
+            ));
+        }
+        self.enter(at);
+        let marks_start = self.marks.len().saturating_sub(1);
+        if let Some(a) = &anchor {
+            self.open_anchors.push(a.clone());
+        }
+        let nodes_before = self.nodes;
+        self.nodes += 1;
+        self.stack.push(Frame {
+            open,
+            anchor,
+            nodes_before,
+            marks_start,
+            mark: at,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), ParseError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        if frame.anchor.is_some() {
+            self.open_anchors.pop();
+        }
+        let value = match frame.open {
+            Open::Seq(items) => Value::Seq(items),
+            Open::Map(m) => Value::Map(self.finish_map(m, frame.marks_start)?),
+        };
+        self.leave();
+        self.finish_node(
+            value,
+            false,
+            frame.mark,
+            frame.anchor,
+            frame.nodes_before,
+            frame.marks_start,
+        )
+    }
+
+    /// A scalar is complete: record its mark and hand it to the parent.
+    fn complete(
+        &mut self,
+        value: Value,
+        merge: bool,
+        at: Mark,
+        anchor: Option<String>,
+        nodes_before: usize,
+    ) -> Result<(), ParseError> {
+        let is_key = self.expecting_key();
+        let marks_start = self.marks.len();
+        if !is_key {
+            self.enter(at);
+            self.leave();
+        }
+        self.finish_node(value, merge, at, anchor, nodes_before, marks_start)
+    }
+
+    /// Registers an anchor if any, then gives the node to its parent.
+    fn finish_node(
+        &mut self,
+        value: Value,
+        merge: bool,
+        at: Mark,
+        anchor: Option<String>,
+        nodes_before: usize,
+        marks_start: usize,
+    ) -> Result<(), ParseError> {
+        if let Some(name) = anchor {
+            let base = self.marks.get(marks_start).map_or(0, |(p, _)| p.len());
+            let marks = if self.record {
+                self.marks[marks_start..]
+                    .iter()
+                    .filter(|(p, _)| !is_dead(p))
+                    .map(|(p, m)| (p[base..].to_string(), *m))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            self.anchors.insert(
+                name,
+                Anchored {
+                    value: value.clone(),
+                    nodes: self.nodes - nodes_before,
+                    marks,
+                },
+            );
+        }
+        self.attach(value, merge, at)
+    }
+
+    /// Adds a finished node to the open collection (or makes it the root).
+    fn attach(&mut self, value: Value, merge: bool, at: Mark) -> Result<(), ParseError> {
+        let record = self.record;
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(value);
+            return Ok(());
+        };
+        match &mut frame.open {
+            Open::Seq(items) => items.push(value),
+            Open::Map(m) => match m.key.take() {
+                None => {
+                    let text = match value {
+                        Value::Scalar(s) => {
+                            if s.tag != Tag::Str && !merge {
+                                let map_path = if record {
+                                    self.path.clone()
+                                } else {
+                                    String::new()
+                                };
+                                self.non_string_keys.push(NonStringKey {
+                                    map_path,
+                                    text: s.text.clone(),
+                                    tag: s.tag,
+                                    mark: at,
+                                });
+                            }
+                            s.text
+                        }
+                        other => {
+                            return Err(ParseError::new(
+                                ParseErrorKind::InvalidKey,
+                                format!("yaml: invalid map key: a {}", other.kind_name()),
+                                Some(at),
+                            ))
+                        }
+                    };
+                    if merge {
+                        if m.merge_seen {
+                            return Err(ParseError::new(
+                                ParseErrorKind::Merge,
+                                "duplicate merge key",
+                                Some(at),
+                            ));
+                        }
+                    } else if let Some(i) = m.map.get_index_of(&text) {
+                        return Err(ParseError::new(
+                            ParseErrorKind::DuplicateKey,
+                            format!(
+                                "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
+                                at.line,
+                                go_quote(&text),
+                                m.key_lines[i]
+                            ),
+                            Some(at),
+                        ));
+                    }
+                    m.merge_seen |= merge;
+                    m.key = Some((text, merge, at));
+                }
+                Some((key, merge, key_at)) => {
+                    if merge {
+                        m.merge = Some((value, key_at));
+                    } else {
+                        m.key_lines.push(key_at.line);
+                        m.map.insert(key, value);
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// Applies the mapping's `<<` merge: explicit keys win, then earlier
+    /// sources win over later ones (kustomize's de-anchoring, per oracle).
+    fn finish_map(&mut self, mut m: MapFrame, marks_start: usize) -> Result<Map, ParseError> {
+        let Some((value, at)) = m.merge.take() else {
+            return Ok(m.map);
+        };
+        let (sources, seq_form) = match value {
+            Value::Map(src) => (vec![src], false),
+            Value::Seq(items) => {
+                let mut maps = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::Map(src) => maps.push(src),
+                        _ => return Err(merge_error(at)),
+                    }
+                }
+                (maps, true)
+            }
+            Value::Scalar(_) => return Err(merge_error(at)),
+        };
+        // Which source each merged key came from, for re-rooting marks.
+        let mut origin: HashMap<String, usize> = HashMap::new();
+        for (i, src) in sources.into_iter().enumerate() {
+            for (k, v) in src {
+                if !m.map.contains_key(&k) {
+                    if self.record {
+                        origin.insert(k.clone(), i);
+                    }
+                    m.map.insert(k, v);
+                }
+            }
+        }
+        if self.record {
+            self.reroot_merge_marks(marks_start, &origin, seq_form);
+        }
+        Ok(m.map)
+    }
+
+    /// Rewrites the marks recorded under the `<<` value of the mapping whose
+    /// own mark is at `marks_start`: the marks of a merged key that won move
+    /// to the mapping, everything else under `<<` is dropped.
+    fn reroot_merge_marks(
+        &mut self,
+        marks_start: usize,
+        origin: &HashMap<String, usize>,
+        seq_form: bool,
+    ) {
+        let Some((base, _)) = self.marks.get(marks_start) else {
+            return;
+        };
+        let base = base.clone();
+        let merge_root = format!("{base}{MERGE_SEGMENT}");
+        for (p, _) in self.marks[marks_start..].iter_mut() {
+            let Some(rest) = p.strip_prefix(merge_root.as_str()) else {
+                continue;
+            };
+            // rest is "" (the `<<` value), or "/key…", or "/i" / "/i/key…".
+            let mut segs = rest.splitn(if seq_form { 4 } else { 3 }, '/').skip(1);
+            let (index, key, tail) = if seq_form {
+                let index = segs.next().and_then(|i| i.parse::<usize>().ok());
+                (index, segs.next(), segs.next())
+            } else {
+                (Some(0), segs.next(), segs.next())
+            };
+            let new = match (index, key) {
+                (Some(i), Some(k)) if origin_lookup(origin, k) == Some(i) => match tail {
+                    Some(t) => format!("{base}/{k}/{t}"),
+                    None => format!("{base}/{k}"),
+                },
+                _ => DEAD.to_string(),
+            };
+            *p = new;
+        }
+    }
+
+    fn alias(&mut self, name: &str, at: Mark) -> Result<(), ParseError> {
+        if self.open_anchors.iter().any(|a| a == name) {
+            return Err(ParseError::new(
+                ParseErrorKind::Syntax,
+                format!("yaml: anchor '{name}' value contains itself"),
+                Some(at),
+            ));
+        }
+        let Some(anchored) = self.anchors.get(name) else {
+            return Err(ParseError::new(
+                ParseErrorKind::Syntax,
+                format!("yaml: unknown anchor '{name}' referenced"),
+                Some(at),
+            ));
+        };
+        let n = anchored.nodes;
+        self.alias_nodes += n;
+        self.nodes += n;
+        if excessive_aliasing(self.nodes, self.alias_nodes) {
+            return Err(ParseError::new(
+                ParseErrorKind::Aliasing,
+                "yaml: document contains excessive aliasing",
+                Some(at),
+            ));
+        }
+        let value = anchored.value.clone();
+        let is_key = self.expecting_key();
+        if self.record && !is_key {
+            self.enter(at);
+            let base = self.path.clone();
+            let anchored = &self.anchors[name];
+            // The alias node's own mark is the alias; the children keep the
+            // anchored node's positions.
+            for (rel, m) in anchored.marks.iter().skip(1) {
+                self.marks.push((format!("{base}{rel}"), *m));
+            }
+            self.leave();
+        }
+        let merge = false;
+        self.attach(value, merge, at)
+    }
+}
+
+/// A path segment no escaped key can produce (escaped keys never contain a
+/// raw `~` not followed by 0 or 1), marking the value of a `<<` key.
+const MERGE_SEGMENT: &str = "/~<<";
+
+/// The path of a mark dropped by a merge (filtered out at the end).
+const DEAD: &str = "\0";
+
+fn is_dead(p: &str) -> bool {
+    p == DEAD
+}
+
+/// The source index a merged key (escaped path segment) came from.
+fn origin_lookup(origin: &HashMap<String, usize>, escaped: &str) -> Option<usize> {
+    if escaped.contains('~') {
+        origin
+            .get(&escaped.replace("~1", "/").replace("~0", "~"))
+            .copied()
+    } else {
+        origin.get(escaped).copied()
+    }
+}
+
+fn merge_error(at: Mark) -> ParseError {
+    ParseError::new(
+        ParseErrorKind::Merge,
+        "map merge requires map or sequence of maps as the value",
+        Some(at),
+    )
+}
+
+/// The aliasing bound. go-yaml allows aliases to make up nearly all of a
+/// small document but an ever smaller share of a large one; this uses the
+/// same shape: up to 400k nodes 99 %, from 4M nodes 10 %, linear between.
+fn excessive_aliasing(total: usize, aliased: usize) -> bool {
+    if aliased <= 100 || total <= 1000 {
+        return false;
+    }
+    let allowed = if total <= 400_000 {
+        0.99
+    } else if total >= 4_000_000 {
+        0.10
+    } else {
+        0.99 - 0.89 * ((total - 400_000) as f64 / 3_600_000.0)
+    };
+    aliased as f64 / total as f64 > allowed
+}
+
+/// Go's `%#v` of a string (`strconv.Quote`): double quotes, `\"`, `\\`,
+/// the usual escapes, `\x..`/`\u....` for other non-printables.
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -1,0 +1,403 @@
+//! go-yaml v3's implicit typing of plain scalars, rewritten from its
+//! observable behaviour (checked against `kubectl kustomize` v5.8.1).
+//!
+//! The rules, in the order v3 applies them:
+//! * exact spellings: empty, `~`, `null`, `Null`, `NULL` → null;
+//!   `true/True/TRUE/false/False/FALSE` → bool; `.inf`, `+.inf`, `-.inf`,
+//!   `.nan` (each also `Inf`/`INF`, `NaN`/`NAN`) → float;
+//! * a text starting with `.` → float when Go's `ParseFloat` takes it;
+//! * a text starting with a digit or sign → timestamp (digit only), then
+//!   Go `ParseInt(s, 0, 64)` / `ParseUint(s, 0, 64)` after removing every
+//!   `_`, then a YAML-style decimal float that is in range;
+//! * everything else is a string (`yes`, `on`, `0x1p3`, `1e400`, `_1`).
+
+use crate::yaml::Tag;
+
+/// The tag go-yaml v3 gives a plain (unquoted, untagged) scalar.
+pub fn resolve_plain(text: &str) -> Tag {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => return Tag::Bool,
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => return Tag::Float,
+        _ => {}
+    }
+    match text.as_bytes()[0] {
+        b'.' => {
+            if is_go_decimal_float(text) {
+                Tag::Float
+            } else {
+                Tag::Str
+            }
+        }
+        first @ (b'0'..=b'9' | b'+' | b'-') => {
+            if first.is_ascii_digit() && is_timestamp(text) {
+                return Tag::Timestamp;
+            }
+            let plain: String;
+            // Only allocate when there is something to strip: most numbers
+            // have no underscores.
+            let plain = if text.contains('_') {
+                plain = text.replace('_', "");
+                plain.as_str()
+            } else {
+                text
+            };
+            if is_go_int(plain) || is_yaml_float(plain) {
+                if is_go_int(plain) {
+                    Tag::Int
+                } else {
+                    Tag::Float
+                }
+            } else {
+                Tag::Str
+            }
+        }
+        _ => Tag::Str,
+    }
+}
+
+/// Whether Go's `strconv.ParseInt(s, 0, 64)` or, for unsigned text,
+/// `strconv.ParseUint(s, 0, 64)` accepts `s` (which has no `_` left).
+///
+/// Base prefixes: `0x`/`0X`, `0o`/`0O`, `0b`/`0B`, and a bare leading `0`
+/// for octal (`012`). At least one digit must follow a prefix.
+pub fn is_go_int(s: &str) -> bool {
+    let (negative, signed, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, true, &s[1..]),
+        Some(b'+') => (false, true, &s[1..]),
+        _ => (false, false, s),
+    };
+    let Some(magnitude) = parse_unsigned(body) else {
+        return false;
+    };
+    if negative {
+        magnitude <= 1u64 << 63
+    } else if signed {
+        // ParseUint takes no sign, so a signed text must fit int64.
+        magnitude <= i64::MAX as u64
+    } else {
+        true
+    }
+}
+
+/// Parses an unsigned Go integer literal body (prefix and digits) into u64.
+fn parse_unsigned(body: &str) -> Option<u64> {
+    let b = body.as_bytes();
+    let (radix, digits) = if b.len() >= 2 && b[0] == b'0' {
+        match b[1] {
+            b'x' | b'X' => (16, &body[2..]),
+            b'o' | b'O' => (8, &body[2..]),
+            b'b' | b'B' => (2, &body[2..]),
+            _ => (8, &body[1..]),
+        }
+    } else {
+        (10, body)
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut acc: u64 = 0;
+    for c in digits.bytes() {
+        let d = (c as char).to_digit(radix)?;
+        acc = acc.checked_mul(radix as u64)?.checked_add(d as u64)?;
+    }
+    Some(acc)
+}
+
+/// v3's `yamlStyleFloat` (`[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`)
+/// followed by a successful `ParseFloat`: an overflowing value (`1e400`) is
+/// not a float, an underflowing one is (it reads as 0).
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    if int_digits == 0 {
+        // `\.[0-9]+`
+        if i >= b.len() || b[i] != b'.' {
+            return false;
+        }
+        i += 1;
+        let frac_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == frac_start {
+            return false;
+        }
+    } else if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let exp_start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == exp_start {
+            return false;
+        }
+    }
+    i == b.len() && float_in_range(s)
+}
+
+/// Whether a syntactically valid decimal float text is finite as an f64.
+fn float_in_range(s: &str) -> bool {
+    s.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// Go `ParseFloat` on a text starting with `.`: a decimal float in Go
+/// syntax, where `_` may only sit between two digits (`.5_0` is 0.5,
+/// `._5` and `.5_` are not numbers).
+fn is_go_decimal_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'_' {
+            let before = i > 0 && b[i - 1].is_ascii_digit();
+            let after = i + 1 < b.len() && b[i + 1].is_ascii_digit();
+            if !before || !after {
+                return false;
+            }
+        }
+    }
+    if s.contains('_') {
+        is_yaml_float(&s.replace('_', ""))
+    } else {
+        is_yaml_float(s)
+    }
+}
+
+/// Whether v3 reads the text as a timestamp: Go `time.Parse` with one of
+/// `2006-1-2T15:4:5.999999999Z07:00`, the same with a lower-case `t`,
+/// `2006-1-2 15:4:5.999999999` (no zone), or `2006-1-2`.
+///
+/// Oracle: `2001-12-14 21:59:43.10 -5`, `2001-12-14T21:59:43` (no zone),
+/// `2001-12-14 21:59:43Z` and `2001-02-30` all stay strings.
+pub fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    // v3 first requires exactly four digits and a `-`.
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return false;
+    }
+    let year: u32 = s[..4].parse().unwrap_or(0);
+    let mut p = Cursor { b, i: 5 };
+    let Some(month) = p.num() else { return false };
+    if !p.eat(b'-') {
+        return false;
+    }
+    let Some(day) = p.num() else { return false };
+    if !(1..=12).contains(&month) || day < 1 || day > days_in(month, year) {
+        return false;
+    }
+    if p.done() {
+        return true;
+    }
+    // Which layout: `T`/`t` needs a zone, a space forbids one.
+    let with_zone = match b[p.i] {
+        b'T' | b't' => {
+            p.i += 1;
+            true
+        }
+        b' ' => {
+            // A space in a Go layout matches a run of spaces.
+            while p.i < b.len() && b[p.i] == b' ' {
+                p.i += 1;
+            }
+            false
+        }
+        _ => return false,
+    };
+    let Some(hour) = p.num() else { return false };
+    if !p.eat(b':') {
+        return false;
+    }
+    let Some(minute) = p.num() else { return false };
+    if !p.eat(b':') {
+        return false;
+    }
+    let Some(second) = p.num() else { return false };
+    if hour >= 24 || minute >= 60 || second >= 60 {
+        return false;
+    }
+    // Optional fraction, `.` or `,` then at least one digit.
+    if p.i + 1 < b.len() && (b[p.i] == b'.' || b[p.i] == b',') && b[p.i + 1].is_ascii_digit() {
+        p.i += 1;
+        while p.i < b.len() && b[p.i].is_ascii_digit() {
+            p.i += 1;
+        }
+    }
+    if !with_zone {
+        return p.done();
+    }
+    let rest = &b[p.i..];
+    if rest == b"Z" {
+        return true;
+    }
+    // `±hh:mm`, exactly.
+    rest.len() == 6
+        && (rest[0] == b'+' || rest[0] == b'-')
+        && rest[1].is_ascii_digit()
+        && rest[2].is_ascii_digit()
+        && rest[3] == b':'
+        && rest[4].is_ascii_digit()
+        && rest[5].is_ascii_digit()
+        && (rest[1] - b'0') * 10 + (rest[2] - b'0') <= 24
+        && (rest[4] - b'0') * 10 + (rest[5] - b'0') <= 60
+}
+
+/// A tiny byte cursor for [`is_timestamp`].
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    /// Go's `getnum`: one or two digits.
+    fn num(&mut self) -> Option<u32> {
+        let d0 = *self.b.get(self.i).filter(|c| c.is_ascii_digit())?;
+        self.i += 1;
+        let mut n = u32::from(d0 - b'0');
+        if let Some(&d1) = self.b.get(self.i).filter(|c| c.is_ascii_digit()) {
+            self.i += 1;
+            n = n * 10 + u32::from(d1 - b'0');
+        }
+        Some(n)
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.i == self.b.len()
+    }
+}
+
+fn days_in(month: u32, year: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Each expectation below was checked against `kubectl kustomize`
+    // (v5.8.1): a quoted output value means Str, a bare one the tag shown.
+    #[test]
+    fn nulls_and_bools() {
+        for s in ["", "~", "null", "Null", "NULL"] {
+            assert_eq!(resolve_plain(s), Tag::Null, "{s}");
+        }
+        for s in ["true", "True", "TRUE", "false", "False", "FALSE"] {
+            assert_eq!(resolve_plain(s), Tag::Bool, "{s}");
+        }
+        for s in ["yes", "on", "y", "NO", "off", "nULL", "tRUE"] {
+            assert_eq!(resolve_plain(s), Tag::Str, "{s}");
+        }
+    }
+
+    #[test]
+    fn ints() {
+        for s in [
+            "0",
+            "012",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "+12",
+            "-12",
+            "1_000",
+            "1__0",
+            "0_x1",
+            "18446744073709551615",
+            "9223372036854775808",
+            "-9223372036854775808",
+        ] {
+            assert_eq!(resolve_plain(s), Tag::Int, "{s}");
+        }
+    }
+
+    #[test]
+    fn floats() {
+        for s in [
+            "1.5",
+            "1e3",
+            ".5",
+            "5.",
+            "1_000.5",
+            "08",
+            "09.5",
+            ".5_0",
+            "-.5",
+            "+.5",
+            ".inf",
+            "-.Inf",
+            ".nan",
+            "18446744073709551616",
+            "+18446744073709551615",
+            "-9223372036854775809",
+            "1e-400",
+        ] {
+            assert_eq!(resolve_plain(s), Tag::Float, "{s}");
+        }
+    }
+
+    #[test]
+    fn strings() {
+        for s in [
+            "1e400", "0x1p3", "_1", "e3", "1e", "0x", "1,000", "1.2.3", ".", "._5", ".5_", "-",
+            "+", "NaN", "inf", "<<", "abc", "1:20",
+        ] {
+            assert_eq!(resolve_plain(s), Tag::Str, "{s}");
+        }
+    }
+
+    #[test]
+    fn timestamps() {
+        for s in [
+            "2001-12-14",
+            "2001-12-14T21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10",
+            "2001-12-14t21:59:43Z",
+            "2001-2-3",
+            "2001-12-14   21:59:43",
+            "2001-12-14T21:59:43,5Z",
+            "2000-02-29",
+        ] {
+            assert_eq!(resolve_plain(s), Tag::Timestamp, "{s}");
+        }
+        for s in [
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-14T21:59:43",
+            "2001-02-30",
+            "2001-12-14 21:59:43Z",
+            "2001-12-14T25:00:00Z",
+            "1900-02-29",
+        ] {
+            assert_ne!(resolve_plain(s), Tag::Timestamp, "{s}");
+        }
+    }
+}
