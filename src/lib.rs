@@ -5,6 +5,8 @@
 //! accumulate (resources, bases, components) → generators → transformers →
 //! sort → [`yaml`] (emit).
 
+pub mod accumulate;
+pub mod build;
 pub mod cli;
 pub mod error;
 pub mod kustomization;

@@ -4,5 +4,9 @@
 mod decode;
 mod types;
 
-pub use decode::{decode_kustomization, Decoded, KUSTOMIZATION_FILE_NAMES};
+pub use decode::{
+    decode_field_specs, decode_kustomization, decode_kustomization_value,
+    decode_kustomization_with_warnings, decode_selector, decode_transformer_config, Decoded,
+    COMPONENT_API_VERSION, KUSTOMIZATION_API_VERSION, KUSTOMIZATION_FILE_NAMES,
+};
 pub use types::*;

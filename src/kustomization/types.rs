@@ -22,7 +22,8 @@ pub struct TypeMeta {
 pub struct Kustomization {
     /// `apiVersion` and `kind`.
     pub type_meta: TypeMeta,
-    /// `metadata` (name, namespace, labels, annotations; unused by builds).
+    /// `metadata` (name, namespace, labels, annotations; unused by builds),
+    /// checked, kept as a mapping with canonical key names.
     pub metadata: Option<Value>,
     /// `openapi`: `path` or `version` of the schema for strategic merge.
     pub openapi: IndexMap<String, String>,
@@ -48,7 +49,9 @@ pub struct Kustomization {
     pub images: Vec<Image>,
     /// `imageTags` (deprecated; merged into `images`).
     pub image_tags: Vec<Image>,
-    /// `replacements`: each `{path}` or `{source, targets}`, kept raw.
+    /// `replacements`: each `{path}` or `{source, targets, sourceValue}`,
+    /// checked against kustomize's `ReplacementField` and kept as a mapping
+    /// with canonical key names and JSON-typed scalars.
     pub replacements: Vec<Value>,
     /// `replicas`.
     pub replicas: Vec<Replica>,
@@ -68,11 +71,14 @@ pub struct Kustomization {
     pub config_map_generator: Vec<GeneratorArgs>,
     /// `secretGenerator`.
     pub secret_generator: Vec<GeneratorArgs>,
-    /// `helmGlobals`, kept raw.
+    /// `helmGlobals` (`chartHome`, `configHome`), checked, kept as a mapping
+    /// with canonical key names.
     pub helm_globals: Option<Value>,
-    /// `helmCharts`, kept raw.
+    /// `helmCharts`, each checked against `HelmChart`, kept as a mapping with
+    /// canonical key names (`valuesInline` typed the YAML 1.1 way).
     pub helm_charts: Vec<Value>,
-    /// `helmChartInflationGenerator` (deprecated), kept raw.
+    /// `helmChartInflationGenerator` (deprecated), each checked against
+    /// `HelmChartArgs`, kept as a mapping with canonical key names.
     pub helm_chart_inflation_generator: Vec<Value>,
     /// `generatorOptions`.
     pub generator_options: Option<GeneratorOptions>,
@@ -84,7 +90,8 @@ pub struct Kustomization {
     pub transformers: Vec<String>,
     /// `validators`.
     pub validators: Vec<String>,
-    /// `inventory`, kept raw.
+    /// `inventory`: not a field of kustomize v5.8.1 (it rejects the key), so
+    /// never set by the decoder; kept for later versions.
     pub inventory: Option<Value>,
     /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
@@ -128,7 +135,8 @@ pub struct Label {
     pub include_selectors: bool,
     /// `includeTemplates`.
     pub include_templates: bool,
-    /// `includeVolumeClaimTemplates`.
+    /// `includeVolumeClaimTemplates`: not a field of kustomize v5.8.1 (it
+    /// rejects the key), so always false; kept for later versions.
     pub include_volume_claim_templates: bool,
     /// `fields`.
     pub fields: Vec<FieldSpec>,
@@ -251,4 +259,42 @@ pub struct GeneratorArgs {
     pub options: Option<GeneratorOptions>,
     /// `type` (secrets only).
     pub type_: String,
+}
+
+/// An entry of a transformer config's `nameReference` table: objects of
+/// this kind are referred to by name at the listed places.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NameBackReference {
+    /// The referenced kind (`group`, `version`, `kind`).
+    pub gvk: Gvk,
+    /// `fieldSpecs`: where referrers hold the name.
+    pub field_specs: Vec<FieldSpec>,
+}
+
+/// A transformer configuration (a `configurations:` file, or kustomize's
+/// builtin defaults): for each builtin transformer, the fields it touches.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransformerConfig {
+    /// `namePrefix`.
+    pub name_prefix: Vec<FieldSpec>,
+    /// `nameSuffix`.
+    pub name_suffix: Vec<FieldSpec>,
+    /// `namespace`.
+    pub namespace: Vec<FieldSpec>,
+    /// `commonLabels`.
+    pub common_labels: Vec<FieldSpec>,
+    /// `labels`.
+    pub labels: Vec<FieldSpec>,
+    /// `templateLabels`.
+    pub template_labels: Vec<FieldSpec>,
+    /// `commonAnnotations`.
+    pub common_annotations: Vec<FieldSpec>,
+    /// `nameReference`.
+    pub name_reference: Vec<NameBackReference>,
+    /// `varReference`.
+    pub var_reference: Vec<FieldSpec>,
+    /// `images`.
+    pub images: Vec<FieldSpec>,
+    /// `replicas`.
+    pub replicas: Vec<FieldSpec>,
 }

