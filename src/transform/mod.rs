@@ -1,9 +1,18 @@
 //! Transformers: each builtin kustomize transformer in a module of its own,
 //! all driven by the field-spec tables in [`fieldspec`].
 
+pub mod annotations;
 pub mod builtin;
+mod common;
 pub mod fieldspec;
+pub mod images;
+pub mod labels;
 pub mod namereference;
+pub mod namespace;
+pub mod prefix_suffix;
+pub mod replicas;
+
+pub use common::plain_tag;
 
 use crate::error::Result;
 use crate::resource::ResMap;

@@ -2,8 +2,6 @@
 //! compared one by one; letters by code point; a non-letter before a letter;
 //! otherwise the digit runs at the difference compared as numbers.
 
-use std::cmp::Ordering;
-
 /// v2's "is a letter" (Go `unicode.IsLetter`). Rust's `is_alphabetic` also
 /// counts letter numbers and some marks; the difference only matters for
 /// exotic keys.
@@ -102,7 +100,8 @@ pub(crate) fn sort<T>(items: &mut Vec<(&str, T)>) {
 
 /// [`less`] as an ordering, for tests.
 #[cfg(test)]
-fn cmp(a: &str, b: &str) -> Ordering {
+fn cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
     if less(a, b) {
         Ordering::Less
     } else if less(b, a) {
@@ -123,7 +122,13 @@ mod tests {
             "a b", "a-b", "a.b", "a/b", "a: b", "a:b", "a_b", "a~b", "a0",
         ];
         for w in order.windows(2) {
-            assert_eq!(cmp(w[0], w[1]), Ordering::Less, "{:?} < {:?}", w[0], w[1]);
+            assert_eq!(
+                cmp(w[0], w[1]),
+                std::cmp::Ordering::Less,
+                "{:?} < {:?}",
+                w[0],
+                w[1]
+            );
         }
         let mut v: Vec<(&str, ())> = order.iter().rev().map(|k| (*k, ())).collect();
         sort(&mut v);
