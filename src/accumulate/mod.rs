@@ -2,6 +2,7 @@
 //! into one [`ResMap`], its generators run, then its own transformers
 //! applied, recursively (kustomize's `KustTarget`).
 
+mod crds;
 mod factory;
 mod origin;
 
@@ -113,6 +114,13 @@ impl Target {
             tc = tc.merge(&loaded)?;
         }
         ra.merge_config(&tc)?;
+        for c in &k.crds {
+            let bytes = self.loader.load(c)?;
+            let crd = crds::config_from_crd_file(&bytes)
+                .in_file(&self.loader.resolve(c))
+                .context(|| format!("loading CRD definitions '{c}'"))?;
+            ra.merge_config(&crd)?;
+        }
         for comp in &k.components {
             ra = self
                 .accumulate_directory(ra, comp, true, diag)
@@ -163,9 +171,6 @@ impl Target {
         }
         if !k.vars.is_empty() {
             missing.push("vars");
-        }
-        if !k.crds.is_empty() {
-            missing.push("crds");
         }
         if !k.validators.is_empty() {
             missing.push("validators");
