@@ -337,6 +337,25 @@ case('anchors', 'base: &b\n  x: 1\n  y: [1, 2]\ncopy: *b\nmerged:\n  <<: *b\n  y
 case('flow_input', 'a: {b: [1, 2, {c: d}], e: "f g"}\nh: [x, "y", \'z\']\n')
 case('comments_dropped', '# head\na: 1 # trailing\n# between\nb: [x, y] # flow\n')
 
+case('fold_in_seq_maps', {'containers': [{'name': 'a', 'args': [LONG_SENTENCE, [LONG_SENTENCE]],
+                                           'command': ['sh', '-c', LONG_SENTENCE + '\n' + LONG_SENTENCE],
+                                           'env': [{'name': 'X', 'value': LONG_SENTENCE}]}],
+                            'nested': [[[LONG_SENTENCE]]]})
+case('complex_key_values', {'data': {
+    'k\nl': {'a': [1, {'b': LONG_SENTENCE}]},
+    word(140): [[1, 2], {'x': 'y'}],
+    'sp ' + word(130) + ' ': ['q', '', ' '],
+    'tab\t' + word(130): {'z': {}},
+}})
+case('stream_two_docs', 'data:\n  a: "1"\n---\napiVersion: test/v1\nkind: Emit\nmetadata:\n  name: stream-two-docs-b\ndata:\n  b: [x]\n')
+case('emoji_and_cjk_widths', {'data': {
+    'cjk80': '日' * 78 + ' x y',
+    'cjk_words': ('日本語 ' * 30).strip(),
+    'mixed': ('ab 日本 ' * 20).strip(),
+    'accents': ('é' * 76) + ' x y z ' + 'w' * 10,
+    'nbsp_words': ('a\xa0b ' * 30).strip(),
+}})
+
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
 case('err_neg_inf', 'a: -.Inf\n')
