@@ -30,7 +30,10 @@ pub fn emit_document(value: &Value, out: &mut String) -> Result<(), EmitError> {
         whitespace: true,
         indention: true,
     };
-    let r = e.node(value, false, false);
+    let mut r = e.node(value, false, false);
+    if r.as_ref().is_err_and(|e| e.0 == NEL_KEY) {
+        r = Err(nel_key_error(value));
+    }
     if r.is_ok() {
         // Document end: finish the last line (L4).
         e.write_indent();
@@ -106,6 +109,9 @@ impl Emitter<'_> {
             }
             Value::Map(m) => {
                 // Keys go through the JSON hop too, then v2 sorts them (K1–K5).
+                if m.keys().any(|k| k.contains('\u{85}')) {
+                    return Err(EmitError(NEL_KEY.into()));
+                }
                 let hopped: Vec<Cow<'_, str>> =
                     m.keys().map(|k| hop_str(k)).collect::<Result<_, _>>()?;
                 let mut entries: Vec<(&str, &Value)> =
@@ -450,6 +456,39 @@ impl Emitter<'_> {
 /// L5: a key is written in place unless it spans lines or exceeds 128 bytes.
 fn is_simple_key(k: &str) -> bool {
     k.len() <= 128 && !k.chars().any(is_break)
+}
+
+/// Internal marker: a mapping key holds a NEL (see [`nel_key_error`]).
+const NEL_KEY: &str = "\u{85} in a key";
+
+/// A NEL in a key is a line break inside a JSON key, which go-yaml v2 cannot
+/// read as a flow mapping key. Its error names the 0-based line of the `:`
+/// after that key, i.e. the NELs before it in the JSON text (maps in byte
+/// order of their keys, as `encoding/json` writes them).
+fn nel_key_error(root: &Value) -> EmitError {
+    fn walk(v: &Value, nels: &mut usize) -> bool {
+        match v {
+            Value::Scalar(s) => {
+                *nels += s.text.matches('\u{85}').count();
+                false
+            }
+            Value::Seq(items) => items.iter().any(|i| walk(i, nels)),
+            Value::Map(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                keys.into_iter().any(|k| {
+                    let n = k.matches('\u{85}').count();
+                    *nels += n;
+                    n > 0 || walk(&m[k], nels)
+                })
+            }
+        }
+    }
+    let mut nels = 0;
+    walk(root, &mut nels);
+    EmitError(format!(
+        "yaml: line {nels}: did not find expected ',' or '}}'"
+    ))
 }
 
 /// `.inf` / `.nan` cannot go through `encoding/json`.

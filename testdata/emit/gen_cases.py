@@ -100,11 +100,62 @@ MIXED_KEYS = ['', '#c', '-d', '[e]', '_x', '~x', '1', '01', '2', '10', 'A', 'A1'
               'ä', 'é', '日', 'Ω', 'ω', '0', '00', '000', '9', '99', '100', 'a10b', 'a1b', 'a01b',
               'v1.2', 'v1.10', 'v1.02', 'k8s', 'k08s', 'k80s', ' ', '  a', '!', '$', '%', '.a',
               'Ab', 'aB', 'AB', 'ab1', 'ab01', 'ab001', '10a', '1a', '1b', 'a-1', 'a-01', 'a-10']
+
+
+def v2_less(a, b):
+    """go-yaml v2's key comparison, to keep key sets whose order is total:
+    on a cyclic set kustomize's output order is random (Go map order feeds
+    the sort), so such sets cannot be golden cases."""
+    for i in range(min(len(a), len(b))):
+        if a[i] == b[i]:
+            continue
+        al, bl = a[i].isalpha(), b[i].isalpha()
+        if al and bl:
+            return a[i] < b[i]
+        if al or bl:
+            return bl
+        an = bn = 0
+        if a[i] == '0' or b[i] == '0':
+            j = i - 1
+            while j >= 0 and a[j].isdigit():
+                if a[j] != '0':
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdigit():
+            an = an * 10 + ord(a[ai]) - 48
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdigit():
+            bn = bn * 10 + ord(b[bi]) - 48
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return a[i] < b[i]
+    return len(a) < len(b)
+
+
+def total_subset(keys):
+    """Greedily keeps the keys that leave the comparison transitive."""
+    kept = []
+    for k in keys:
+        cand = kept + [k]
+        ok = all(not (v2_less(x, y) and v2_less(y, z) and v2_less(z, x))
+                 for x in cand for y in cand for z in cand if k in (x, y, z))
+        if ok:
+            kept.append(k)
+    return kept
+
+
+MIXED_KEYS = total_subset(MIXED_KEYS)
 case('keys_mixed', {'data': {k: 'v' for k in MIXED_KEYS}})
 case('keys_mixed_reversed', {'data': {k: 'v' for k in reversed(MIXED_KEYS)}})
-case('keys_digits', {'data': {k: 'v' for k in [
+case('keys_digits', {'data': {k: 'v' for k in total_subset([
     'item10', 'item9', 'item1', 'item01', 'item001', 'item0', 'item00', 'item100', 'item2a',
-    'item2', 'item20', 'it', 'item', 'item-1', 'item_1', 'item.1', '2item', '10item', '1item']}})
+    'item2', 'item20', 'it', 'item', 'item-1', 'item_1', 'item.1', '2item', '10item', '1item'])}})
 case('keys_case', {'data': {k: 1 if False else 'v' for k in [
     'b', 'B', 'a', 'A', 'ba', 'Ba', 'bA', 'BA', 'a1', 'A1', 'aa', 'Aa', 'zz', 'ZZ', 'zZ']}})
 case('keys_nested_sorted', {'spec': {'z': {'y': 1, 'b': 2, 'a': {'d': [], 'c': {}}},
@@ -134,7 +185,8 @@ for i, chunk in enumerate([FLOATS[j:j + 6] for j in range(0, len(FLOATS), 6)]):
 case('bools', {'a': Raw('true'), 'b': Raw('True'), 'c': Raw('TRUE'), 'd': Raw('false'),
                'e': Raw('False'), 'f': Raw('FALSE'), 'g': Raw('yes'), 'h': Raw('on'), 'i': Raw('No'),
                'j': Raw('y'), 'k': Raw('off'), 'l': [Raw('true'), Raw('False')]})
-case('nulls', 'a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: [~, null, ]\ng:\n- \n- null\nh: {x: }\n')
+case('nulls', 'a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: [~, null, ]\ng:\n- \n- null\n')
+case('parser_flow_empty_value', 'h: {x: }\ni: {y: , z: 1}\n')
 case('numbers_in_seqs', 'a: [1, 1.0, 0x10, 1e3, .5, -0.0, 012, 1_000]\nb:\n- - 1\n  - 2.5\n- - 3\n')
 
 # ---- timestamps ----
@@ -184,7 +236,7 @@ SPECIAL = ['a\tb', '\t', 'a\rb', 'a\r', '\x00', 'a\x01b', '\x07\x08\x0b\x0c\x1b'
            'a \u0085 b', 'a\u0085\u0085b', 'tab\tand \U0001F600', '\u200b', '\u00ad', 'ok\u0009\u0009']
 for i, chunk in enumerate([SPECIAL[j:j + 6] for j in range(0, len(SPECIAL), 6)]):
     case('special_%d' % i, {'s%02d' % k: t for k, t in enumerate(chunk)})
-case('special_keys', {'data': {t: 'v' for t in SPECIAL if '\n' not in t and t != '\x00'}})
+case('special_keys', {'data': {t: 'v' for t in SPECIAL if '\x85' not in t and t != '\x00'}})
 case('special_in_seq', {'items': SPECIAL[:24]})
 
 # ---- multi-line strings: literal and its fallbacks (S1, S5, W4) ----
@@ -285,6 +337,25 @@ case('anchors', 'base: &b\n  x: 1\n  y: [1, 2]\ncopy: *b\nmerged:\n  <<: *b\n  y
 case('flow_input', 'a: {b: [1, 2, {c: d}], e: "f g"}\nh: [x, "y", \'z\']\n')
 case('comments_dropped', '# head\na: 1 # trailing\n# between\nb: [x, y] # flow\n')
 
+case('fold_in_seq_maps', {'containers': [{'name': 'a', 'args': [LONG_SENTENCE, [LONG_SENTENCE]],
+                                           'command': ['sh', '-c', LONG_SENTENCE + '\n' + LONG_SENTENCE],
+                                           'env': [{'name': 'X', 'value': LONG_SENTENCE}]}],
+                            'nested': [[[LONG_SENTENCE]]]})
+case('complex_key_values', {'data': {
+    'k\nl': {'a': [1, {'b': LONG_SENTENCE}]},
+    word(140): [[1, 2], {'x': 'y'}],
+    'sp ' + word(130) + ' ': ['q', '', ' '],
+    'tab\t' + word(130): {'z': {}},
+}})
+case('stream_two_docs', 'data:\n  a: "1"\n---\napiVersion: test/v1\nkind: Emit\nmetadata:\n  name: stream-two-docs-b\ndata:\n  b: [x]\n')
+case('emoji_and_cjk_widths', {'data': {
+    'cjk80': '日' * 78 + ' x y',
+    'cjk_words': ('日本語 ' * 30).strip(),
+    'mixed': ('ab 日本 ' * 20).strip(),
+    'accents': ('é' * 76) + ' x y z ' + 'w' * 10,
+    'nbsp_words': ('a\xa0b ' * 30).strip(),
+}})
+
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
 case('err_neg_inf', 'a: -.Inf\n')
@@ -293,6 +364,8 @@ case('err_del', {'a': 'x\x7fy'})
 case('err_c1', {'a': 'x\x80y'})
 case('err_fffe', {'a': 'x\ufffey'})
 case('err_del_key', {'data': {'k\x7f': 'v'}})
+case('err_nel_key', {'data': {'a\x85b': 'v'}})
+case('err_nel_key_line', {'a': 'x\x85y\x85z', 'b': ['\x85'], 'c': {'k\x85\x85': 'v', 'j\x85': 1}})
 
 
 def main():
