@@ -119,6 +119,25 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// The position of the key `key` whose value is at `value`: the key's
+    /// last occurrence before the value on the value's line, else the value.
+    fn key_mark(&self, value: Mark, key: &str) -> Mark {
+        let Some(line) = self.lines.get(value.line.wrapping_sub(1)) else {
+            return value;
+        };
+        let cut = line
+            .char_indices()
+            .nth(value.column.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i);
+        match line[..cut].rfind(key) {
+            Some(i) => Mark {
+                line: value.line,
+                column: line[..i].chars().count() + 1,
+            },
+            None => value,
+        }
+    }
+
     /// Whether the key `key` of the node at `value_path` was quoted: the key
     /// is the last occurrence of its text before the value, on its line or
     /// the few lines above.
@@ -507,13 +526,18 @@ impl<'a> Engine<'a> {
                     }
                     _ => String::new(),
                 };
+                let is_str = matches!(v, V2::Str(_));
                 let kind = match v {
                     V2::Null => "null".to_string(),
                     V2::Bool(_) => "a boolean".to_string(),
                     V2::Int(_) | V2::Uint(_) | V2::Float(_) => "a number".to_string(),
                     V2::Str(_) => "a string".to_string(),
                 };
-                format!("{kind} ({}){hint}", s.text)
+                if is_str {
+                    format!("{kind} ({:?}){hint}", s.text)
+                } else {
+                    format!("{kind} ({}){hint}", s.text)
+                }
             }
             Value::Seq(_) => "a list".to_string(),
             Value::Map(_) => "a mapping".to_string(),
@@ -687,9 +711,12 @@ impl<'a> Engine<'a> {
         }
         // Point at the key itself when the parser recorded it.
         let mut path = self.mark_path();
-        path.push('/');
-        path.push_str(key);
-        let mark = self.src.mark(&path).or_else(|| self.mark());
+        push_segment(&mut path, key);
+        let mark = self
+            .src
+            .mark(&path)
+            .map(|m| self.src.key_mark(m, key))
+            .or_else(|| self.mark());
         Error::new(msg).at(mark)
     }
 
@@ -734,14 +761,20 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// Appends a path segment escaped as the parser's [`Marks`] keys are (a JSON
+/// pointer: `~` → `~0`, `/` → `~1`).
+fn push_segment(path: &mut String, segment: &str) {
+    path.push('/');
+    path.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+}
+
 /// The key under which the parser recorded a node's position.
 fn mark_path(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
-        s.push('/');
         match seg {
-            Seg::Key(k, _) => s.push_str(k),
-            Seg::Index(i) => s.push_str(&i.to_string()),
+            Seg::Key(k, _) => push_segment(&mut s, k),
+            Seg::Index(i) => push_segment(&mut s, &i.to_string()),
         }
     }
     s
