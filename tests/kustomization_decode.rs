@@ -432,11 +432,11 @@ fn every_top_level_field_decodes() {
 #[test]
 fn transformer_configs() {
     let c = decode_transformer_config(
-        b"namePrefix:\n- path: metadata/name\n  kind: 1\nnameReference:\n- kind: ConfigMap\n  version: v1\n  fieldSpecs:\n  - path: spec/volumes/configMap/name\n    kind: Pod\n    create: true\n",
+        b"namePrefix:\n- path: 1\n  kind: Foo\nnameReference:\n- kind: ConfigMap\n  version: v1\n  fieldSpecs:\n  - path: spec/volumes/configMap/name\n    kind: Pod\n    create: true\n",
     )
     .expect("config");
     // Numbers become text where text is expected (typed yaml.Unmarshal).
-    assert_eq!(c.name_prefix[0].gvk.kind, "1");
+    assert_eq!(c.name_prefix[0].path, "1");
     assert_eq!(c.name_reference[0].gvk.kind, "ConfigMap");
     assert!(c.name_reference[0].field_specs[0].create);
     let e = decode_transformer_config(b"namePrefix:\n- path: a\n  kindd: X\n").unwrap_err();
@@ -444,4 +444,55 @@ fn transformer_configs() {
     assert_eq!(e.mark.expect("mark").line, 3);
     let e = decode_transformer_config(b"namePrefix:\n- path: a\n  create: \"true\"\n").unwrap_err();
     assert!(e.message.contains("expected a boolean"));
+}
+
+/// `config-*` cases: `input/cfg.yaml` is a `configurations:` file; the
+/// oracle rejects it when decoding fails.
+#[test]
+fn transformer_config_cases_match_the_oracle() {
+    let mut seen = 0;
+    let mut failures = Vec::new();
+    for case in all_cases() {
+        let cfg = cases_dir().join(&case).join("input/cfg.yaml");
+        let Ok(bytes) = fs::read(&cfg) else { continue };
+        seen += 1;
+        let o = oracle(&case);
+        let rejects = o.exit != 0
+            && (o.error.contains("error unmarshaling JSON")
+                || o.error.contains("error converting YAML to JSON"));
+        match (decode_transformer_config(&bytes), rejects) {
+            (Ok(_), true) => failures.push(format!("{case}: accepted; oracle: {}", o.error)),
+            (Err(e), false) => failures.push(format!("{case}: rejected ({e}); oracle accepts")),
+            (Err(e), true) => {
+                if let Some(field) = oracle_field(&o.error) {
+                    if !e.message.contains(&field) {
+                        failures.push(format!("{case}: {e:?} does not name {field:?}"));
+                    }
+                }
+            }
+            (Ok(_), false) => {}
+        }
+    }
+    assert!(seen >= 10, "only {seen} config cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn transformer_config_coercion_only_reaches_direct_string_fields() {
+    // `path: 1` becomes "1" (a direct string field), `kind: 1` is an error
+    // (kind is promoted from the embedded Gvk, which yaml.Unmarshal does
+    // not look through).
+    let read = |c: &str| fs::read(cases_dir().join(c).join("input/cfg.yaml")).expect("cfg");
+    let c = decode_transformer_config(&read("config-path-int")).expect("accepted");
+    assert_eq!(c.common_labels[0].path, "1");
+    let e = decode_transformer_config(&read("config-kind-int")).unwrap_err();
+    assert!(
+        e.message.contains("expected a string, found a number (1)"),
+        "{}",
+        e.message
+    );
+    let c = decode_transformer_config(&read("config-create-yes")).expect("accepted");
+    assert!(c.common_annotations[0].create);
+    let c = decode_transformer_config(&read("config-case")).expect("accepted");
+    assert_eq!(c.name_prefix[0].path, "metadata/name");
 }

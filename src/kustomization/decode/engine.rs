@@ -28,6 +28,11 @@ use crate::yaml::{Map, Mark, Marks, Scalar, Tag, Value};
 pub(crate) enum Ty {
     /// `string` (and string-kinded types such as `SortOrder`).
     Str,
+    /// A `string` promoted from an embedded struct (`resid.Gvk`'s `kind` in
+    /// a FieldSpec). Same as [`Ty::Str`], except that
+    /// [`Coercion::ToString`] does not apply: `sigs.k8s.io/yaml` looks up
+    /// the embedded struct, not the string, as the target.
+    InlineStr,
     /// `bool`.
     Bool,
     /// `int` / `int64`.
@@ -559,14 +564,16 @@ impl<'a> Engine<'a> {
         };
         let is_null = scalar == Some(V2::Null);
         match ty {
-            Ty::Str | Ty::PtrStr => match (&scalar, v) {
+            Ty::Str | Ty::PtrStr | Ty::InlineStr => match (&scalar, v) {
                 (Some(V2::Null), _) => Ok(if matches!(ty, Ty::PtrStr) {
                     Some(Value::null())
                 } else {
                     into
                 }),
                 (Some(V2::Str(s)), _) => Ok(Some(Value::string(s.clone()))),
-                (Some(other), Value::Scalar(s)) if self.coercion == Coercion::ToString => {
+                (Some(other), Value::Scalar(s))
+                    if self.coercion == Coercion::ToString && !matches!(ty, Ty::InlineStr) =>
+                {
                     let text = match other {
                         V2::Float(f) => go_format_float32(*f),
                         V2::Bool(b) => b.to_string(),
@@ -783,7 +790,7 @@ fn mark_path(path: &[Seg]) -> String {
 /// The zero value a list element gets from a null.
 fn zero(ty: &Ty) -> Value {
     match ty {
-        Ty::Str => Value::string(""),
+        Ty::Str | Ty::InlineStr => Value::string(""),
         Ty::Bool => Value::bool(false),
         Ty::Int => Value::int(0),
         Ty::Struct(_) => Value::map(),
