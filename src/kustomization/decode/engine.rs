@@ -28,6 +28,11 @@ use crate::yaml::{Map, Mark, Marks, Scalar, Tag, Value};
 pub(crate) enum Ty {
     /// `string` (and string-kinded types such as `SortOrder`).
     Str,
+    /// A `string` promoted from an embedded struct (`resid.Gvk`'s `kind` in
+    /// a FieldSpec). Same as [`Ty::Str`], except that
+    /// [`Coercion::ToString`] does not apply: `sigs.k8s.io/yaml` looks up
+    /// the embedded struct, not the string, as the target.
+    InlineStr,
     /// `bool`.
     Bool,
     /// `int` / `int64`.
@@ -116,6 +121,25 @@ impl<'a> Source<'a> {
         match self.mark(path).and_then(|m| self.text_at(m)) {
             Some(rest) => rest.starts_with(text),
             None => false,
+        }
+    }
+
+    /// The position of the key `key` whose value is at `value`: the key's
+    /// last occurrence before the value on the value's line, else the value.
+    fn key_mark(&self, value: Mark, key: &str) -> Mark {
+        let Some(line) = self.lines.get(value.line.wrapping_sub(1)) else {
+            return value;
+        };
+        let cut = line
+            .char_indices()
+            .nth(value.column.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i);
+        match line[..cut].rfind(key) {
+            Some(i) => Mark {
+                line: value.line,
+                column: line[..i].chars().count() + 1,
+            },
+            None => value,
         }
     }
 
@@ -507,13 +531,18 @@ impl<'a> Engine<'a> {
                     }
                     _ => String::new(),
                 };
+                let is_str = matches!(v, V2::Str(_));
                 let kind = match v {
                     V2::Null => "null".to_string(),
                     V2::Bool(_) => "a boolean".to_string(),
                     V2::Int(_) | V2::Uint(_) | V2::Float(_) => "a number".to_string(),
                     V2::Str(_) => "a string".to_string(),
                 };
-                format!("{kind} ({}){hint}", s.text)
+                if is_str {
+                    format!("{kind} ({:?}){hint}", s.text)
+                } else {
+                    format!("{kind} ({}){hint}", s.text)
+                }
             }
             Value::Seq(_) => "a list".to_string(),
             Value::Map(_) => "a mapping".to_string(),
@@ -535,14 +564,16 @@ impl<'a> Engine<'a> {
         };
         let is_null = scalar == Some(V2::Null);
         match ty {
-            Ty::Str | Ty::PtrStr => match (&scalar, v) {
+            Ty::Str | Ty::PtrStr | Ty::InlineStr => match (&scalar, v) {
                 (Some(V2::Null), _) => Ok(if matches!(ty, Ty::PtrStr) {
                     Some(Value::null())
                 } else {
                     into
                 }),
                 (Some(V2::Str(s)), _) => Ok(Some(Value::string(s.clone()))),
-                (Some(other), Value::Scalar(s)) if self.coercion == Coercion::ToString => {
+                (Some(other), Value::Scalar(s))
+                    if self.coercion == Coercion::ToString && !matches!(ty, Ty::InlineStr) =>
+                {
                     let text = match other {
                         V2::Float(f) => go_format_float32(*f),
                         V2::Bool(b) => b.to_string(),
@@ -687,9 +718,12 @@ impl<'a> Engine<'a> {
         }
         // Point at the key itself when the parser recorded it.
         let mut path = self.mark_path();
-        path.push('/');
-        path.push_str(key);
-        let mark = self.src.mark(&path).or_else(|| self.mark());
+        push_segment(&mut path, key);
+        let mark = self
+            .src
+            .mark(&path)
+            .map(|m| self.src.key_mark(m, key))
+            .or_else(|| self.mark());
         Error::new(msg).at(mark)
     }
 
@@ -734,14 +768,20 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// Appends a path segment escaped as the parser's [`Marks`] keys are (a JSON
+/// pointer: `~` → `~0`, `/` → `~1`).
+fn push_segment(path: &mut String, segment: &str) {
+    path.push('/');
+    path.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+}
+
 /// The key under which the parser recorded a node's position.
 fn mark_path(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
-        s.push('/');
         match seg {
-            Seg::Key(k, _) => s.push_str(k),
-            Seg::Index(i) => s.push_str(&i.to_string()),
+            Seg::Key(k, _) => push_segment(&mut s, k),
+            Seg::Index(i) => push_segment(&mut s, &i.to_string()),
         }
     }
     s
@@ -750,7 +790,7 @@ fn mark_path(path: &[Seg]) -> String {
 /// The zero value a list element gets from a null.
 fn zero(ty: &Ty) -> Value {
     match ty {
-        Ty::Str => Value::string(""),
+        Ty::Str | Ty::InlineStr => Value::string(""),
         Ty::Bool => Value::bool(false),
         Ty::Int => Value::int(0),
         Ty::Struct(_) => Value::map(),
