@@ -120,16 +120,30 @@ pub(crate) fn is_nil_or_empty(v: &Value) -> bool {
     }
 }
 
-/// Strict accessors for a builtin plugin's configuration document, which
-/// kustomize decodes as JSON into a typed struct: a field of the wrong type
-/// is an error, unknown fields are ignored, null means "unset".
+/// Accessors for a builtin plugin's configuration document. kustomize
+/// decodes most configs with `sigs.k8s.io/yaml` (YAML 1.1 typing, then JSON
+/// into a typed struct, where any scalar may fill a string field in its
+/// canonical spelling) and the prefix/suffix ones with go-yaml v3 (any
+/// scalar's text fills a string field). Unknown fields are ignored and null
+/// means "unset"; a mapping or list where a scalar is wanted is an error.
 pub(crate) struct Config<'a> {
     kind: &'a str,
     doc: &'a Value,
+    /// Decoded through JSON (`sigs.k8s.io/yaml`) rather than go-yaml v3.
+    json: bool,
+}
+
+/// YAML 1.1 booleans that YAML 1.2 reads as strings.
+fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
 }
 
 impl<'a> Config<'a> {
-    /// Wraps a document, which must be a mapping.
+    /// Wraps a document decoded through JSON; it must be a mapping.
     pub(crate) fn new(kind: &'a str, doc: &'a Value) -> Result<Config<'a>> {
         if doc.as_map().is_none() {
             return Err(Error::new(format!(
@@ -137,7 +151,19 @@ impl<'a> Config<'a> {
                 doc.kind_name()
             )));
         }
-        Ok(Config { kind, doc })
+        Ok(Config {
+            kind,
+            doc,
+            json: true,
+        })
+    }
+
+    /// Wraps a document decoded by go-yaml v3 (scalar text kept verbatim).
+    pub(crate) fn new_v3(kind: &'a str, doc: &'a Value) -> Result<Config<'a>> {
+        Ok(Config {
+            json: false,
+            ..Config::new(kind, doc)?
+        })
     }
 
     fn err(&self, path: &str, want: &str, v: &Value) -> Error {
@@ -148,19 +174,56 @@ impl<'a> Config<'a> {
         ))
     }
 
+    /// Follows `path`. Through JSON, a key matches a field name
+    /// case-insensitively, and of several spellings the last in byte order
+    /// wins (Go visits the object's keys sorted, each overwriting the field;
+    /// a null overwrites nothing).
     fn at(&self, path: &[&str]) -> Option<&'a Value> {
-        self.doc.get_path(path).filter(|v| !v.is_null())
+        let mut cur = self.doc;
+        for key in path {
+            let m = cur.as_map()?;
+            cur = if self.json {
+                let mut hits: Vec<(&String, &Value)> = m
+                    .iter()
+                    .filter(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null())
+                    .collect();
+                hits.sort_by(|a, b| a.0.cmp(b.0));
+                hits.last()?.1
+            } else {
+                m.get(*key)?
+            };
+        }
+        Some(cur).filter(|v| !v.is_null())
+    }
+
+    /// The string a scalar decodes to in a string field.
+    fn scalar_text(&self, s: &Scalar) -> String {
+        if !self.json {
+            return s.text.clone();
+        }
+        match s.tag {
+            Tag::Bool => s.text.to_ascii_lowercase(),
+            Tag::Int => parse_int(&s.text).map_or_else(|| s.text.clone(), |i| i.to_string()),
+            Tag::Str => match yaml11_bool(&s.text) {
+                Some(b) => b.to_string(),
+                None => s.text.clone(),
+            },
+            _ => s.text.clone(),
+        }
+    }
+
+    fn string_of(&self, path: &str, v: &Value) -> Result<String> {
+        match v {
+            Value::Scalar(s) => Ok(self.scalar_text(s)),
+            _ => Err(self.err(path, "a string", v)),
+        }
     }
 
     /// A string field ("" when absent).
     pub(crate) fn string(&self, path: &[&str]) -> Result<String> {
         match self.at(path) {
             None => Ok(String::new()),
-            Some(v @ Value::Scalar(s)) => match s.tag {
-                Tag::Str | Tag::Timestamp => Ok(s.text.clone()),
-                _ => Err(self.err(&path.join("."), "a string", v)),
-            },
-            Some(v) => Err(self.err(&path.join("."), "a string", v)),
+            Some(v) => self.string_of(&path.join("."), v),
         }
     }
 
@@ -172,6 +235,9 @@ impl<'a> Config<'a> {
                 tag: Tag::Bool,
                 text,
             })) => Ok(text.eq_ignore_ascii_case("true")),
+            Some(Value::Scalar(Scalar { tag: Tag::Str, text })) if yaml11_bool(text).is_some() => {
+                Ok(yaml11_bool(text) == Some(true))
+            }
             Some(v) => Err(self.err(&path.join("."), "a boolean", v)),
         }
     }
@@ -194,14 +260,10 @@ impl<'a> Config<'a> {
             None => {}
             Some(Value::Map(m)) => {
                 for (k, v) in m {
-                    let text = match v {
-                        _ if v.is_null() => String::new(),
-                        Value::Scalar(s) if matches!(s.tag, Tag::Str | Tag::Timestamp) => {
-                            s.text.clone()
-                        }
-                        _ => {
-                            return Err(self.err(&format!("{}.{k}", path.join(".")), "a string", v))
-                        }
+                    let text = if v.is_null() {
+                        String::new()
+                    } else {
+                        self.string_of(&format!("{}.{k}", path.join(".")), v)?
                     };
                     out.insert(k.clone(), text);
                 }

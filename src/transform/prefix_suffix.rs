@@ -66,7 +66,7 @@ impl NameAffixTransformer {
             Affix::Prefix => "PrefixTransformer",
             Affix::Suffix => "SuffixTransformer",
         };
-        let c = Config::new(kind, doc)?;
+        let c = Config::new_v3(kind, doc)?;
         let key = match affix {
             Affix::Prefix => "prefix",
             Affix::Suffix => "suffix",
