@@ -90,7 +90,10 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
                 *labels = Value::map();
             }
             if let Value::Map(m) = labels {
-                m.insert("app.kubernetes.io/managed-by".into(), Value::string(value.clone()));
+                m.insert(
+                    "app.kubernetes.io/managed-by".into(),
+                    Value::string(value.clone()),
+                );
             }
         }
     }
@@ -98,7 +101,10 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
     // annotations vanish and values print as strings), dropping its bookkeeping
     // and the origin annotations not asked for.
     let keep_origin = k.build_metadata.iter().any(|b| b == "originAnnotations");
-    let keep_transformations = k.build_metadata.iter().any(|b| b == "transformerAnnotations");
+    let keep_transformations = k
+        .build_metadata
+        .iter()
+        .any(|b| b == "transformerAnnotations");
     for r in &mut list {
         r.remove_build_annotations();
         let mut a = r.annotations();

@@ -12,7 +12,10 @@ use crate::yaml::{parse_documents, Map, ParseOptions, Tag, Value};
 pub fn config_from_crd_file(bytes: &[u8]) -> Result<TransformerConfig> {
     let docs = parse_documents(bytes, &ParseOptions::default())?;
     let empty = Map::new();
-    let defs = docs.first().and_then(|d| d.value.as_map()).unwrap_or(&empty);
+    let defs = docs
+        .first()
+        .and_then(|d| d.value.as_map())
+        .unwrap_or(&empty);
     let mut result = TransformerConfig::default();
     for (name, def) in defs {
         let props = properties(defs, name);

@@ -35,10 +35,14 @@ impl Accumulator {
     }
 
     fn merge(&mut self, other: Accumulator) -> Result<()> {
-        self.resources.append_all(other.resources.into_resources())?;
+        self.resources
+            .append_all(other.resources.into_resources())?;
         self.merge_config(&other.config)
     }
 }
+
+/// A transformer and, when `buildMetadata` tracks it, where it was configured.
+type Configured = (Box<dyn Transformer>, Option<Origin>);
 
 /// Things a build reports besides its output.
 #[derive(Clone, Debug, Default)]
@@ -126,16 +130,16 @@ impl Target {
                 .accumulate_directory(ra, comp, true, diag)
                 .context(|| format!("accumulating component '{comp}'"))?;
         }
-        let mut transformers: Vec<(Box<dyn Transformer>, Option<Origin>)> =
-            kustomization_transformers(k, &ra.config)?
-                .into_iter()
-                .map(|t| {
-                    let origin = self.origin.as_ref().map(|o| {
-                        o.configured(self.file_name(), ["builtin", t.builtin_kind(), "", ""])
-                    });
-                    (t, origin)
-                })
-                .collect();
+        let mut transformers: Vec<Configured> = kustomization_transformers(k, &ra.config)?
+            .into_iter()
+            .map(|t| {
+                let origin = self
+                    .origin
+                    .as_ref()
+                    .map(|o| o.configured(self.file_name(), ["builtin", t.builtin_kind(), "", ""]));
+                (t, origin)
+            })
+            .collect();
         transformers.extend(self.external_transformers(&ra.config, diag)?);
         for (t, origin) in &transformers {
             t.transform(&mut ra.resources)?;
@@ -272,7 +276,7 @@ impl Target {
         &self,
         tc: &TransformerConfig,
         diag: &mut Diagnostics,
-    ) -> Result<Vec<(Box<dyn Transformer>, Option<Origin>)>> {
+    ) -> Result<Vec<Configured>> {
         let mut configs: Vec<Resource> = Vec::new();
         let mut paths = Vec::new();
         for entry in &self.kustomization.transformers {

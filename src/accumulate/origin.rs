@@ -94,7 +94,9 @@ impl Origin {
 }
 
 fn unquote(v: &str) -> String {
-    if v.len() >= 2 && (v.starts_with('"') && v.ends_with('"') || v.starts_with('\'') && v.ends_with('\'')) {
+    if v.len() >= 2
+        && (v.starts_with('"') && v.ends_with('"') || v.starts_with('\'') && v.ends_with('\''))
+    {
         v[1..v.len() - 1].to_string()
     } else {
         v.to_string()
