@@ -3,9 +3,11 @@
 
 mod id;
 mod resmap;
+mod selector;
 #[allow(clippy::module_inception)]
 mod resource;
 
 pub use id::{ResId, DEFAULT_NAMESPACE};
 pub use resmap::ResMap;
+pub use selector::{CompiledSelector, LabelSelector};
 pub use resource::*;
