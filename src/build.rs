@@ -66,8 +66,12 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
     let Accumulator {
         mut resources,
         config,
+        vars,
     } = ra;
+    // The last steps run once, at the top, not at every level.
+    crate::generate::add_hash_suffixes(&mut resources)?;
     fix_name_references(&mut resources, &config.name_reference)?;
+    crate::transform::vars::resolve_vars(&mut resources, &vars, &config)?;
     let mut list = resources.into_resources();
     list.retain(|r| matches!(r.annotation(LOCAL_CONFIG), None | Some("false")));
 

@@ -10,11 +10,13 @@ pub use factory::resources_from_bytes;
 pub use origin::{add_transformation, Origin};
 
 use crate::error::{Error, Result, ResultExt};
-use crate::kustomization::{decode_kustomization, Kustomization, KUSTOMIZATION_FILE_NAMES};
+use crate::generate;
+use crate::kustomization::{decode_kustomization, Kustomization, Var, KUSTOMIZATION_FILE_NAMES};
 use crate::load::Loader;
 use crate::resource::{ResMap, Resource, ORIGIN};
 use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
 use crate::transform::fieldspec::TransformerConfig;
+use crate::transform::vars::merge_vars;
 use crate::transform::Transformer;
 use std::path::PathBuf;
 
@@ -26,6 +28,8 @@ pub struct Accumulator {
     /// The field-spec tables, the builtin ones merged with every level's
     /// `configurations:` and `crds:`.
     pub config: TransformerConfig,
+    /// The `vars:` of every level.
+    pub vars: Vec<Var>,
 }
 
 impl Accumulator {
@@ -125,31 +129,70 @@ impl Target {
                 .context(|| format!("loading CRD definitions '{c}'"))?;
             ra.merge_config(&crd)?;
         }
+        self.run_generators(&mut ra, diag)?;
         for comp in &k.components {
             ra = self
                 .accumulate_directory(ra, comp, true, diag)
                 .context(|| format!("accumulating component '{comp}'"))?;
         }
-        let mut transformers: Vec<Configured> = kustomization_transformers(k, &ra.config)?
-            .into_iter()
-            .map(|t| {
-                let origin = self
-                    .origin
-                    .as_ref()
-                    .map(|o| o.configured(self.file_name(), ["builtin", t.builtin_kind(), "", ""]));
-                (t, origin)
-            })
-            .collect();
+        let mut transformers: Vec<Configured> =
+            kustomization_transformers(k, &ra.config, &self.loader)?
+                .into_iter()
+                .map(|t| {
+                    let origin = self.origin.as_ref().map(|o| {
+                        o.configured(self.file_name(), ["builtin", t.builtin_kind(), "", ""])
+                    });
+                    (t, origin)
+                })
+                .collect();
         transformers.extend(self.external_transformers(&ra.config, diag)?);
         for (t, origin) in &transformers {
             t.transform(&mut ra.resources)?;
+            // A patch may have deleted resources (kustomize's DropEmpties).
+            ra.resources
+                .resources_mut()
+                .retain(|r| r.obj.as_map().is_some_and(|m| !m.is_empty()));
             if let Some(o) = origin {
                 for r in ra.resources.resources_mut() {
                     add_transformation(r, o);
                 }
             }
         }
+        merge_vars(&mut ra.vars, &k.vars).context(|| "merging vars".to_string())?;
         Ok(ra)
+    }
+
+    /// Runs the kustomization's generators (its own fields first, then the
+    /// `generators:` configs) and absorbs what they make.
+    fn run_generators(&self, ra: &mut Accumulator, diag: &mut Diagnostics) -> Result<()> {
+        let k = &self.kustomization;
+        for g in generate::kustomization_generators(k, &self.loader)? {
+            let mut resources = g.resources;
+            if let Some(o) = &self.origin {
+                let text = o
+                    .configured(self.file_name(), ["builtin", g.kind, "", ""])
+                    .to_annotation();
+                for r in &mut resources {
+                    if r.annotation(ORIGIN).is_none() {
+                        r.set_annotation(ORIGIN, &text);
+                    }
+                }
+            }
+            generate::absorb(&mut ra.resources, resources)?;
+        }
+        for (config, origin) in self.plugin_configs(&k.generators, diag)? {
+            let mut resources = generate::generator_from_config(&config, &self.loader)?;
+            if let Some(o) = origin {
+                let text = o.to_annotation();
+                for r in &mut resources {
+                    if r.annotation(ORIGIN).is_none() {
+                        r.set_annotation(ORIGIN, &text);
+                    }
+                }
+            }
+            generate::absorb(&mut ra.resources, resources)?;
+        }
+        Ok(())
     }
 
     /// The kustomization file's name (`kustomization.yaml`, ...).
@@ -164,18 +207,6 @@ impl Target {
     fn refuse_unsupported(&self) -> Result<()> {
         let k = &self.kustomization;
         let mut missing = Vec::new();
-        if !k.config_map_generator.is_empty() {
-            missing.push("configMapGenerator");
-        }
-        if !k.secret_generator.is_empty() {
-            missing.push("secretGenerator");
-        }
-        if !k.generators.is_empty() {
-            missing.push("generators");
-        }
-        if !k.vars.is_empty() {
-            missing.push("vars");
-        }
         if !k.validators.is_empty() {
             missing.push("validators");
         }
@@ -277,9 +308,24 @@ impl Target {
         tc: &TransformerConfig,
         diag: &mut Diagnostics,
     ) -> Result<Vec<Configured>> {
+        self.plugin_configs(&self.kustomization.transformers, diag)?
+            .into_iter()
+            .map(|(c, origin)| Ok((transformer_from_config(&c.obj, tc, &self.loader)?, origin)))
+            .collect()
+    }
+
+    /// Plugin configs listed under `generators:` or `transformers:`: each
+    /// entry is an inline document or a file or directory of documents.
+    /// With origin tracking on, each comes with its origin (kustomize's
+    /// `OriginFromCustomPlugin`: configured in the file it came from).
+    fn plugin_configs(
+        &self,
+        entries: &[String],
+        diag: &mut Diagnostics,
+    ) -> Result<Vec<(Resource, Option<Origin>)>> {
         let mut configs: Vec<Resource> = Vec::new();
         let mut paths = Vec::new();
-        for entry in &self.kustomization.transformers {
+        for entry in entries {
             // Like kustomize: an entry that parses as resources is inline.
             match resources_from_bytes(entry.as_bytes()) {
                 Ok(rs) if !rs.is_empty() => {
@@ -295,20 +341,18 @@ impl Target {
         }
         let ra = self.accumulate_resources(Accumulator::default(), &paths, diag)?;
         configs.extend(ra.resources.into_resources());
-        configs
-            .iter()
+        Ok(configs
+            .into_iter()
             .map(|c| {
-                let t = transformer_from_config(&c.obj, tc)?;
-                // kustomize's OriginFromCustomPlugin: configured in the file the config came from.
                 let origin = c.annotation(ORIGIN).map(|text| Origin {
                     path: String::new(),
                     configured_in: Origin::from_annotation(text).path,
                     configured_by: [c.api_version(), c.kind(), c.name(), c.namespace()]
                         .map(str::to_string),
                 });
-                Ok((t, origin))
+                (c, origin)
             })
-            .collect()
+            .collect())
     }
 }
 

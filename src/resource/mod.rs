@@ -3,11 +3,11 @@
 
 mod id;
 mod resmap;
-mod selector;
 #[allow(clippy::module_inception)]
 mod resource;
+mod selector;
 
 pub use id::{ResId, DEFAULT_NAMESPACE};
 pub use resmap::ResMap;
-pub use selector::{CompiledSelector, LabelSelector};
 pub use resource::*;
+pub use selector::{CompiledSelector, LabelSelector};

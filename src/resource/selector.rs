@@ -130,8 +130,12 @@ impl LabelSelector {
                 Op::NotExists => v.is_none(),
                 Op::In(vals) => v.is_some_and(|v| vals.contains(v)),
                 Op::NotIn(vals) => v.is_none_or(|v| !vals.contains(v)),
-                Op::Gt(n) => v.and_then(|v| v.parse::<i64>().ok()).is_some_and(|x| x > *n),
-                Op::Lt(n) => v.and_then(|v| v.parse::<i64>().ok()).is_some_and(|x| x < *n),
+                Op::Gt(n) => v
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .is_some_and(|x| x > *n),
+                Op::Lt(n) => v
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .is_some_and(|x| x < *n),
             }
         })
     }

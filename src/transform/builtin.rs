@@ -12,6 +12,7 @@ use super::replicas::ReplicaCountTransformer;
 use super::Transformer;
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
+use crate::load::Loader;
 use crate::resource::ResMap;
 use crate::yaml::Value;
 
@@ -39,6 +40,7 @@ fn unsupported(what: &str) -> Error {
 pub fn kustomization_transformers(
     k: &Kustomization,
     tc: &TransformerConfig,
+    _ldr: &Loader,
 ) -> Result<Vec<Box<dyn Transformer>>> {
     // Slots for the patch transformers, which run first.
     if !k.patches_strategic_merge.is_empty() {
@@ -95,6 +97,7 @@ pub fn kustomization_transformers(
 pub fn transformer_from_config(
     doc: &Value,
     _tc: &TransformerConfig,
+    _ldr: &Loader,
 ) -> Result<Box<dyn Transformer>> {
     let api_version = doc.str_at(&["apiVersion"]).unwrap_or("");
     let kind = doc.str_at(&["kind"]).unwrap_or("");

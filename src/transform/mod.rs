@@ -11,6 +11,7 @@ pub mod namereference;
 pub mod namespace;
 pub mod prefix_suffix;
 pub mod replicas;
+pub mod vars;
 
 pub use common::plain_tag;
 
