@@ -112,14 +112,14 @@ impl Emitter<'_> {
                 if m.keys().any(|k| k.contains('\u{85}')) {
                     return Err(EmitError(NEL_KEY.into()));
                 }
-                let hopped: Vec<Cow<'_, str>> =
-                    m.keys().map(|k| hop_str(k)).collect::<Result<_, _>>()?;
-                let mut entries: Vec<(&str, &Value)> =
-                    hopped.iter().map(|k| k.as_ref()).zip(m.values()).collect();
-                keys::sort(&mut entries);
+                let mut entries: Vec<(Cow<'_, str>, &Value)> = m
+                    .iter()
+                    .map(|(k, v)| Ok((hop_str(k)?, v)))
+                    .collect::<Result<_, EmitError>>()?;
+                keys::sort_by(&mut entries, &|e: &(Cow<'_, str>, &Value)| e.0.as_ref());
                 let saved = self.indent;
                 self.increase_indent(false, false);
-                for &(key, value) in &entries {
+                for (key, value) in &entries {
                     self.write_indent();
                     if is_simple_key(key) {
                         self.string(key, true);
@@ -198,6 +198,12 @@ impl Emitter<'_> {
 
     /// A string scalar (after the JSON hop): choose the style (S1–S6), write it.
     fn string(&mut self, s: &str, simple_key: bool) {
+        if is_bare_word(s) && !resolve::needs_quotes(s) {
+            // Fast path for the common identifier-like string: plain, no
+            // spaces so no folding, nothing to analyse.
+            self.token(s);
+            return;
+        }
         let requested = if s.contains('\n') {
             Style::Literal
         } else if resolve::needs_quotes(s) {
@@ -282,6 +288,15 @@ impl Emitter<'_> {
     fn write_plain(&mut self, s: &str, allow_breaks: bool) {
         if !self.whitespace {
             self.put(' ');
+        }
+        let width = s.chars().count();
+        if !allow_breaks || self.column + width <= BEST_WIDTH + 1 || !s.contains(' ') {
+            // No space can reach past column 80: write it in one go.
+            self.out.push_str(s);
+            self.column += width;
+            self.whitespace = false;
+            self.indention = false;
+            return;
         }
         let mut spaces = false;
         let mut it = s.chars().peekable();
@@ -453,6 +468,16 @@ impl Emitter<'_> {
     }
 }
 
+/// A non-empty ASCII string of letters, digits and `-./_` starting with a
+/// letter, digit or `/`, `_`: plain unless it re-types (S2), never folded.
+fn is_bare_word(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && (b[0].is_ascii_alphanumeric() || b[0] == b'/' || b[0] == b'_')
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'/' | b'_'))
+}
+
 /// L5: a key is written in place unless it spans lines or exceeds 128 bytes.
 fn is_simple_key(k: &str) -> bool {
     k.len() <= 128 && !k.chars().any(is_break)
@@ -513,6 +538,9 @@ fn non_finite_check(text: &str) -> Result<(), EmitError> {
 /// leaves them unescaped) fail the build; NEL is a line break inside the JSON
 /// string, so v2 folds it with the spaces around it.
 fn hop_str(s: &str) -> Result<Cow<'_, str>, EmitError> {
+    if s.is_ascii() && !s.contains('\x7f') {
+        return Ok(Cow::Borrowed(s));
+    }
     let mut has_nel = false;
     for c in s.chars() {
         match c {
