@@ -356,6 +356,30 @@ case('emoji_and_cjk_widths', {'data': {
     'nbsp_words': ('a\xa0b ' * 30).strip(),
 }})
 
+case('structure_combos', {
+    'a': [[['x', 'y\nz\n'], {'k': 'v\n'}], [[], [{}]], [' lead', 'trail ', '']],
+    'b': [{'c': [{'d': [[{'e': 'f'}]]}]}],
+    'c': {word(129): [[1]], 'k\n': [{'x': 'long value ' * 10}]},
+    'd': [{'one': 1}, {'two': 2, 'three': [3]}],
+    'e': [None, True, False, 0, -1, 'null', 'True'],
+})
+case('breaks_2028', {
+    'a': 'x\u2028y\tz',
+    'b': ['p\u2029q', {'r': 's\u2028t'}],
+    'c': {'d': {'e': 'one\u2028two\u2028three'}},
+    'f': ('word ' * 20) + '\u2028' + ('word ' * 20).strip(),
+    'g': 'lit\n\u2028x\n',
+})
+case('quotes_inside', {
+    'a': "it's", 'b': 'say "hi"', 'c': "'quoted'", 'd': '"dq"', 'e': "''", 'f': '""',
+    'g': "a'b'c " + "x" * 80 + " y'z", 'h': 'back\\slash', 'i': '\\', 'j': "' ",
+})
+case('retype_near_misses', {'s%02d' % k: t for k, t in enumerate([
+    '1.5.', '1e5e', '0x1g', '0o8', '0b2', '1_', '_', '1._5', '+-1', '--1', '1-', '12:', ':12',
+    '1::2', '1:2:', '01:02', '00:00', '1.', '-.', '+.', '.e5', '.5e', '.5e+', '1e+', 'yes ', ' no',
+    'NO!', 'nul', 'Nulls', 'TRUE.', '~~', '2001-12-14T21:59:43.10', '2001-12-14T21:59', '2001-12',
+    '2001', '12-14-2001', '2001-12-14t21:59:43Z', '2001-12-14T21:59:43.5+0530', '1.0e+400'])})
+
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
 case('err_neg_inf', 'a: -.Inf\n')
