@@ -380,6 +380,35 @@ case('retype_near_misses', {'s%02d' % k: t for k, t in enumerate([
     'NO!', 'nul', 'Nulls', 'TRUE.', '~~', '2001-12-14T21:59:43.10', '2001-12-14T21:59', '2001-12',
     '2001', '12-14-2001', '2001-12-14t21:59:43Z', '2001-12-14T21:59:43.5+0530', '1.0e+400'])})
 
+# ---- seeded random strings over the characters the rules care about ----
+import random
+
+ALPHABET = ['a', 'b', 'x', '1', '0', ' ', ' ', ' ', ':', '#', '-', '?', "'", '"', '\\', '\n', '\t',
+            '.', ',', '[', '{', '|', '>', '!', '&', '*', '%', '@', '`', '~', '=', '_', 'é', '日',
+            '\U0001F600', '\u2028', '\x85', '\xa0', '\r', '\ufeff']
+
+
+def rand_str(rng):
+    n = rng.choice([1, 2, 3, 5, 8, 20, 60, 90, 120, 200])
+    if rng.random() < 0.5:
+        # Mostly words, so folding happens.
+        return ' '.join(''.join(rng.choice('abcdefgh') for _ in range(rng.randint(1, 12)))
+                        for _ in range(max(1, n // 6))) + rng.choice(ALPHABET) * rng.randint(0, 2)
+    return ''.join(rng.choice(ALPHABET) for _ in range(n))
+
+
+for seed in range(8):
+    rng = random.Random(seed)
+    vals = [rand_str(rng) for _ in range(40)]
+    case('random_%d' % seed, {
+        'm': {'k%02d' % i: v for i, v in enumerate(vals[:20])},
+        'n': {'deep': {'er': {'k%02d' % i: v for i, v in enumerate(vals[20:])}}},
+        's': vals[:20],
+        't': [[v] for v in vals[20:30]],
+    })
+    keys = total_subset([rand_str(rng) for _ in range(25)])
+    case('random_keys_%d' % seed, {'data': {k: 'v' for k in keys if '\x85' not in k}})
+
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
 case('err_neg_inf', 'a: -.Inf\n')
