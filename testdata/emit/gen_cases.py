@@ -397,7 +397,7 @@ def rand_str(rng):
     return ''.join(rng.choice(ALPHABET) for _ in range(n))
 
 
-for seed in range(8):
+for seed in range(24):
     rng = random.Random(seed)
     vals = [rand_str(rng) for _ in range(40)]
     case('random_%d' % seed, {
@@ -408,6 +408,27 @@ for seed in range(8):
     })
     keys = total_subset([rand_str(rng) for _ in range(25)])
     case('random_keys_%d' % seed, {'data': {k: 'v' for k in keys if '\x85' not in k}})
+
+
+
+def rand_num(rng):
+    t = rng.choice(['', '+', '-', '', ''])
+    t += ''.join(rng.choice('0123456789') for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 15, 17, 19, 20, 22])))
+    r = rng.random()
+    if r < 0.3:
+        t += '.' + ''.join(rng.choice('0123456789') for _ in range(rng.randint(0, 6)))
+    if rng.random() < 0.3:
+        t += rng.choice('eE') + rng.choice(['', '+', '-']) + str(rng.randint(0, 40))
+    if rng.random() < 0.1:
+        t = t.replace('1', '1_')
+    return t
+
+
+for seed in range(6):
+    rng = random.Random(1000 + seed)
+    nums = [rand_num(rng) for _ in range(40)]
+    case('random_numbers_%d' % seed, {'raw': {'n%02d' % i: Raw(t) for i, t in enumerate(nums)},
+                                      'str': {'n%02d' % i: t for i, t in enumerate(nums)}})
 
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
