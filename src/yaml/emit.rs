@@ -153,6 +153,7 @@ impl Emitter<'_> {
             } else {
                 "false"
             }),
+            Tag::Int if is_canonical_int(&s.text) => self.token(&s.text),
             Tag::Int | Tag::Float => {
                 let n = if s.tag == Tag::Int {
                     number::int_from_text(&s.text)
@@ -267,11 +268,19 @@ impl Emitter<'_> {
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
-        while self.column < indent {
-            self.put(' ');
-        }
+        self.pad_to(indent);
         self.whitespace = true;
         self.indention = true;
+    }
+
+    /// Spaces up to `indent`.
+    fn pad_to(&mut self, indent: usize) {
+        const SPACES: &str = "                                                                ";
+        while self.column < indent {
+            let n = (indent - self.column).min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            self.column += n;
+        }
     }
 
     fn write_indicator(&mut self, ind: &str, need_ws: bool, is_ws: bool, is_indention: bool) {
@@ -466,6 +475,16 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// Decimal integer text that prints unchanged: optional `-`, no leading
+/// zero, short enough to fit int64 (the common case, no parsing needed).
+fn is_canonical_int(t: &str) -> bool {
+    let d = t.strip_prefix('-').unwrap_or(t).as_bytes();
+    !d.is_empty()
+        && d.len() <= 18
+        && d.iter().all(u8::is_ascii_digit)
+        && (d[0] != b'0' || (d.len() == 1 && d.len() == t.len()))
 }
 
 /// A non-empty ASCII string of letters, digits and `-./_` starting with a
