@@ -30,7 +30,7 @@ pub fn emit_document(value: &Value, out: &mut String) -> Result<(), EmitError> {
         whitespace: true,
         indention: true,
     };
-    let mut r = e.node(value, false, false);
+    let mut r = e.node(value, false);
     if r.as_ref().is_err_and(|e| e.0 == NEL_KEY) {
         r = Err(nel_key_error(value));
     }
@@ -83,9 +83,9 @@ struct Emitter<'o> {
 }
 
 impl Emitter<'_> {
-    fn node(&mut self, v: &Value, mapping_ctx: bool, simple_key: bool) -> Result<(), EmitError> {
+    fn node(&mut self, v: &Value, mapping_ctx: bool) -> Result<(), EmitError> {
         match v {
-            Value::Scalar(s) => self.scalar(s, simple_key),
+            Value::Scalar(s) => self.scalar(s),
             Value::Seq(items) if items.is_empty() => {
                 self.flow_empty("[", "]");
                 Ok(())
@@ -102,19 +102,20 @@ impl Emitter<'_> {
                 for item in items {
                     self.write_indent();
                     self.write_indicator("-", true, false, true);
-                    self.node(item, false, false)?;
+                    self.node(item, false)?;
                 }
                 self.indent = saved;
                 Ok(())
             }
             Value::Map(m) => {
                 // Keys go through the JSON hop too, then v2 sorts them (K1–K5).
-                if m.keys().any(|k| k.contains('\u{85}')) {
-                    return Err(EmitError(NEL_KEY.into()));
-                }
                 let mut entries: Vec<(Cow<'_, str>, &Value)> = m
                     .iter()
-                    .map(|(k, v)| Ok((hop_str(k)?, v)))
+                    .map(|(k, v)| match hop_str(k)? {
+                        // Only a NEL makes the hop change a string (J9).
+                        Cow::Owned(_) => Err(EmitError(NEL_KEY.into())),
+                        h => Ok((h, v)),
+                    })
                     .collect::<Result<_, EmitError>>()?;
                 keys::sort_by(&mut entries, &|e: &(Cow<'_, str>, &Value)| e.0.as_ref());
                 let saved = self.indent;
@@ -131,7 +132,7 @@ impl Emitter<'_> {
                         self.write_indent();
                         self.write_indicator(":", true, false, true);
                     }
-                    self.node(value, true, false)?;
+                    self.node(value, true)?;
                 }
                 self.indent = saved;
                 Ok(())
@@ -145,7 +146,8 @@ impl Emitter<'_> {
         self.write_indicator(close, false, false, false);
     }
 
-    fn scalar(&mut self, s: &Scalar, simple_key: bool) -> Result<(), EmitError> {
+    /// A value scalar (keys are strings and go to [`Self::string`] directly).
+    fn scalar(&mut self, s: &Scalar) -> Result<(), EmitError> {
         match s.tag {
             Tag::Null => self.token("null"),
             Tag::Bool => self.token(if s.text.starts_with(['t', 'T']) {
@@ -170,18 +172,18 @@ impl Emitter<'_> {
                     }
                     // Text v3 would not have typed as a number: print it as
                     // the string it then is.
-                    None => self.string(&hop_str(&s.text)?, simple_key),
+                    None => self.string(&hop_str(&s.text)?, false),
                 }
             }
             Tag::Timestamp => match resolve::parse_timestamp(&s.text) {
                 Some(t) => {
                     let mut text = String::with_capacity(32);
                     t.write_rfc3339(&mut text);
-                    self.string(&text, simple_key);
+                    self.string(&text, false);
                 }
-                None => self.string(&hop_str(&s.text)?, simple_key),
+                None => self.string(&hop_str(&s.text)?, false),
             },
-            Tag::Str => self.string(&hop_str(&s.text)?, simple_key),
+            Tag::Str => self.string(&hop_str(&s.text)?, false),
         }
         Ok(())
     }
