@@ -380,6 +380,27 @@ case('retype_near_misses', {'s%02d' % k: t for k, t in enumerate([
     'NO!', 'nul', 'Nulls', 'TRUE.', '~~', '2001-12-14T21:59:43.10', '2001-12-14T21:59', '2001-12',
     '2001', '12-14-2001', '2001-12-14t21:59:43Z', '2001-12-14T21:59:43.5+0530', '1.0e+400'])})
 
+case('key_128_boundary', {'data': {
+    ' ' + word(127): 'single-quoted, 128 bytes',
+    ' ' + word(128): 'single-quoted, 129 bytes',
+    '\t' + word(127): 'double-quoted, 128 bytes',
+    '\t' + word(128): 'double-quoted, 129 bytes',
+    'é' * 64: '128 bytes of two-byte letters',
+    'é' * 64 + 'x': '129 bytes',
+    '\U0001F600' * 32: '128 bytes of emoji',
+    '\U0001F600' * 32 + 'x': '129 bytes of emoji',
+    ('ab ' * 43)[:128]: 'spaces, 128 bytes',
+    ('ab ' * 43)[:129]: 'spaces, 129 bytes',
+}})
+case('very_long_strings', {
+    'a': ' '.join(['word'] * 2000),
+    'b': 'x' * 5000,
+    'c': ('line ' * 30 + '\n') * 50,
+    'd': [' '.join(['w%d' % i for i in range(500)])],
+    'e': "'" + ' '.join(['q'] * 300),
+    'f': '\t' + ' '.join(['d'] * 300),
+})
+
 # ---- seeded random strings over the characters the rules care about ----
 import random
 
