@@ -356,6 +356,101 @@ case('emoji_and_cjk_widths', {'data': {
     'nbsp_words': ('a\xa0b ' * 30).strip(),
 }})
 
+case('structure_combos', {
+    'a': [[['x', 'y\nz\n'], {'k': 'v\n'}], [[], [{}]], [' lead', 'trail ', '']],
+    'b': [{'c': [{'d': [[{'e': 'f'}]]}]}],
+    'c': {word(129): [[1]], 'k\n': [{'x': 'long value ' * 10}]},
+    'd': [{'one': 1}, {'two': 2, 'three': [3]}],
+    'e': [None, True, False, 0, -1, 'null', 'True'],
+})
+case('breaks_2028', {
+    'a': 'x\u2028y\tz',
+    'b': ['p\u2029q', {'r': 's\u2028t'}],
+    'c': {'d': {'e': 'one\u2028two\u2028three'}},
+    'f': ('word ' * 20) + '\u2028' + ('word ' * 20).strip(),
+    'g': 'lit\n\u2028x\n',
+})
+case('quotes_inside', {
+    'a': "it's", 'b': 'say "hi"', 'c': "'quoted'", 'd': '"dq"', 'e': "''", 'f': '""',
+    'g': "a'b'c " + "x" * 80 + " y'z", 'h': 'back\\slash', 'i': '\\', 'j': "' ",
+})
+case('retype_near_misses', {'s%02d' % k: t for k, t in enumerate([
+    '1.5.', '1e5e', '0x1g', '0o8', '0b2', '1_', '_', '1._5', '+-1', '--1', '1-', '12:', ':12',
+    '1::2', '1:2:', '01:02', '00:00', '1.', '-.', '+.', '.e5', '.5e', '.5e+', '1e+', 'yes ', ' no',
+    'NO!', 'nul', 'Nulls', 'TRUE.', '~~', '2001-12-14T21:59:43.10', '2001-12-14T21:59', '2001-12',
+    '2001', '12-14-2001', '2001-12-14t21:59:43Z', '2001-12-14T21:59:43.5+0530', '1.0e+400'])})
+
+case('key_128_boundary', {'data': {
+    ' ' + word(127): 'single-quoted, 128 bytes',
+    ' ' + word(128): 'single-quoted, 129 bytes',
+    '\t' + word(127): 'double-quoted, 128 bytes',
+    '\t' + word(128): 'double-quoted, 129 bytes',
+    'é' * 64: '128 bytes of two-byte letters',
+    'é' * 64 + 'x': '129 bytes',
+    '\U0001F600' * 32: '128 bytes of emoji',
+    '\U0001F600' * 32 + 'x': '129 bytes of emoji',
+    ('ab ' * 43)[:128]: 'spaces, 128 bytes',
+    ('ab ' * 43)[:129]: 'spaces, 129 bytes',
+}})
+case('very_long_strings', {
+    'a': ' '.join(['word'] * 2000),
+    'b': 'x' * 5000,
+    'c': ('line ' * 30 + '\n') * 50,
+    'd': [' '.join(['w%d' % i for i in range(500)])],
+    'e': "'" + ' '.join(['q'] * 300),
+    'f': '\t' + ' '.join(['d'] * 300),
+})
+
+# ---- seeded random strings over the characters the rules care about ----
+import random
+
+ALPHABET = ['a', 'b', 'x', '1', '0', ' ', ' ', ' ', ':', '#', '-', '?', "'", '"', '\\', '\n', '\t',
+            '.', ',', '[', '{', '|', '>', '!', '&', '*', '%', '@', '`', '~', '=', '_', 'é', '日',
+            '\U0001F600', '\u2028', '\x85', '\xa0', '\r', '\ufeff']
+
+
+def rand_str(rng):
+    n = rng.choice([1, 2, 3, 5, 8, 20, 60, 90, 120, 200])
+    if rng.random() < 0.5:
+        # Mostly words, so folding happens.
+        return ' '.join(''.join(rng.choice('abcdefgh') for _ in range(rng.randint(1, 12)))
+                        for _ in range(max(1, n // 6))) + rng.choice(ALPHABET) * rng.randint(0, 2)
+    return ''.join(rng.choice(ALPHABET) for _ in range(n))
+
+
+for seed in range(24):
+    rng = random.Random(seed)
+    vals = [rand_str(rng) for _ in range(40)]
+    case('random_%d' % seed, {
+        'm': {'k%02d' % i: v for i, v in enumerate(vals[:20])},
+        'n': {'deep': {'er': {'k%02d' % i: v for i, v in enumerate(vals[20:])}}},
+        's': vals[:20],
+        't': [[v] for v in vals[20:30]],
+    })
+    keys = total_subset([rand_str(rng) for _ in range(25)])
+    case('random_keys_%d' % seed, {'data': {k: 'v' for k in keys if '\x85' not in k}})
+
+
+
+def rand_num(rng):
+    t = rng.choice(['', '+', '-', '', ''])
+    t += ''.join(rng.choice('0123456789') for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 15, 17, 19, 20, 22])))
+    r = rng.random()
+    if r < 0.3:
+        t += '.' + ''.join(rng.choice('0123456789') for _ in range(rng.randint(0, 6)))
+    if rng.random() < 0.3:
+        t += rng.choice('eE') + rng.choice(['', '+', '-']) + str(rng.randint(0, 40))
+    if rng.random() < 0.1:
+        t = t.replace('1', '1_')
+    return t
+
+
+for seed in range(6):
+    rng = random.Random(1000 + seed)
+    nums = [rand_num(rng) for _ in range(40)]
+    case('random_numbers_%d' % seed, {'raw': {'n%02d' % i: Raw(t) for i, t in enumerate(nums)},
+                                      'str': {'n%02d' % i: t for i, t in enumerate(nums)}})
+
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
 case('err_neg_inf', 'a: -.Inf\n')
