@@ -496,3 +496,42 @@ fn transformer_config_coercion_only_reaches_direct_string_fields() {
     let c = decode_transformer_config(&read("config-case")).expect("accepted");
     assert_eq!(c.name_prefix[0].path, "metadata/name");
 }
+
+#[test]
+fn plain_keys_are_typed_the_yaml_1_1_way() {
+    // The oracle's failure dump (a later kustomize bug) shows the keys as
+    // kustomize decoded them: `10`, `1.5`, `1.2345679e+08` (Go's 32-bit
+    // %g), `true`.
+    let keys = |c: &str| -> Vec<String> {
+        ok(c)
+            .kustomization
+            .common_annotations
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert!(oracle("key-plain-int-annotation")
+        .error
+        .contains("{10:\"x\"}"));
+    assert_eq!(keys("key-plain-int-annotation"), ["10"]);
+    assert_eq!(keys("key-quoted-int-annotation"), ["012"]);
+    let o = oracle("key-plain-float-annotation").error;
+    assert!(o.contains("1.5:\"x\"") && o.contains("1.2345679e+08:\"z\""));
+    assert_eq!(keys("key-plain-float-annotation"), ["1.5", "1.2345679e+08"]);
+    assert!(oracle("key-plain-yes-annotation")
+        .error
+        .contains("{true:\"x\"}"));
+    assert_eq!(keys("key-plain-yes-annotation"), ["true"]);
+    assert_eq!(keys("key-quoted-yes-annotation"), ["yes"]);
+    assert_eq!(keys("key-timestamp-annotation"), ["2001-12-14"]);
+    // A top-level `on:` is the unknown field "true".
+    let e = err("type-key-on");
+    assert!(
+        e.message
+            .starts_with("unknown field \"on\" in Kustomization"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("\"true\""));
+    assert_eq!(e.mark.expect("mark").line, 2);
+}

@@ -66,11 +66,12 @@ pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<
             )
         }
     };
-    let (value, marks) = match first_document(text) {
+    let doc = match first_document(text) {
         Ok(d) => d,
         Err(e) => return (Vec::new(), Err(e)),
     };
-    decode_kustomization_value(&value, marks.as_ref(), text)
+    let src = Source::new(text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
+    decode_with_source(&doc.value, &src)
 }
 
 /// Decodes an already-parsed kustomization document. `marks` and `text`
@@ -81,8 +82,11 @@ pub fn decode_kustomization_value(
     marks: Option<&Marks>,
     text: &str,
 ) -> (Vec<String>, Result<Decoded>) {
-    let src = Source::new(text, marks);
-    let mut eng = Engine::new(&src, Coercion::None, "Kustomization");
+    decode_with_source(value, &Source::new(text, marks))
+}
+
+fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decoded>) {
+    let mut eng = Engine::new(src, Coercion::None, "Kustomization");
     let norm = match normalise_root(&mut eng, value, &schema::KUSTOMIZATION) {
         Ok(n) => n,
         Err(e) => return (Vec::new(), Err(e)),
@@ -98,13 +102,33 @@ pub fn decode_kustomization_value(
 /// Parses the first YAML document of `text`, as go-yaml v2's `Unmarshal`
 /// reads only that one: later documents are not even parsed (a syntax error
 /// in them goes unnoticed).
-fn first_document(text: &str) -> Result<(Value, Option<Marks>)> {
+fn first_document(text: &str) -> Result<FirstDocument> {
     let head = &text[..first_document_end(text)];
     let docs = parse_documents(head.as_bytes(), &ParseOptions { record_marks: true })?;
     Ok(match docs.into_iter().next() {
-        Some(d) => (d.value, d.marks),
-        None => (Value::null(), None),
+        Some(d) => FirstDocument {
+            value: d.value,
+            marks: d.marks,
+            typed_keys: d
+                .non_string_keys
+                .into_iter()
+                .map(|k| (k.map_path, k.text))
+                .collect(),
+        },
+        None => FirstDocument {
+            value: Value::null(),
+            marks: None,
+            typed_keys: Vec::new(),
+        },
     })
+}
+
+/// The parts of a parsed document the decoder uses.
+struct FirstDocument {
+    value: Value,
+    marks: Option<Marks>,
+    /// `(mapping path, key text)` of plain keys that are not strings.
+    typed_keys: Vec<(String, String)>,
 }
 
 /// The byte offset where the first document of a stream ends: at the second
@@ -506,10 +530,10 @@ pub fn decode_field_specs(value: &Value) -> Result<Vec<FieldSpec>> {
 pub fn decode_transformer_config(bytes: &[u8]) -> Result<TransformerConfig> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| Error::new(format!("transformer config is not UTF-8 ({e})")))?;
-    let (value, marks) = first_document(text)?;
-    let src = Source::new(text, marks.as_ref());
+    let doc = first_document(text)?;
+    let src = Source::new(text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
     let mut eng = Engine::new(&src, Coercion::ToString, "TransformerConfig");
-    let norm = normalise_root(&mut eng, &value, &schema::TRANSFORMER_CONFIG)?;
+    let norm = normalise_root(&mut eng, &doc.value, &schema::TRANSFORMER_CONFIG)?;
     let specs =
         |key: &str| -> Vec<FieldSpec> { items(norm.get(key)).iter().map(field_spec).collect() };
     Ok(TransformerConfig {
