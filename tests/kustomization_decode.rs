@@ -288,8 +288,12 @@ fn whole_file_shapes() {
     assert!(err("file-empty")
         .message
         .contains("kustomization.yaml is empty"));
-    assert!(err("file-list").message.contains("found a list"));
-    assert!(err("file-scalar").message.contains("found a string"));
+    assert!(err("file-list")
+        .message
+        .contains("must be a mapping of fields, but it holds a list"));
+    assert!(err("file-scalar")
+        .message
+        .contains("holds a string (\"hello\")"));
     // Only the first document counts; later ones are not even parsed.
     assert_eq!(ok("file-multidoc").kustomization.name_prefix, "");
     assert_eq!(

@@ -587,3 +587,77 @@ mod tests {
         assert_eq!(first_document_end(t), t.len());
     }
 }
+
+#[cfg(test)]
+mod value_tests {
+    //! Decoding hand-built values (no source text: scalars are taken as the
+    //! parser tagged them).
+    use super::*;
+    use crate::yaml::Map;
+
+    fn map(entries: &[(&str, Value)]) -> Value {
+        let mut m = Map::new();
+        for (k, v) in entries {
+            m.insert(k.to_string(), v.clone());
+        }
+        Value::Map(m)
+    }
+
+    #[test]
+    fn field_specs_from_values() {
+        let v = Value::Seq(vec![
+            map(&[
+                ("path", Value::string("spec/selector")),
+                ("kind", Value::string("Service")),
+                ("create", Value::bool(true)),
+            ]),
+            map(&[("PATH", Value::int(1))]),
+        ]);
+        let specs = decode_field_specs(&v).expect("field specs");
+        assert_eq!(specs[0].gvk.kind, "Service");
+        assert!(specs[0].create);
+        // Case-insensitive name; a number becomes text for `path`.
+        assert_eq!(specs[1].path, "1");
+        let bad = Value::Seq(vec![map(&[("pth", Value::string("a"))])]);
+        let e = decode_field_specs(&bad).unwrap_err();
+        assert!(e
+            .message
+            .contains("unknown field \"pth\" in [0] (FieldSpec)"));
+        assert!(
+            e.message.contains("did you mean \"path\"?"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn selectors_from_values() {
+        let s = decode_selector(&map(&[
+            ("kind", Value::string("Deployment")),
+            ("labelSelector", Value::string("app=web")),
+        ]))
+        .expect("selector");
+        assert_eq!(s.gvk.kind, "Deployment");
+        assert_eq!(s.label_selector, "app=web");
+        let e = decode_selector(&map(&[("name", Value::int(3))])).unwrap_err();
+        assert!(e
+            .message
+            .starts_with("name: expected a string, found a number (3)"));
+    }
+
+    #[test]
+    fn value_level_kustomization() {
+        let v = map(&[
+            ("resources", Value::Seq(vec![Value::string("a.yaml")])),
+            ("bases", Value::Seq(vec![])),
+        ]);
+        let (warnings, r) = decode_kustomization_value(&v, None, "");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(r.expect("decoded").kustomization.resources, ["a.yaml"]);
+        let (_, r) = decode_kustomization_value(&Value::Seq(vec![]), None, "");
+        let e = r.unwrap_err();
+        assert!(e
+            .message
+            .contains("must be a mapping of fields, but it holds a list"));
+    }
+}

@@ -592,6 +592,13 @@ impl<'a> Engine<'a> {
             Value::Seq(_) => "a list".to_string(),
             Value::Map(_) => "a mapping".to_string(),
         };
+        if self.path.is_empty() {
+            // The whole document has the wrong shape.
+            return self.err(format!(
+                "invalid {}: the file must be a mapping of fields, but it holds {what}",
+                self.root
+            ));
+        }
         self.err(format!(
             "{}: expected {expected}, found {what}",
             self.where_()
