@@ -539,3 +539,20 @@ fn plain_keys_are_typed_the_yaml_1_1_way() {
     assert!(e.message.contains("\"true\""));
     assert_eq!(e.mark.expect("mark").line, 2);
 }
+
+#[test]
+fn a_second_spelling_of_a_list_decodes_into_the_first_ones_elements() {
+    // Go's encoding/json decodes a JSON array into the existing slice's
+    // elements: `Images` (sorted first) leaves {newTag: "1.0"} in element 0,
+    // `images` adds newName to it; the oracle prints x/nginx:1.0.
+    for case in ["dup-spellings-list-merge", "dup-spellings-list-shorter"] {
+        assert!(oracle(case).stdout.contains("image: x/nginx:1.0"));
+        let images = ok(case).kustomization.images;
+        assert_eq!(images.len(), 1, "{case}");
+        let i = &images[0];
+        assert_eq!(
+            (&*i.name, &*i.new_name, &*i.new_tag),
+            ("nginx", "x/nginx", "1.0")
+        );
+    }
+}
