@@ -556,3 +556,16 @@ fn a_second_spelling_of_a_list_decodes_into_the_first_ones_elements() {
         );
     }
 }
+
+#[test]
+fn anchors_aliases_and_merge_keys() {
+    // An anchored or aliased plain `yes` is still a YAML 1.1 boolean.
+    assert!(err("anchor-yes").message.contains("boolean (yes)"));
+    assert!(err("alias-yes").message.contains("commonAnnotations.b"));
+    assert_eq!(ok("alias-quoted-yes").kustomization.name_prefix, "yes");
+    // Explicit keys win over merged ones.
+    let a = ok("merge-key").kustomization.common_annotations;
+    assert_eq!((&*a["a"], &*a["b"]), ("1", "3"));
+    assert!(oracle("merge-key").stdout.contains("b: \"3\""));
+    assert_eq!(ok("anchor-list").kustomization.crds, ["cm.yaml"]);
+}

@@ -146,10 +146,37 @@ impl<'a> Source<'a> {
     /// (unquoted, untagged). Without source text the answer is "no", so
     /// hand-built values keep the parser's typing.
     fn is_plain(&self, path: &str, text: &str) -> bool {
-        match self.mark(path).and_then(|m| self.text_at(m)) {
-            Some(rest) => rest.starts_with(text),
-            None => false,
+        let Some(mark) = self.mark(path) else {
+            return false;
+        };
+        let Some(mut rest) = self.text_at(mark) else {
+            return false;
+        };
+        // An alias: look at the scalar its anchor is on.
+        if let Some(alias) = rest.strip_prefix('*') {
+            let name: String = alias
+                .chars()
+                .take_while(|c| !is_flow_or_space(*c))
+                .collect();
+            let anchor = format!("&{name}");
+            let def = self.lines[..mark.line.min(self.lines.len())]
+                .iter()
+                .rev()
+                .find_map(|l| {
+                    l.match_indices(&anchor)
+                        .map(|(i, _)| &l[i + anchor.len()..])
+                        .find(|after| after.starts_with([' ', '\t']))
+                });
+            match def {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        } else if let Some(anchored) = rest.strip_prefix('&') {
+            // An anchor before the scalar: skip it.
+            let end = anchored.find([' ', '\t']).unwrap_or(anchored.len());
+            rest = &anchored[end..];
         }
+        rest.trim_start_matches([' ', '\t']).starts_with(text)
     }
 
     /// The position of the key `key` whose value is at `value`: the key's
@@ -199,6 +226,11 @@ impl<'a> Source<'a> {
         }
         false
     }
+}
+
+/// Characters that end an anchor or alias name in practice.
+fn is_flow_or_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | ',' | ']' | '}' | '[' | '{')
 }
 
 /// The go-yaml v2 (YAML 1.1) booleans that go-yaml v3 reads as strings.
