@@ -100,12 +100,7 @@ fn oracle_field(error: &str) -> Option<String> {
 
 /// Cases where we knowingly differ from the oracle, and why. The test
 /// fails if one of them starts to agree, so the list stays true.
-const KNOWN_GAPS: &[(&str, &str)] = &[(
-    "dup-same-key",
-    "the shared YAML parser rejects duplicate keys (right for resources, \
-     read by go-yaml v3); kustomization files are read by go-yaml v2, \
-     which lets the last one win. Needs a parser option.",
-)];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 #[test]
 fn every_case_is_accepted_or_rejected_like_the_oracle() {
@@ -568,4 +563,30 @@ fn anchors_aliases_and_merge_keys() {
     assert_eq!((&*a["a"], &*a["b"]), ("1", "3"));
     assert!(oracle("merge-key").stdout.contains("b: \"3\""));
     assert_eq!(ok("anchor-list").kustomization.crds, ["cm.yaml"]);
+}
+
+#[test]
+fn a_repeated_key_is_no_error_and_the_last_one_wins() {
+    // go-yaml v2's non-strict Unmarshal, unlike the v3 reading of resources.
+    assert_eq!(ok("dup-same-key").kustomization.name_prefix, "b-");
+    assert!(oracle("dup-same-key").stdout.contains("name: b-cm"));
+    assert_eq!(ok("dup-three-times").kustomization.name_prefix, "c-");
+    assert!(oracle("dup-three-times").stdout.contains("name: c-cm"));
+    let k = ok("dup-list-key").kustomization;
+    assert_eq!(
+        (k.resources.as_slice(), &*k.name_prefix),
+        (&["cm.yaml".to_string()][..], "p-")
+    );
+    let p = &ok("dup-nested-key").kustomization.patches[0];
+    assert_eq!(p.path, "patch.yaml");
+    assert_eq!(p.target.as_ref().expect("target").gvk.kind, "Secret");
+    assert_eq!(
+        ok("dup-flow-key").kustomization.common_annotations["a"],
+        "2"
+    );
+    assert!(oracle("dup-flow-key").stdout.contains("a: \"2\""));
+    // The later value replaces the earlier one whole, and is type-checked.
+    assert!(err("dup-nested-map")
+        .message
+        .contains("commonAnnotations.a: expected a string"));
 }

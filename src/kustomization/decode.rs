@@ -66,12 +66,140 @@ pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<
             )
         }
     };
-    let doc = match first_document(text) {
+    let (doc, text) = match first_document_last_key_wins(text) {
         Ok(d) => d,
         Err(e) => return (Vec::new(), Err(e)),
     };
-    let src = Source::new(text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
+    let src = Source::new(&text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
     decode_with_source(&doc.value, &src)
+}
+
+/// Parses the first document the way go-yaml v2's non-strict `Unmarshal`
+/// reads a kustomization: a key repeated in one mapping is no error, the
+/// last one wins. The shared parser rejects duplicates (right for
+/// resources), so each earlier entry it reports is blanked out of the text
+/// (spaces, so lines and columns stay put) and the text parsed again.
+/// Returns the document and the text it was parsed from.
+fn first_document_last_key_wins(text: &str) -> Result<(FirstDocument, String)> {
+    let mut current = text.to_string();
+    loop {
+        match first_document(&current) {
+            Ok(doc) => return Ok((doc, current)),
+            Err(e) => match duplicate_key(&e.message)
+                .and_then(|(key, line)| blank_entry(&current, &key, line))
+            {
+                Some(next) if next != current => current = next,
+                _ => return Err(e),
+            },
+        }
+    }
+}
+
+/// `line` with its first flow-mapping entry for one of the spellings in
+/// `keys` (`{a: 1, a: 2}` → `{      a: 2}`) replaced by spaces, when the
+/// entry ends on the same line.
+fn blank_flow_entry(line: &str, keys: &[String]) -> Option<String> {
+    let start = (0..line.len()).find(|&i| {
+        line.is_char_boundary(i)
+            && line[..i]
+                .trim_end_matches([' ', '\t'])
+                .ends_with(['{', ','])
+            && keys.iter().any(|q| {
+                line[i..]
+                    .strip_prefix(q.as_str())
+                    .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'))
+            })
+    })?;
+    // The entry ends at the next `,` (blanked too) or `}` at its own depth.
+    let (mut depth, mut quote) = (0i32, None::<char>);
+    let mut end = None;
+    for (i, c) in line[start..].char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') if depth > 0 => depth -= 1,
+            (None, '}') => {
+                end = Some(start + i);
+                break;
+            }
+            (None, ',') if depth == 0 => {
+                end = Some(start + i + 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    Some(format!(
+        "{}{}{}",
+        &line[..start],
+        " ".repeat(line[start..end].chars().count()),
+        &line[end..]
+    ))
+}
+
+/// The key and the line of its first definition, from the parser's
+/// duplicate-key error (`mapping key "a" already defined at line 6`).
+fn duplicate_key(message: &str) -> Option<(String, usize)> {
+    let rest = &message[message.find("mapping key \"")? + 13..];
+    let (key, rest) = rest.split_once("\" already defined at line ")?;
+    if key.contains('\\') {
+        return None; // an escaped key: leave the error as it is
+    }
+    let line: usize = rest.trim().parse().ok()?;
+    Some((key.to_string(), line))
+}
+
+/// `text` with the block-mapping entry `key` that starts on 1-based `line`
+/// (the key and its value lines) replaced by spaces; `None` if the entry
+/// is not a block-mapping key on that line (a flow mapping, say).
+fn blank_entry(text: &str, key: &str, line: usize) -> Option<String> {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
+    let first = lines.get(line.checked_sub(1)?)?.clone();
+    // The key must be the first thing on its line, after indentation and
+    // sequence dashes.
+    let quoted = [key.to_string(), format!("\"{key}\""), format!("'{key}'")];
+    if let Some(flow) = blank_flow_entry(&first, &quoted) {
+        lines[line - 1] = flow;
+        return Some(lines.concat());
+    }
+    let col = (0..first.len()).find(|&i| {
+        first.is_char_boundary(i)
+            && first[..i].chars().all(|c| matches!(c, ' ' | '-' | '\t'))
+            && quoted.iter().any(|q| {
+                first[i..]
+                    .strip_prefix(q.as_str())
+                    .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'))
+            })
+    })?;
+    let blank = |l: &str, from: usize| -> String {
+        let end = l.trim_end_matches(['\n', '\r']).len();
+        let mut out: String = l[..from].to_string();
+        out.push_str(&" ".repeat(l[from..end].chars().count()));
+        out.push_str(&l[end..]);
+        out
+    };
+    let after_colon = first[col..].split_once(':').map_or("", |(_, r)| r).trim();
+    let value_below = after_colon.is_empty() || after_colon.starts_with('#');
+    lines[line - 1] = blank(&first, col);
+    for l in lines.iter_mut().skip(line) {
+        let body = l.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = body.len() - trimmed.len();
+        let same_level_seq =
+            indent == col && value_below && (trimmed == "-" || trimmed.starts_with("- "));
+        if indent > col || same_level_seq {
+            *l = blank(l, 0);
+        } else {
+            break;
+        }
+    }
+    Some(lines.concat())
 }
 
 /// Decodes an already-parsed kustomization document. `marks` and `text`
@@ -572,6 +700,29 @@ pub fn decode_selector(value: &Value) -> Result<Selector> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicate_entries_are_blanked() {
+        let t = "resources:\n- a.yaml\n- b.yaml\nnamePrefix: x\nresources:\n- c.yaml\n";
+        assert_eq!(
+            blank_entry(t, "resources", 1).expect("blanked"),
+            "          \n        \n        \nnamePrefix: x\nresources:\n- c.yaml\n"
+        );
+        let t = "- a: 1\n  b:\n    c: 2\n  a: 3\n";
+        assert_eq!(
+            blank_entry(t, "b", 2).expect("blanked"),
+            "- a: 1\n    \n        \n  a: 3\n"
+        );
+        assert_eq!(
+            blank_entry("x: {a: '1,}', a: 2}\n", "a", 1).expect("blanked"),
+            "x: {          a: 2}\n"
+        );
+        assert_eq!(blank_entry("x: {a: [1,\n 2], a: 3}\n", "a", 1), None);
+        assert_eq!(
+            duplicate_key("yaml: unmarshal errors:\n  line 3: mapping key \"namePrefix\" already defined at line 2"),
+            Some(("namePrefix".to_string(), 2))
+        );
+    }
 
     #[test]
     fn first_document_cut() {
