@@ -13,6 +13,7 @@ pub use resolve::resolve_plain;
 use super::{Map, Scalar, Tag, Value};
 use base64::Engine as _;
 use libyaml_safer::{EventData, Parser, ScalarStyle};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A position in a source file, 1-based.
@@ -88,7 +89,8 @@ pub struct ParseOptions {
 /// (`"1": x`) and `!!str 1: x` are plain strings and work.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NonStringKey {
-    /// The [`Marks`] path of the mapping holding the key.
+    /// The [`Marks`] path of the mapping holding the key (empty unless
+    /// [`ParseOptions::record_marks`] was set).
     pub map_path: String,
     /// The key's text as written (`1`, `true`, `~`).
     pub text: String,
@@ -146,6 +148,10 @@ pub enum ParseErrorKind {
     Aliasing,
     /// A mapping key that is a sequence or mapping.
     InvalidKey,
+    /// A `---` line with more than a comment after it, in
+    /// [`Document::read_resources`] (kustomize: `invalid document
+    /// separator: ---foo`).
+    Separator,
 }
 
 /// A YAML syntax or structure error.
@@ -177,9 +183,153 @@ impl ParseError {
 ///
 /// Every document of the stream becomes a [`Document`], including empty
 /// ones (value null; callers skip them). A UTF-8 byte-order mark at the
-/// start is accepted.
+/// start is accepted. Line numbers in error messages count from the start
+/// of `src`, as go-yaml's decoder does for a stream.
+///
+/// kustomize reads resource files differently (it splits them at `---`
+/// lines itself and reads one document per piece): use
+/// [`Document::read_resources`] for those.
 pub fn parse_documents(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
-    check_utf8(src)?;
+    parse_stream(src, opts, false)
+}
+
+impl Document {
+    /// Reads a resource file the way kustomize's `kio.ByteReader` does,
+    /// which is not quite a YAML stream:
+    /// * every `\r\n` becomes `\n` first;
+    /// * the text is split at each line starting with `---` (after a line
+    ///   break, so not at the very start); anything after the dashes other
+    ///   than blanks or a `#` comment fails with `invalid document
+    ///   separator: ---foo`. A separator line directly after another is not
+    ///   split on (the first consumed the line break); go-yaml then sees it
+    ///   as a document start;
+    /// * only the *first* YAML document of each piece is read (oracle:
+    ///   `a: 1\n...\nb: 2` yields one resource, garbage after `...` is
+    ///   never looked at), and pieces holding no document or a null one
+    ///   are dropped.
+    ///
+    /// Marks are positions in `src`; line numbers in error messages count
+    /// from the start of the piece, as kustomize prints them.
+    pub fn read_resources(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
+        let normalised;
+        let src = if src.windows(2).any(|w| w == b"\r\n") {
+            normalised = crlf_to_lf(src);
+            &normalised[..]
+        } else {
+            src
+        };
+        let mut docs = Vec::new();
+        for (piece, line_offset) in split_documents(src)? {
+            let shift = |mut m: Mark| {
+                m.line += line_offset;
+                m
+            };
+            let mut found = parse_stream(&piece, opts, true).map_err(|mut e| {
+                e.mark = e.mark.map(shift);
+                e
+            })?;
+            let Some(mut doc) = found.pop() else { continue };
+            if doc.value.is_null() {
+                continue;
+            }
+            if line_offset != 0 {
+                doc.start = shift(doc.start);
+                if let Some(marks) = &mut doc.marks {
+                    marks.values_mut().for_each(|m| *m = shift(*m));
+                }
+                for k in &mut doc.non_string_keys {
+                    k.mark = shift(k.mark);
+                }
+            }
+            docs.push(doc);
+        }
+        Ok(docs)
+    }
+}
+
+fn crlf_to_lf(src: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(src.len());
+    let mut i = 0;
+    while i < src.len() {
+        if src[i] == b'\r' && src.get(i + 1) == Some(&b'\n') {
+            i += 1;
+            continue;
+        }
+        out.push(src[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A piece of a resource file and the number of lines before it.
+type Piece<'a> = (Cow<'a, [u8]>, usize);
+
+/// kustomize's `splitDocuments`: pieces between separator lines (regex
+/// `\n---.*\n`), each but the last given back its final `\n`, with the
+/// number of lines before each piece.
+fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
+    let mut pieces = Vec::new();
+    let mut prev = 0;
+    let mut search = 0;
+    let mut line = 0; // lines before `prev`
+    while let Some(off) = find(&src[search..], b"\n---") {
+        let sep_start = search + off;
+        // The separator runs to the next line break, which must exist.
+        let Some(nl) = src[sep_start + 1..].iter().position(|&c| c == b'\n') else {
+            break;
+        };
+        let sep_end = sep_start + 1 + nl + 1;
+        let after = String::from_utf8_lossy(&src[sep_start + 4..sep_end]);
+        let trimmed = after.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let sep = String::from_utf8_lossy(&src[sep_start..sep_end]);
+            let at = Mark {
+                line: line + count_lines(&src[prev..sep_start]) + 2,
+                column: 1,
+            };
+            return Err(ParseError::new(
+                ParseErrorKind::Separator,
+                format!("invalid document separator: {}", sep.trim()),
+                Some(at),
+            ));
+        }
+        let mut piece = src[prev..sep_start].to_vec();
+        piece.push(b'\n');
+        let lines_in_piece = count_lines(&src[prev..sep_end]);
+        pieces.push((Cow::Owned(piece), line));
+        line += lines_in_piece;
+        prev = sep_end;
+        search = sep_end;
+    }
+    if !src.is_empty() {
+        pieces.push((Cow::Borrowed(&src[prev..]), line));
+    }
+    Ok(pieces)
+}
+
+fn count_lines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The event loop: builds every document of `src`, or only the first one.
+fn parse_stream(
+    src: &[u8],
+    opts: &ParseOptions,
+    first_only: bool,
+) -> Result<Vec<Document>, ParseError> {
+    let utf8;
+    let src = match utf16_to_utf8(src)? {
+        Some(converted) => {
+            utf8 = converted;
+            &utf8[..]
+        }
+        None => src,
+    };
+    check_input(src)?;
     let mut input = src;
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
@@ -192,7 +342,12 @@ pub fn parse_documents(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>,
             EventData::StreamStart { .. } => {}
             EventData::StreamEnd => break,
             EventData::DocumentStart { .. } => b.begin_document(start),
-            EventData::DocumentEnd { .. } => docs.push(b.end_document()),
+            EventData::DocumentEnd { .. } => {
+                docs.push(b.end_document());
+                if first_only {
+                    break;
+                }
+            }
             EventData::Alias { anchor } => b.alias(&anchor, start)?,
             EventData::Scalar {
                 anchor,
@@ -220,22 +375,118 @@ pub fn parse_documents(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>,
     Ok(docs)
 }
 
-/// Rejects input that is not UTF-8 with go-yaml's message; libyaml-safer's
-/// reader would report it with its own text.
-fn check_utf8(src: &[u8]) -> Result<(), ParseError> {
-    match std::str::from_utf8(src) {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let bad = e.valid_up_to();
-            let line = src[..bad].iter().filter(|&&c| c == b'\n').count() + 1;
-            let column = src[..bad].iter().rev().take_while(|&&c| c != b'\n').count() + 1;
-            Err(ParseError::new(
-                ParseErrorKind::Encoding,
-                "yaml: invalid leading UTF-8 octet",
-                Some(Mark { line, column }),
-            ))
+/// Input starting with a UTF-16 byte-order mark, as UTF-8 (go-yaml reads
+/// UTF-16 too; libyaml-safer's own UTF-16 reader fails on string input).
+/// `None` for anything else.
+fn utf16_to_utf8(src: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
+    let big_endian = match src {
+        [0xFF, 0xFE, ..] => false,
+        [0xFE, 0xFF, ..] => true,
+        _ => return Ok(None),
+    };
+    let body = &src[2..];
+    if body.len() % 2 != 0 {
+        return Err(ParseError::new(
+            ParseErrorKind::Encoding,
+            "yaml: incomplete UTF-16 character",
+            None,
+        ));
+    }
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let mut out = String::with_capacity(body.len());
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => out.push(c),
+            Err(_) => {
+                return Err(ParseError::new(
+                    ParseErrorKind::Encoding,
+                    "yaml: invalid UTF-16 surrogate pair",
+                    None,
+                ))
+            }
         }
     }
+    Ok(Some(out.into_bytes()))
+}
+
+/// Checks the bytes the way libyaml's (and go-yaml's) reader does, with
+/// their messages: valid UTF-8 and only printable characters (TAB, LF, CR,
+/// NEL and the printable ranges). go-yaml prints these without a line;
+/// the mark says where.
+fn check_input(src: &[u8]) -> Result<(), ParseError> {
+    let mut i = 0;
+    while i < src.len() {
+        let b = src[i];
+        if b < 0x80 {
+            if !(b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7F).contains(&b)) {
+                return Err(input_error(src, i, "control characters are not allowed"));
+            }
+            i += 1;
+            continue;
+        }
+        let (width, init) = match b {
+            0xC0..=0xDF => (2, u32::from(b & 0x1F)),
+            0xE0..=0xEF => (3, u32::from(b & 0x0F)),
+            0xF0..=0xF7 => (4, u32::from(b & 0x07)),
+            _ => return Err(input_error(src, i, "invalid leading UTF-8 octet")),
+        };
+        if i + width > src.len() {
+            return Err(input_error(src, i, "incomplete UTF-8 octet sequence"));
+        }
+        let mut value = init;
+        for &t in &src[i + 1..i + width] {
+            if t & 0xC0 != 0x80 {
+                return Err(input_error(src, i, "invalid trailing UTF-8 octet"));
+            }
+            value = (value << 6) | u32::from(t & 0x3F);
+        }
+        let shortest = match width {
+            2 => value >= 0x80,
+            3 => value >= 0x800,
+            _ => value >= 0x10000,
+        };
+        if !shortest {
+            return Err(input_error(src, i, "invalid length of a UTF-8 sequence"));
+        }
+        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
+            return Err(input_error(src, i, "invalid Unicode character"));
+        }
+        let printable = value == 0x85
+            || (0xA0..=0xD7FF).contains(&value)
+            || (0xE000..=0xFFFD).contains(&value)
+            || value >= 0x10000;
+        if !printable {
+            return Err(input_error(src, i, "control characters are not allowed"));
+        }
+        i += width;
+    }
+    Ok(())
+}
+
+/// A reader error at byte `at` of the input.
+fn input_error(src: &[u8], at: usize, problem: &str) -> ParseError {
+    let before = &src[..at];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    // Columns count characters, not bytes (the prefix is valid UTF-8).
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    ParseError::new(
+        ParseErrorKind::Encoding,
+        format!("yaml: {problem}"),
+        Some(Mark { line, column }),
+    )
 }
 
 /// Turns a libyaml error into go-yaml's text. go-yaml prints the 0-based
@@ -403,14 +654,30 @@ enum Open {
 #[derive(Default)]
 struct MapFrame {
     map: Map,
-    /// The key read, waiting for its value: text, whether it is `<<`, mark.
-    key: Option<(String, bool, Mark)>,
+    /// The key read, waiting for its value: text, kind, mark.
+    key: Option<(String, KeyKind, Mark)>,
     /// Line of each explicit key, by insertion index, for duplicate errors.
     key_lines: Vec<usize>,
     /// Whether a `<<` key was seen (a second one is an error).
     merge_seen: bool,
     /// The value of the `<<` key and the key's mark.
     merge: Option<(Value, Mark)>,
+    /// Whether a value was dropped (see [`KeyKind::Dropped`]).
+    dropped: bool,
+}
+
+/// What a mapping key does with its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    /// An ordinary key.
+    Normal,
+    /// The merge key `<<`.
+    Merge,
+    /// A `<<` that is not a merge key (quoted, or tagged `!!str`). Oracle:
+    /// kustomize drops such an entry, whatever its value (`"<<": {a: 1}`,
+    /// `'<<': x`, `"<<": *alias` all vanish, and one next to a real `<<`
+    /// is no duplicate).
+    Dropped,
 }
 
 /// One open collection with what is needed to finish it.
@@ -421,8 +688,7 @@ struct Frame {
     nodes_before: usize,
     /// Index into the marks list where this node's own mark is.
     marks_start: usize,
-    /// Length of the path string before this node's segment, so the
-    /// parent's path can be restored when it closes.
+    /// Where the collection starts.
     mark: Mark,
 }
 
@@ -525,13 +791,13 @@ impl Builder {
             Some(Frame {
                 open: Open::Map(m), ..
             }) => {
-                if let Some((k, merge, _)) = &m.key {
-                    // Merge values get a segment no real key can have,
-                    // rewritten when the mapping closes.
-                    if *merge {
-                        self.path.push_str(MERGE_SEGMENT);
-                    } else {
-                        push_segment(&mut self.path, k);
+                if let Some((k, kind, _)) = &m.key {
+                    // Merge and dropped values get segments no real key can
+                    // have, dealt with when the mapping closes.
+                    match kind {
+                        KeyKind::Normal => push_segment(&mut self.path, k),
+                        KeyKind::Merge => self.path.push_str(MERGE_SEGMENT),
+                        KeyKind::Dropped => self.path.push_str(DROP_SEGMENT),
                     }
                 }
             }
@@ -546,20 +812,8 @@ impl Builder {
     }
 
     fn open(&mut self, open: Open, anchor: Option<String>, at: Mark) -> Result<(), ParseError> {
-        if self.expecting_key() {
-            return Err(ParseError::new(
-                ParseErrorKind::InvalidKey,
-                format!(
-                    "yaml: invalid map key: a {}",
-                    if matches!(open, Open::Seq(_)) {
-                        "sequence"
-                    } else {
-                        "mapping"
-                    }
-                ),
-                Some(at),
-            ));
-        }
+        // A collection used as a key is built like any node (its marks
+        // under a throwaway path) and rejected when it is attached.
         self.enter(at);
         let marks_start = self.marks.len().saturating_sub(1);
         if let Some(a) = &anchor {
@@ -681,10 +935,17 @@ impl Builder {
                         other => {
                             return Err(ParseError::new(
                                 ParseErrorKind::InvalidKey,
-                                format!("yaml: invalid map key: a {}", other.kind_name()),
+                                format!("yaml: invalid map key: {}", go_repr(&other)),
                                 Some(at),
                             ))
                         }
+                    };
+                    let kind = if merge {
+                        KeyKind::Merge
+                    } else if text == "<<" {
+                        KeyKind::Dropped
+                    } else {
+                        KeyKind::Normal
                     };
                     if merge {
                         if m.merge_seen {
@@ -694,6 +955,7 @@ impl Builder {
                                 Some(at),
                             ));
                         }
+                    } else if kind == KeyKind::Dropped {
                     } else if let Some(i) = m.map.get_index_of(&text) {
                         return Err(ParseError::new(
                             ParseErrorKind::DuplicateKey,
@@ -707,16 +969,16 @@ impl Builder {
                         ));
                     }
                     m.merge_seen |= merge;
-                    m.key = Some((text, merge, at));
+                    m.key = Some((text, kind, at));
                 }
-                Some((key, merge, key_at)) => {
-                    if merge {
-                        m.merge = Some((value, key_at));
-                    } else {
+                Some((key, kind, key_at)) => match kind {
+                    KeyKind::Merge => m.merge = Some((value, key_at)),
+                    KeyKind::Dropped => m.dropped = true,
+                    KeyKind::Normal => {
                         m.key_lines.push(key_at.line);
                         m.map.insert(key, value);
                     }
-                }
+                },
             },
         }
         Ok(())
@@ -725,6 +987,9 @@ impl Builder {
     /// Applies the mapping's `<<` merge: explicit keys win, then earlier
     /// sources win over later ones (kustomize's de-anchoring, per oracle).
     fn finish_map(&mut self, mut m: MapFrame, marks_start: usize) -> Result<Map, ParseError> {
+        if m.dropped && self.record {
+            self.drop_marks_under(marks_start, DROP_SEGMENT);
+        }
         let Some((value, at)) = m.merge.take() else {
             return Ok(m.map);
         };
@@ -758,6 +1023,23 @@ impl Builder {
             self.reroot_merge_marks(marks_start, &origin, seq_form);
         }
         Ok(m.map)
+    }
+
+    /// Drops the marks under a special segment of the mapping whose own
+    /// mark is at `marks_start`.
+    fn drop_marks_under(&mut self, marks_start: usize, segment: &str) {
+        let Some((base, _)) = self.marks.get(marks_start) else {
+            return;
+        };
+        let root = format!("{base}{segment}");
+        for (p, _) in self.marks[marks_start..].iter_mut() {
+            let under = p
+                .strip_prefix(root.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+            if under {
+                *p = DEAD.to_string();
+            }
+        }
     }
 
     /// Rewrites the marks recorded under the `<<` value of the mapping whose
@@ -813,9 +1095,9 @@ impl Builder {
             ));
         };
         let n = anchored.nodes;
-        self.alias_nodes += n;
-        self.nodes += n;
-        if excessive_aliasing(self.nodes, self.alias_nodes) {
+        self.alias_nodes = self.alias_nodes.saturating_add(n);
+        self.nodes = self.nodes.saturating_add(n);
+        if excessive_aliasing(self.nodes - self.alias_nodes, self.alias_nodes) {
             return Err(ParseError::new(
                 ParseErrorKind::Aliasing,
                 "yaml: document contains excessive aliasing",
@@ -844,6 +1126,9 @@ impl Builder {
 /// raw `~` not followed by 0 or 1), marking the value of a `<<` key.
 const MERGE_SEGMENT: &str = "/~<<";
 
+/// Like [`MERGE_SEGMENT`], for the value of a dropped `<<` key.
+const DROP_SEGMENT: &str = "/~drop";
+
 /// The path of a mark dropped by a merge (filtered out at the end).
 const DEAD: &str = "\0";
 
@@ -870,21 +1155,73 @@ fn merge_error(at: Mark) -> ParseError {
     )
 }
 
-/// The aliasing bound. go-yaml allows aliases to make up nearly all of a
-/// small document but an ever smaller share of a large one; this uses the
-/// same shape: up to 400k nodes 99 %, from 4M nodes 10 %, linear between.
-fn excessive_aliasing(total: usize, aliased: usize) -> bool {
-    if aliased <= 100 || total <= 1000 {
-        return false;
+/// Alias copies allowed on top of ten per node read from the text.
+const ALIAS_NODE_ALLOWANCE: usize = 2_000_000;
+
+/// The aliasing bound. kustomize itself has none that bites (it de-anchors
+/// before go-yaml's ratio check runs, so a "billion laughs" document makes
+/// it hang; 10^5 copies take 0.75 s, 1.1 million 8 s). Copies are allowed
+/// up to two million plus ten per node written in the document: generous
+/// for real anchors, and memory stays proportional to the input.
+fn excessive_aliasing(read: usize, aliased: usize) -> bool {
+    aliased > ALIAS_NODE_ALLOWANCE.saturating_add(read.saturating_mul(10))
+}
+
+/// Go's `%#v` of the value v3 decodes from a node, for `invalid map key`
+/// messages (`[]interface {}{"a"}`, `map[string]interface {}{"a":1}`).
+/// Close enough for the common cases; exotic scalars print their text.
+fn go_repr(v: &Value) -> String {
+    match v {
+        Value::Scalar(s) => match s.tag {
+            Tag::Str | Tag::Timestamp => go_quote(&s.text),
+            Tag::Null => "interface {}(nil)".to_string(),
+            Tag::Bool => s.text.to_ascii_lowercase(),
+            Tag::Int => go_int_repr(&s.text),
+            Tag::Float => s.text.clone(),
+        },
+        Value::Seq(items) => {
+            let parts: Vec<String> = items.iter().map(go_repr).collect();
+            format!("[]interface {{}}{{{}}}", parts.join(", "))
+        }
+        Value::Map(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", go_quote(k), go_repr(&m[*k])))
+                .collect();
+            format!("map[string]interface {{}}{{{}}}", parts.join(", "))
+        }
     }
-    let allowed = if total <= 400_000 {
-        0.99
-    } else if total >= 4_000_000 {
-        0.10
-    } else {
-        0.99 - 0.89 * ((total - 400_000) as f64 / 3_600_000.0)
+}
+
+/// Go's `%#v` of a resolved int: decimal for int, `0x…` for a uint64
+/// beyond int64.
+fn go_int_repr(text: &str) -> String {
+    let t = text.replace('_', "");
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, &t[..]),
     };
-    aliased as f64 / total as f64 > allowed
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, &lower[..])
+    };
+    match u64::from_str_radix(digits, radix) {
+        Ok(v) if neg => format!("-{v}"),
+        Ok(v) if v > i64::MAX as u64 => format!("{v:#x}"),
+        Ok(v) => v.to_string(),
+        Err(_) => text.to_string(),
+    }
 }
 
 /// Go's `%#v` of a string (`strconv.Quote`): double quotes, `\"`, `\\`,
