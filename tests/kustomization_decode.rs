@@ -590,3 +590,11 @@ fn a_repeated_key_is_no_error_and_the_last_one_wins() {
         .message
         .contains("commonAnnotations.a: expected a string"));
 }
+
+#[test]
+fn byte_order_marks_and_utf16() {
+    assert!(oracle("file-utf16").stdout.contains("name: u-cm"));
+    assert_eq!(ok("file-utf16").kustomization.name_prefix, "u-");
+    assert!(oracle("file-utf8-bom").stdout.contains("name: b-cm"));
+    assert_eq!(ok("file-utf8-bom").kustomization.name_prefix, "b-");
+}

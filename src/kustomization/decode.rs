@@ -55,23 +55,47 @@ pub fn decode_kustomization(bytes: &[u8]) -> Result<Decoded> {
 /// prints before it fails: the deprecation warnings come out before the
 /// "empty" and kind/apiVersion checks (an error there still prints them).
 pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<Decoded>) {
-    let text = match std::str::from_utf8(bytes) {
+    let text = match source_text(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            return (
-                Vec::new(),
-                Err(Error::new(format!(
-                    "invalid Kustomization: the file is not UTF-8 ({e})"
-                ))),
-            )
-        }
+        Err(e) => return (Vec::new(), Err(e)),
     };
-    let (doc, text) = match first_document_last_key_wins(text) {
+    let (doc, text) = match first_document_last_key_wins(&text) {
         Ok(d) => d,
         Err(e) => return (Vec::new(), Err(e)),
     };
     let src = Source::new(&text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
     decode_with_source(&doc.value, &src)
+}
+
+/// The file as text: UTF-8, with or without a byte-order mark, or UTF-16
+/// with one (go-yaml reads all three).
+fn source_text(bytes: &[u8]) -> Result<String> {
+    let utf16 = |be: bool| {
+        let units = bytes[2..].chunks(2).map(|c| {
+            let pair = [c[0], *c.get(1).unwrap_or(&0)];
+            if be {
+                u16::from_be_bytes(pair)
+            } else {
+                u16::from_le_bytes(pair)
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|e| Error::new(format!("invalid UTF-16 in the file: {e}")))
+    };
+    match bytes {
+        [0xFF, 0xFE, ..] => utf16(false),
+        [0xFE, 0xFF, ..] => utf16(true),
+        _ => {
+            let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            String::from_utf8(b.to_vec()).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                Error::new(format!(
+                    "the file is not valid UTF-8 (bad byte at offset {at})"
+                ))
+            })
+        }
+    }
 }
 
 /// Parses the first document the way go-yaml v2's non-strict `Unmarshal`
@@ -656,10 +680,9 @@ pub fn decode_field_specs(value: &Value) -> Result<Vec<FieldSpec>> {
 /// expected, only the first document counts, and an empty file is an empty
 /// config.
 pub fn decode_transformer_config(bytes: &[u8]) -> Result<TransformerConfig> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Error::new(format!("transformer config is not UTF-8 ({e})")))?;
-    let doc = first_document(text)?;
-    let src = Source::new(text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
+    let text = source_text(bytes)?;
+    let doc = first_document(&text)?;
+    let src = Source::new(&text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
     let mut eng = Engine::new(&src, Coercion::ToString, "TransformerConfig");
     let norm = normalise_root(&mut eng, &doc.value, &schema::TRANSFORMER_CONFIG)?;
     let specs =
