@@ -598,3 +598,34 @@ fn byte_order_marks_and_utf16() {
     assert!(oracle("file-utf8-bom").stdout.contains("name: b-cm"));
     assert_eq!(ok("file-utf8-bom").kustomization.name_prefix, "b-");
 }
+
+/// `scalar-oracle.tsv`: the oracle's verdict on plain scalars where a
+/// string, an int64 and a bool are expected (go-yaml v2 typing, then
+/// encoding/json's rules).
+#[test]
+fn plain_scalars_are_typed_like_the_oracle() {
+    let table = fs::read_to_string(cases_dir().join("scalar-oracle.tsv")).expect("table");
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in table.lines() {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let [place, word, verdict] = cols[..] else {
+            panic!("bad row {row:?}")
+        };
+        let yaml = match place {
+            "string" => format!("resources: [cm.yaml]\nnamePrefix: {word}\n"),
+            "int" => format!("resources: [cm.yaml]\nreplicas: [{{name: cm, count: {word}}}]\n"),
+            "bool" => format!(
+                "resources: [cm.yaml]\nlabels: [{{pairs: {{a: b}}, includeSelectors: {word}}}]\n"
+            ),
+            _ => panic!("bad place {place}"),
+        };
+        n += 1;
+        let ours = decode_kustomization(yaml.as_bytes());
+        if ours.is_ok() != (verdict == "accept") {
+            failures.push(format!("{place} {word:?}: oracle {verdict}, ours {ours:?}"));
+        }
+    }
+    assert!(n > 150, "only {n} rows");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
