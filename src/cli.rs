@@ -1,7 +1,166 @@
 //! The command line: argument parsing and output. Kept apart from the
 //! library so every stage stays usable without it.
 
+use crate::build::{build_dir, BuildOptions, BuildOutput, Reorder};
+use crate::load::LoadRestrictor;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// strata: a Git-native, kustomize-compatible manifest renderer.
+#[derive(Parser, Debug)]
+#[command(name = "strata", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build a kustomization directory and print its resources (like `kustomize build`).
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct BuildArgs {
+    /// The kustomization directory.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Write the output to this file, or, if it is an existing directory,
+    /// one file per resource inside it.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Which files a kustomization may read.
+    #[arg(long, value_enum, default_value = "LoadRestrictionsRootOnly")]
+    load_restrictor: Restrictor,
+    /// Output order (deprecated in kustomize; prefer sortOptions).
+    #[arg(long, value_enum)]
+    reorder: Option<ReorderArg>,
+    /// Add the label app.kubernetes.io/managed-by to every resource.
+    #[arg(long)]
+    enable_managedby_label: bool,
+    /// Enable helm chart inflation (not supported yet).
+    #[arg(long)]
+    enable_helm: bool,
+    /// Enable alpha plugins (not supported yet).
+    #[arg(long)]
+    enable_alpha_plugins: bool,
+    /// Enable exec plugins (not supported yet).
+    #[arg(long)]
+    enable_exec: bool,
+    /// Path to the helm binary (accepted for compatibility).
+    #[arg(long)]
+    helm_command: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Restrictor {
+    #[value(name = "LoadRestrictionsRootOnly", alias = "rootOnly")]
+    RootOnly,
+    #[value(name = "LoadRestrictionsNone", alias = "none")]
+    None,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ReorderArg {
+    Legacy,
+    None,
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    0
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => run_build(args),
+    }
+}
+
+fn run_build(args: BuildArgs) -> i32 {
+    if args.reorder.is_some() {
+        eprintln!("Flag --reorder has been deprecated, use the new 'sortOptions' field in kustomization.yaml instead.");
+    }
+    let opts = BuildOptions {
+        restrictor: match args.load_restrictor {
+            Restrictor::RootOnly => LoadRestrictor::RootOnly,
+            Restrictor::None => LoadRestrictor::None,
+        },
+        reorder: match args.reorder {
+            None => Reorder::Unspecified,
+            Some(ReorderArg::Legacy) => Reorder::Legacy,
+            Some(ReorderArg::None) => Reorder::None,
+        },
+        managed_by_label: args.enable_managedby_label,
+    };
+    let result = build_dir(&args.dir, &opts).and_then(|out| {
+        let text = out.to_yaml()?;
+        Ok((out, text))
+    });
+    let (out, text) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    for w in &out.warnings {
+        eprintln!("{w}");
+    }
+    let written = match &args.output {
+        None => write_stdout(&text),
+        Some(p) if p.is_dir() => write_dir(p, &out),
+        Some(p) => write_atomic(p, text.as_bytes()),
+    };
+    match written {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: writing output: {e}");
+            1
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Writes a file through a temporary sibling and a rename, so a reader
+/// never sees it half-written.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.strata-tmp"));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// One file per resource, named as kustomize names them.
+fn write_dir(dir: &Path, out: &BuildOutput) -> std::io::Result<()> {
+    let mut namespaces = std::collections::BTreeSet::new();
+    for r in &out.resources {
+        let id = r.cur_id();
+        if !id.cluster_scoped {
+            namespaces.insert(id.effective_namespace().to_string());
+        }
+    }
+    for r in &out.resources {
+        let id = r.cur_id();
+        let gvk = &id.gvk;
+        let parts: Vec<&str> = [&gvk.group, &gvk.version, &gvk.kind]
+            .into_iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut name = format!("{}_{}.yaml", parts.join("_"), id.name).to_lowercase();
+        if !id.cluster_scoped && namespaces.len() > 1 {
+            name = format!("{}_{}", id.effective_namespace().to_lowercase(), name);
+        }
+        let text = crate::yaml::emit_stream(std::iter::once(&r.obj))
+            .map_err(|e| std::io::Error::other(e.0))?;
+        write_atomic(&dir.join(name), text.as_bytes())?;
+    }
+    Ok(())
 }

@@ -385,7 +385,10 @@ fn every_top_level_field_decodes() {
     );
     let so = k("field-sortoptions").sort_options.expect("sortOptions");
     assert_eq!(so.order, "legacy");
-    assert_eq!(so.order_first, Some(vec!["ConfigMap".to_string()]));
+    assert_eq!(
+        so.legacy.expect("legacySortOptions").order_first,
+        vec!["ConfigMap".to_string()]
+    );
     assert_eq!(k("field-components").components, ["comp"]);
     assert_eq!(k("field-crds").crds, ["crd.yaml"]);
     assert_eq!(k("field-bases").bases, ["base"]);

@@ -577,15 +577,12 @@ fn build(norm: &Value) -> Result<Kustomization> {
     }
     let sort_options = present(norm.get("sortOptions")).map(|so| {
         let legacy = present(so.get("legacySortOptions"));
-        let list = |key: &str| {
-            legacy
-                .and_then(|l| present(l.get(key)))
-                .map(|x| strings(Some(x)))
-        };
         SortOptions {
             order: s(so, "order"),
-            order_first: list("orderFirst"),
-            order_last: list("orderLast"),
+            legacy: legacy.map(|l| LegacySortOptions {
+                order_first: strings(l.get("orderFirst")),
+                order_last: strings(l.get("orderLast")),
+            }),
         }
     });
     let raw_list = |key: &str| items(norm.get(key)).to_vec();

@@ -2,8 +2,10 @@
 //! a directory on disk or a git tree alike.
 
 mod disk;
+mod loader;
 
 pub use disk::DiskFs;
+pub use loader::{clean_join, io_reason, LoadRestrictor, Loader};
 
 use std::io;
 use std::path::{Path, PathBuf};

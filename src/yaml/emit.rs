@@ -1,16 +1,47 @@
 //! The emitter: prints [`Value`]s exactly as kustomize does (JSON hop, then
-//! go-yaml v2's block style). The rules are in docs/output-format.md.
+//! go-yaml v2's block style). The rules are in docs/output-format.md; rule
+//! ids (L1, S3, …) in comments refer to that file.
+//!
+//! The writer keeps the same little state go-yaml's emitter keeps (column,
+//! current indent, "last written was whitespace", "only indentation on this
+//! line so far") because its layout decisions are phrased in those terms.
 
-use super::Value;
+mod keys;
+mod number;
+mod resolve;
+
+use super::{Scalar, Tag, Value};
+use number::Number;
+use std::borrow::Cow;
 
 /// A value kustomize cannot print (it fails the build the same way).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct EmitError(pub String);
 
-/// Appends one document (no `---` separator) to `out`.
-pub fn emit_document(_value: &Value, _out: &mut String) -> Result<(), EmitError> {
-    Err(EmitError("YAML emitting not implemented yet".into()))
+/// Appends one document (no `---` separator) to `out`. On error `out` is
+/// left as it was.
+pub fn emit_document(value: &Value, out: &mut String) -> Result<(), EmitError> {
+    let start = out.len();
+    let mut e = Emitter {
+        out,
+        column: 0,
+        indent: -1,
+        whitespace: true,
+        indention: true,
+    };
+    let mut r = e.node(value, false, false);
+    if r.as_ref().is_err_and(|e| e.0 == NEL_KEY) {
+        r = Err(nel_key_error(value));
+    }
+    if r.is_ok() {
+        // Document end: finish the last line (L4).
+        e.write_indent();
+    }
+    if r.is_err() {
+        out.truncate(start);
+    }
+    r
 }
 
 /// Prints a stream of documents separated by `---\n`, as `kustomize build` does.
@@ -24,3 +55,623 @@ pub fn emit_stream<'a>(docs: impl IntoIterator<Item = &'a Value>) -> Result<Stri
     }
     Ok(out)
 }
+
+/// Line width past which go-yaml folds at a space.
+const BEST_WIDTH: usize = 80;
+/// go-yaml's indentation step.
+const BEST_INDENT: i32 = 2;
+
+/// The output styles of a scalar.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+struct Emitter<'o> {
+    out: &'o mut String,
+    /// Characters (not bytes) on the current line.
+    column: usize,
+    /// Current block indent; -1 before the root node.
+    indent: i32,
+    /// The last thing written was whitespace (or an indent).
+    whitespace: bool,
+    /// Only indentation (and `-`/`?`/`:` indicators) on this line so far.
+    indention: bool,
+}
+
+impl Emitter<'_> {
+    fn node(&mut self, v: &Value, mapping_ctx: bool, simple_key: bool) -> Result<(), EmitError> {
+        match v {
+            Value::Scalar(s) => self.scalar(s, simple_key),
+            Value::Seq(items) if items.is_empty() => {
+                self.flow_empty("[", "]");
+                Ok(())
+            }
+            Value::Map(m) if m.is_empty() => {
+                self.flow_empty("{", "}");
+                Ok(())
+            }
+            Value::Seq(items) => {
+                let saved = self.indent;
+                // L2: a sequence that is a mapping value sits at the key's column.
+                let indentless = mapping_ctx && !self.indention;
+                self.increase_indent(false, indentless);
+                for item in items {
+                    self.write_indent();
+                    self.write_indicator("-", true, false, true);
+                    self.node(item, false, false)?;
+                }
+                self.indent = saved;
+                Ok(())
+            }
+            Value::Map(m) => {
+                // Keys go through the JSON hop too, then v2 sorts them (K1–K5).
+                if m.keys().any(|k| k.contains('\u{85}')) {
+                    return Err(EmitError(NEL_KEY.into()));
+                }
+                let hopped: Vec<Cow<'_, str>> =
+                    m.keys().map(|k| hop_str(k)).collect::<Result<_, _>>()?;
+                let mut entries: Vec<(&str, &Value)> =
+                    hopped.iter().map(|k| k.as_ref()).zip(m.values()).collect();
+                keys::sort(&mut entries);
+                let saved = self.indent;
+                self.increase_indent(false, false);
+                for &(key, value) in &entries {
+                    self.write_indent();
+                    if is_simple_key(key) {
+                        self.string(key, true);
+                        self.write_indicator(":", false, false, false);
+                    } else {
+                        // L5: `? key` then `: value` on its own line.
+                        self.write_indicator("?", true, false, true);
+                        self.string(key, false);
+                        self.write_indent();
+                        self.write_indicator(":", true, false, true);
+                    }
+                    self.node(value, true, false)?;
+                }
+                self.indent = saved;
+                Ok(())
+            }
+        }
+    }
+
+    /// L3: `[]` / `{}`.
+    fn flow_empty(&mut self, open: &str, close: &str) {
+        self.write_indicator(open, true, true, false);
+        self.write_indicator(close, false, false, false);
+    }
+
+    fn scalar(&mut self, s: &Scalar, simple_key: bool) -> Result<(), EmitError> {
+        match s.tag {
+            Tag::Null => self.token("null"),
+            Tag::Bool => self.token(if s.text.starts_with(['t', 'T']) {
+                "true"
+            } else {
+                "false"
+            }),
+            Tag::Int | Tag::Float => {
+                let n = if s.tag == Tag::Int {
+                    number::int_from_text(&s.text)
+                } else {
+                    non_finite_check(&s.text)?;
+                    number::float_from_text(&s.text)
+                };
+                match n {
+                    Some(Number::Int(t)) => self.token(&t),
+                    Some(Number::Float(f)) => {
+                        let mut t = String::with_capacity(24);
+                        number::write_go_float(f, &mut t);
+                        self.token(&t);
+                    }
+                    // Text v3 would not have typed as a number: print it as
+                    // the string it then is.
+                    None => self.string(&hop_str(&s.text)?, simple_key),
+                }
+            }
+            Tag::Timestamp => match resolve::parse_timestamp(&s.text) {
+                Some(t) => {
+                    let mut text = String::with_capacity(32);
+                    t.write_rfc3339(&mut text);
+                    self.string(&text, simple_key);
+                }
+                None => self.string(&hop_str(&s.text)?, simple_key),
+            },
+            Tag::Str => self.string(&hop_str(&s.text)?, simple_key),
+        }
+        Ok(())
+    }
+
+    /// A non-string scalar (number, bool, null): always plain, no spaces.
+    fn token(&mut self, t: &str) {
+        if !self.whitespace {
+            self.put(' ');
+        }
+        self.out.push_str(t);
+        self.column += t.len();
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    /// A string scalar (after the JSON hop): choose the style (S1–S6), write it.
+    fn string(&mut self, s: &str, simple_key: bool) {
+        let requested = if s.contains('\n') {
+            Style::Literal
+        } else if resolve::needs_quotes(s) {
+            Style::Double
+        } else {
+            Style::Plain
+        };
+        let a = analyze(s);
+        let mut style = requested;
+        if simple_key && a.multiline {
+            style = Style::Double;
+        }
+        if style == Style::Plain && (!a.block_plain || (s.is_empty() && simple_key)) {
+            style = Style::Single;
+        }
+        if style == Style::Single && !a.single_quoted {
+            style = Style::Double;
+        }
+        if style == Style::Literal && (!a.block || simple_key) {
+            style = Style::Double;
+        }
+        let saved = self.indent;
+        self.increase_indent(true, false);
+        let breaks = !simple_key;
+        match style {
+            Style::Plain => self.write_plain(s, breaks),
+            Style::Single => self.write_single(s, breaks),
+            Style::Double => self.write_double(s, breaks),
+            Style::Literal => self.write_literal(s),
+        }
+        self.indent = saved;
+    }
+
+    fn increase_indent(&mut self, flow: bool, indentless: bool) {
+        if self.indent < 0 {
+            self.indent = if flow { BEST_INDENT } else { 0 };
+        } else if !indentless {
+            self.indent += BEST_INDENT;
+        }
+    }
+
+    fn put(&mut self, c: char) {
+        self.out.push(c);
+        self.column += 1;
+    }
+
+    fn put_break(&mut self) {
+        self.out.push('\n');
+        self.column = 0;
+    }
+
+    /// A line break found in the text: `\n` as is; other breaks (U+2028,
+    /// U+2029, CR) are copied and still reset the column, as in go-yaml.
+    fn write_break(&mut self, c: char) {
+        self.out.push(c);
+        self.column = 0;
+    }
+
+    fn write_indent(&mut self) {
+        let indent = self.indent.max(0) as usize;
+        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
+            self.put_break();
+        }
+        while self.column < indent {
+            self.put(' ');
+        }
+        self.whitespace = true;
+        self.indention = true;
+    }
+
+    fn write_indicator(&mut self, ind: &str, need_ws: bool, is_ws: bool, is_indention: bool) {
+        if need_ws && !self.whitespace {
+            self.put(' ');
+        }
+        self.out.push_str(ind);
+        self.column += ind.len();
+        self.whitespace = is_ws;
+        self.indention = self.indention && is_indention;
+    }
+
+    /// W1.
+    fn write_plain(&mut self, s: &str, allow_breaks: bool) {
+        if !self.whitespace {
+            self.put(' ');
+        }
+        let mut spaces = false;
+        let mut it = s.chars().peekable();
+        while let Some(c) = it.next() {
+            if c == ' ' {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && it.peek() != Some(&' ') {
+                    self.write_indent();
+                } else {
+                    self.put(' ');
+                }
+                spaces = true;
+            } else {
+                self.put(c);
+                self.indention = false;
+                spaces = false;
+            }
+        }
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    /// W2.
+    fn write_single(&mut self, s: &str, allow_breaks: bool) {
+        self.write_indicator("'", true, false, false);
+        let (mut spaces, mut breaks) = (false, false);
+        let mut it = s.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            let next = it.peek().map(|x| x.1);
+            if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && next.is_some()
+                    && next != Some(' ')
+                {
+                    self.write_indent();
+                } else {
+                    self.put(' ');
+                }
+                spaces = true;
+            } else if is_break(c) {
+                if !breaks && c == '\n' {
+                    self.put_break();
+                }
+                self.write_break(c);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                if c == '\'' {
+                    self.put('\'');
+                }
+                self.put(c);
+                self.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        }
+        self.write_indicator("'", false, false, false);
+    }
+
+    /// W3.
+    fn write_double(&mut self, s: &str, allow_breaks: bool) {
+        self.write_indicator("\"", true, false, false);
+        // go-yaml's BOM test looks at the start of the string, not at the
+        // current character: a leading U+FEFF escapes everything.
+        let bom = s.starts_with('\u{feff}');
+        let mut spaces = false;
+        let mut it = s.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            let next = it.peek().map(|x| x.1);
+            if bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
+                self.put('\\');
+                let short = match c {
+                    '\0' => Some('0'),
+                    '\x07' => Some('a'),
+                    '\x08' => Some('b'),
+                    '\t' => Some('t'),
+                    '\n' => Some('n'),
+                    '\x0b' => Some('v'),
+                    '\x0c' => Some('f'),
+                    '\r' => Some('r'),
+                    '\x1b' => Some('e'),
+                    '"' => Some('"'),
+                    '\\' => Some('\\'),
+                    '\u{85}' => Some('N'),
+                    '\u{a0}' => Some('_'),
+                    '\u{2028}' => Some('L'),
+                    '\u{2029}' => Some('P'),
+                    _ => None,
+                };
+                match short {
+                    Some(e) => self.put(e),
+                    None => {
+                        let v = c as u32;
+                        let (p, w) = if v <= 0xff {
+                            ('x', 2)
+                        } else if v <= 0xffff {
+                            ('u', 4)
+                        } else {
+                            ('U', 8)
+                        };
+                        self.put(p);
+                        for k in (0..w).rev() {
+                            let d = (v >> (k * 4)) & 0xf;
+                            self.put(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
+                        }
+                    }
+                }
+                spaces = false;
+            } else if c == ' ' {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && next.is_some() {
+                    self.write_indent();
+                    if next == Some(' ') {
+                        self.put('\\');
+                    }
+                } else {
+                    self.put(' ');
+                }
+                spaces = true;
+            } else {
+                self.put(c);
+                spaces = false;
+            }
+        }
+        self.write_indicator("\"", false, false, false);
+    }
+
+    /// W4.
+    fn write_literal(&mut self, s: &str) {
+        self.write_indicator("|", true, false, false);
+        let mut rev = s.chars().rev();
+        let last = rev.next();
+        let before_last = rev.next();
+        if s.starts_with(' ') || s.chars().next().is_some_and(is_break) {
+            self.write_indicator("2", false, false, false);
+        }
+        let chomp = match (last, before_last) {
+            (None, _) => Some("-"),
+            (Some(l), _) if !is_break(l) => Some("-"),
+            (Some(_), None) => Some("+"),
+            (Some(_), Some(b)) if is_break(b) => Some("+"),
+            _ => None,
+        };
+        if let Some(c) = chomp {
+            self.write_indicator(c, false, false, false);
+        }
+        self.put_break();
+        self.indention = true;
+        self.whitespace = true;
+        let mut breaks = true;
+        for c in s.chars() {
+            if is_break(c) {
+                self.write_break(c);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                    breaks = false;
+                }
+                self.put(c);
+                self.indention = false;
+            }
+        }
+    }
+}
+
+/// L5: a key is written in place unless it spans lines or exceeds 128 bytes.
+fn is_simple_key(k: &str) -> bool {
+    k.len() <= 128 && !k.chars().any(is_break)
+}
+
+/// Internal marker: a mapping key holds a NEL (see [`nel_key_error`]).
+const NEL_KEY: &str = "\u{85} in a key";
+
+/// A NEL in a key is a line break inside a JSON key, which go-yaml v2 cannot
+/// read as a flow mapping key. Its error names the 0-based line of the `:`
+/// after that key, i.e. the NELs before it in the JSON text (maps in byte
+/// order of their keys, as `encoding/json` writes them).
+fn nel_key_error(root: &Value) -> EmitError {
+    fn walk(v: &Value, nels: &mut usize) -> bool {
+        match v {
+            Value::Scalar(s) => {
+                *nels += s.text.matches('\u{85}').count();
+                false
+            }
+            Value::Seq(items) => items.iter().any(|i| walk(i, nels)),
+            Value::Map(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                keys.into_iter().any(|k| {
+                    let n = k.matches('\u{85}').count();
+                    *nels += n;
+                    n > 0 || walk(&m[k], nels)
+                })
+            }
+        }
+    }
+    let mut nels = 0;
+    walk(root, &mut nels);
+    EmitError(format!(
+        "yaml: line {nels}: did not find expected ',' or '}}'"
+    ))
+}
+
+/// `.inf` / `.nan` cannot go through `encoding/json`.
+fn non_finite_check(text: &str) -> Result<(), EmitError> {
+    let t = text.trim_start_matches(['+', '-']);
+    let what = if t.eq_ignore_ascii_case(".nan") {
+        "NaN"
+    } else if t.eq_ignore_ascii_case(".inf") {
+        if text.starts_with('-') {
+            "-Inf"
+        } else {
+            "+Inf"
+        }
+    } else {
+        return Ok(());
+    };
+    Err(EmitError(format!("json: unsupported value: {what}")))
+}
+
+/// The JSON hop for string text: the raw characters go-yaml v2's reader
+/// refuses (DEL, C1 controls other than NEL, U+FFFE, U+FFFF; `encoding/json`
+/// leaves them unescaped) fail the build; NEL is a line break inside the JSON
+/// string, so v2 folds it with the spaces around it.
+fn hop_str(s: &str) -> Result<Cow<'_, str>, EmitError> {
+    let mut has_nel = false;
+    for c in s.chars() {
+        match c {
+            '\u{7f}' | '\u{80}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => {
+                return Err(EmitError("yaml: control characters are not allowed".into()))
+            }
+            '\u{85}' => has_nel = true,
+            _ => {}
+        }
+    }
+    if !has_nel {
+        return Ok(Cow::Borrowed(s));
+    }
+    // A run of spaces and NELs holding n NELs becomes " " (n = 1) or n-1
+    // newlines: spaces before the first break are trimmed, blanks after it
+    // skipped (YAML double-quoted line folding).
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut pending_spaces = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' => pending_spaces += 1,
+            '\u{85}' => {
+                pending_spaces = 0;
+                let mut extra = 0;
+                while let Some(&n) = chars.peek() {
+                    match n {
+                        ' ' => {}
+                        '\u{85}' => extra += 1,
+                        _ => break,
+                    }
+                    chars.next();
+                }
+                if extra == 0 {
+                    out.push(' ');
+                } else {
+                    for _ in 0..extra {
+                        out.push('\n');
+                    }
+                }
+            }
+            _ => {
+                for _ in 0..pending_spaces {
+                    out.push(' ');
+                }
+                pending_spaces = 0;
+                out.push(c);
+            }
+        }
+    }
+    for _ in 0..pending_spaces {
+        out.push(' ');
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// go-yaml v2's `is_printable`: no 4-byte (non-BMP) characters at all.
+fn is_printable(c: char) -> bool {
+    matches!(c, '\n' | '\x20'..='\x7e' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        && c != '\u{feff}'
+}
+
+/// What go-yaml's scalar analysis allows for a string in block context.
+struct Analysis {
+    multiline: bool,
+    block_plain: bool,
+    single_quoted: bool,
+    block: bool,
+}
+
+/// S3–S5: which styles a string may take.
+fn analyze(s: &str) -> Analysis {
+    if s.is_empty() {
+        return Analysis {
+            multiline: false,
+            block_plain: true,
+            single_quoted: true,
+            block: false,
+        };
+    }
+    let mut indicators = s.starts_with("---") || s.starts_with("...");
+    let mut preceded_ws = true;
+    let (mut special, mut line_breaks) = (false, false);
+    let (mut leading_space, mut leading_break) = (false, false);
+    let (mut trailing_space, mut trailing_break) = (false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut prev_space, mut prev_break) = (false, false);
+    let mut it = s.chars().peekable();
+    let mut first = true;
+    while let Some(c) = it.next() {
+        let next = it.peek().copied();
+        let followed_ws = matches!(next, None | Some(' ' | '\t'));
+        if first {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => indicators = true,
+                '?' | ':' | '-' if followed_ws => indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_ws => indicators = true,
+                '#' if preceded_ws => indicators = true,
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        if c == ' ' {
+            leading_space |= first;
+            trailing_space |= next.is_none();
+            break_space |= prev_break;
+            prev_space = true;
+            prev_break = false;
+        } else if is_break(c) {
+            line_breaks = true;
+            leading_break |= first;
+            trailing_break |= next.is_none();
+            space_break |= prev_space;
+            prev_space = false;
+            prev_break = true;
+        } else {
+            prev_space = false;
+            prev_break = false;
+        }
+        preceded_ws = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+        first = false;
+    }
+    let mut a = Analysis {
+        multiline: line_breaks,
+        block_plain: true,
+        single_quoted: true,
+        block: true,
+    };
+    if leading_space || leading_break || trailing_space || trailing_break {
+        a.block_plain = false;
+    }
+    if trailing_space {
+        a.block = false;
+    }
+    if break_space {
+        a.block_plain = false;
+        a.single_quoted = false;
+    }
+    if space_break || special {
+        a.block_plain = false;
+        a.single_quoted = false;
+        a.block = false;
+    }
+    if line_breaks || indicators {
+        a.block_plain = false;
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests;

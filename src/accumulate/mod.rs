@@ -1,0 +1,365 @@
+//! Accumulation: a kustomization's resources, bases and components gathered
+//! into one [`ResMap`], its generators run, then its own transformers
+//! applied, recursively (kustomize's `KustTarget`).
+
+mod crds;
+mod factory;
+mod origin;
+
+pub use factory::resources_from_bytes;
+pub use origin::{add_transformation, Origin};
+
+use crate::error::{Error, Result, ResultExt};
+use crate::generate;
+use crate::kustomization::{decode_kustomization, Kustomization, Var, KUSTOMIZATION_FILE_NAMES};
+use crate::load::Loader;
+use crate::resource::{ResMap, Resource, ORIGIN};
+use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
+use crate::transform::fieldspec::TransformerConfig;
+use crate::transform::vars::merge_vars;
+use crate::transform::Transformer;
+use std::path::PathBuf;
+
+/// What a kustomization (and everything below it) has produced so far.
+#[derive(Clone, Debug, Default)]
+pub struct Accumulator {
+    /// The resources.
+    pub resources: ResMap,
+    /// The field-spec tables, the builtin ones merged with every level's
+    /// `configurations:` and `crds:`.
+    pub config: TransformerConfig,
+    /// The `vars:` of every level.
+    pub vars: Vec<Var>,
+}
+
+impl Accumulator {
+    fn merge_config(&mut self, other: &TransformerConfig) -> Result<()> {
+        self.config = self.config.merge(other)?;
+        Ok(())
+    }
+
+    fn merge(&mut self, other: Accumulator) -> Result<()> {
+        self.resources
+            .append_all(other.resources.into_resources())?;
+        self.merge_config(&other.config)
+    }
+}
+
+/// A transformer and, when `buildMetadata` tracks it, where it was configured.
+type Configured = (Box<dyn Transformer>, Option<Origin>);
+
+/// Things a build reports besides its output.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    /// Warnings for stderr, in the order they arose.
+    pub warnings: Vec<String>,
+}
+
+/// One loaded kustomization directory.
+#[derive(Debug)]
+pub struct Target {
+    /// Its loader (root directory, restrictor).
+    pub loader: Loader,
+    /// The decoded kustomization file.
+    pub kustomization: Kustomization,
+    /// The kustomization file's path.
+    pub file: PathBuf,
+    /// Origin tracking for `buildMetadata`: this directory's path relative
+    /// to the top kustomization, when tracking is on.
+    pub origin: Option<Origin>,
+}
+
+impl Target {
+    /// Finds and decodes the kustomization file of the loader's root.
+    pub fn load(loader: Loader, diag: &mut Diagnostics) -> Result<Target> {
+        let found: Vec<&str> = KUSTOMIZATION_FILE_NAMES
+            .iter()
+            .copied()
+            .filter(|n| loader.is_file(n))
+            .collect();
+        let name = match found.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(Error::new(format!(
+                    "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
+                    loader.root().display()
+                )))
+            }
+            _ => {
+                return Err(Error::new(format!(
+                    "found multiple kustomization files ({}) in directory '{}'; keep one",
+                    found.join(", "),
+                    loader.root().display()
+                )))
+            }
+        };
+        let file = loader.resolve(name);
+        let bytes = loader.load(name)?;
+        let decoded = decode_kustomization(&bytes).in_file(&file)?;
+        diag.warnings.extend(decoded.warnings);
+        let origin = (!decoded.kustomization.build_metadata.is_empty()).then(Origin::default);
+        Ok(Target {
+            loader,
+            kustomization: decoded.kustomization,
+            file,
+            origin,
+        })
+    }
+
+    /// Accumulates this kustomization into `ra` (empty for a kustomization,
+    /// the parent's accumulator for a component).
+    pub fn accumulate(&self, mut ra: Accumulator, diag: &mut Diagnostics) -> Result<Accumulator> {
+        let k = &self.kustomization;
+        self.refuse_unsupported()?;
+        let resources: Vec<String> = k.resources.iter().chain(&k.bases).cloned().collect();
+        ra = self
+            .accumulate_resources(ra, &resources, diag)
+            .context(|| "accumulating resources".to_string())?;
+        let mut tc = TransformerConfig::builtin().clone();
+        for c in &k.configurations {
+            let bytes = self.loader.load(c)?;
+            let loaded = TransformerConfig::from_yaml(&bytes).in_file(&self.loader.resolve(c))?;
+            tc = tc.merge(&loaded)?;
+        }
+        ra.merge_config(&tc)?;
+        for c in &k.crds {
+            let bytes = self.loader.load(c)?;
+            let crd = crds::config_from_crd_file(&bytes)
+                .in_file(&self.loader.resolve(c))
+                .context(|| format!("loading CRD definitions '{c}'"))?;
+            ra.merge_config(&crd)?;
+        }
+        self.run_generators(&mut ra, diag)?;
+        for comp in &k.components {
+            ra = self
+                .accumulate_directory(ra, comp, true, diag)
+                .context(|| format!("accumulating component '{comp}'"))?;
+        }
+        let mut transformers: Vec<Configured> =
+            kustomization_transformers(k, &ra.config, &self.loader)?
+                .into_iter()
+                .map(|t| {
+                    let origin = self.origin.as_ref().map(|o| {
+                        o.configured(self.file_name(), ["builtin", t.builtin_kind(), "", ""])
+                    });
+                    (t, origin)
+                })
+                .collect();
+        transformers.extend(self.external_transformers(&ra.config, diag)?);
+        for (t, origin) in &transformers {
+            t.transform(&mut ra.resources)?;
+            // A patch may have deleted resources (kustomize's DropEmpties).
+            ra.resources
+                .resources_mut()
+                .retain(|r| r.obj.as_map().is_some_and(|m| !m.is_empty()));
+            if let Some(o) = origin {
+                for r in ra.resources.resources_mut() {
+                    add_transformation(r, o);
+                }
+            }
+        }
+        merge_vars(&mut ra.vars, &k.vars).context(|| "merging vars".to_string())?;
+        Ok(ra)
+    }
+
+    /// Runs the kustomization's generators (its own fields first, then the
+    /// `generators:` configs) and absorbs what they make.
+    fn run_generators(&self, ra: &mut Accumulator, diag: &mut Diagnostics) -> Result<()> {
+        let k = &self.kustomization;
+        for g in generate::kustomization_generators(k, &self.loader)? {
+            let mut resources = g.resources;
+            if let Some(o) = &self.origin {
+                let text = o
+                    .configured(self.file_name(), ["builtin", g.kind, "", ""])
+                    .to_annotation();
+                for r in &mut resources {
+                    if r.annotation(ORIGIN).is_none() {
+                        r.set_annotation(ORIGIN, &text);
+                    }
+                }
+            }
+            generate::absorb(&mut ra.resources, resources)?;
+        }
+        for (config, origin) in self.plugin_configs(&k.generators, diag)? {
+            let mut resources = generate::generator_from_config(&config, &self.loader)?;
+            if let Some(o) = origin {
+                let text = o.to_annotation();
+                for r in &mut resources {
+                    if r.annotation(ORIGIN).is_none() {
+                        r.set_annotation(ORIGIN, &text);
+                    }
+                }
+            }
+            generate::absorb(&mut ra.resources, resources)?;
+        }
+        Ok(())
+    }
+
+    /// The kustomization file's name (`kustomization.yaml`, ...).
+    fn file_name(&self) -> &str {
+        self.file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("kustomization.yaml")
+    }
+
+    /// Fields whose features are not built yet: a clear error, not a wrong output.
+    fn refuse_unsupported(&self) -> Result<()> {
+        let k = &self.kustomization;
+        let mut missing = Vec::new();
+        if !k.validators.is_empty() {
+            missing.push("validators");
+        }
+        if !k.helm_charts.is_empty()
+            || k.helm_globals.is_some()
+            || !k.helm_chart_inflation_generator.is_empty()
+        {
+            missing.push("helmCharts");
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::new(format!(
+                "not supported yet by strata: {}",
+                missing.join(", ")
+            ))
+            .in_file(&self.file))
+        }
+    }
+
+    fn accumulate_resources(
+        &self,
+        mut ra: Accumulator,
+        paths: &[String],
+        diag: &mut Diagnostics,
+    ) -> Result<Accumulator> {
+        for path in paths {
+            let full = self.loader.resolve(path);
+            if self.loader.fs().is_dir(&full) {
+                ra = self.accumulate_directory(ra, path, false, diag)?;
+                continue;
+            }
+            let bytes = match self.loader.load(path) {
+                Ok(b) => b,
+                Err(e) if !self.loader.fs().is_file(&full) && is_remote(path) => {
+                    return Err(Error::new(format!(
+                        "remote resources are not supported yet: '{path}'"
+                    ))
+                    .context(e.message))
+                }
+                Err(e) => return Err(e),
+            };
+            let mut resources = resources_from_bytes(&bytes).in_file(&full)?;
+            if let Some(o) = &self.origin {
+                let text = o.append(path).to_annotation();
+                for r in &mut resources {
+                    r.set_annotation(ORIGIN, &text);
+                }
+            }
+            ra.resources
+                .append_all(resources)
+                .context(|| format!("merging resources from '{path}'"))?;
+        }
+        Ok(ra)
+    }
+
+    fn accumulate_directory(
+        &self,
+        ra: Accumulator,
+        path: &str,
+        is_component: bool,
+        diag: &mut Diagnostics,
+    ) -> Result<Accumulator> {
+        let loader = self.loader.child(path)?;
+        let root = loader.root().to_path_buf();
+        let mut sub = Target::load(loader, diag)?;
+        // kustomize hands the top kustomization's buildMetadata down to every level.
+        sub.kustomization.build_metadata = self.kustomization.build_metadata.clone();
+        sub.origin = self.origin.as_ref().map(|o| o.append(path));
+        let sub_is_component = sub.kustomization.is_component();
+        if is_component && !sub_is_component {
+            return Err(Error::new(format!(
+                "'{}' is listed under components but its kind is '{}', not 'Component'",
+                root.display(),
+                sub.kustomization.type_meta.kind
+            )));
+        }
+        if !is_component && sub_is_component {
+            return Err(Error::new(format!(
+                "'{}' is a Component; list it under components, not resources",
+                root.display()
+            )));
+        }
+        if is_component {
+            // A component works on its parent's accumulator.
+            sub.accumulate(ra, diag)
+        } else {
+            let sub_ra = sub.accumulate(Accumulator::default(), diag)?;
+            let mut ra = ra;
+            ra.merge(sub_ra)?;
+            Ok(ra)
+        }
+    }
+
+    /// The transformers listed under `transformers:`: inline documents or
+    /// files/directories of builtin plugin configs.
+    fn external_transformers(
+        &self,
+        tc: &TransformerConfig,
+        diag: &mut Diagnostics,
+    ) -> Result<Vec<Configured>> {
+        self.plugin_configs(&self.kustomization.transformers, diag)?
+            .into_iter()
+            .map(|(c, origin)| Ok((transformer_from_config(&c.obj, tc, &self.loader)?, origin)))
+            .collect()
+    }
+
+    /// Plugin configs listed under `generators:` or `transformers:`: each
+    /// entry is an inline document or a file or directory of documents.
+    /// With origin tracking on, each comes with its origin (kustomize's
+    /// `OriginFromCustomPlugin`: configured in the file it came from).
+    fn plugin_configs(
+        &self,
+        entries: &[String],
+        diag: &mut Diagnostics,
+    ) -> Result<Vec<(Resource, Option<Origin>)>> {
+        let mut configs: Vec<Resource> = Vec::new();
+        let mut paths = Vec::new();
+        for entry in entries {
+            // Like kustomize: an entry that parses as resources is inline.
+            match resources_from_bytes(entry.as_bytes()) {
+                Ok(rs) if !rs.is_empty() => {
+                    for mut r in rs {
+                        if let Some(o) = &self.origin {
+                            r.set_annotation(ORIGIN, &o.append(self.file_name()).to_annotation());
+                        }
+                        configs.push(r);
+                    }
+                }
+                _ => paths.push(entry.clone()),
+            }
+        }
+        let ra = self.accumulate_resources(Accumulator::default(), &paths, diag)?;
+        configs.extend(ra.resources.into_resources());
+        Ok(configs
+            .into_iter()
+            .map(|c| {
+                let origin = c.annotation(ORIGIN).map(|text| Origin {
+                    path: String::new(),
+                    configured_in: Origin::from_annotation(text).path,
+                    configured_by: [c.api_version(), c.kind(), c.name(), c.namespace()]
+                        .map(str::to_string),
+                });
+                (c, origin)
+            })
+            .collect())
+    }
+}
+
+fn is_remote(path: &str) -> bool {
+    path.starts_with("https://")
+        || path.starts_with("http://")
+        || path.starts_with("git@")
+        || path.starts_with("github.com/")
+        || path.contains("://")
+}

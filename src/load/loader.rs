@@ -1,0 +1,181 @@
+//! A kustomization root's loader: resolves relative paths against the root,
+//! enforces the load restrictor, and detects cycles between roots.
+
+use super::FileSystem;
+use crate::error::{Error, Result};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Which files a kustomization may read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LoadRestrictor {
+    /// Only files in or below the kustomization's directory (kustomize's default).
+    #[default]
+    RootOnly,
+    /// Any file.
+    None,
+}
+
+/// Reads files on behalf of one kustomization directory.
+#[derive(Clone)]
+pub struct Loader {
+    fs: Arc<dyn FileSystem>,
+    root: PathBuf,
+    restrictor: LoadRestrictor,
+    /// The roots of the kustomizations that led here, outermost first.
+    ancestors: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Loader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loader").field("root", &self.root).finish()
+    }
+}
+
+/// Joins and normalises `.`/`..` lexically (no file system access).
+pub fn clean_join(base: &Path, rel: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    let joined = base.join(rel);
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+impl Loader {
+    /// A loader rooted at directory `dir`.
+    pub fn new(fs: Arc<dyn FileSystem>, dir: &Path, restrictor: LoadRestrictor) -> Result<Loader> {
+        let root = fs.canonical(dir).map_err(|e| {
+            Error::new(format!(
+                "cannot read directory '{}': {}",
+                dir.display(),
+                io_reason(&e)
+            ))
+        })?;
+        if !fs.is_dir(&root) {
+            return Err(Error::new(format!(
+                "'{}' is not a directory",
+                dir.display()
+            )));
+        }
+        Ok(Loader {
+            fs,
+            root,
+            restrictor,
+            ancestors: Vec::new(),
+        })
+    }
+
+    /// The directory this loader reads from.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file system.
+    pub fn fs(&self) -> &Arc<dyn FileSystem> {
+        &self.fs
+    }
+
+    /// The restrictor in force.
+    pub fn restrictor(&self) -> LoadRestrictor {
+        self.restrictor
+    }
+
+    /// The absolute path `rel` names (not checked).
+    pub fn resolve(&self, rel: &str) -> PathBuf {
+        clean_join(&self.root, rel)
+    }
+
+    /// Reads a file named relative to the root, enforcing the restrictor.
+    pub fn load(&self, rel: &str) -> Result<Vec<u8>> {
+        let path = self.resolve(rel);
+        let real = self.fs.canonical(&path).map_err(|e| {
+            Error::new(format!("cannot read '{}': {}", rel, io_reason(&e))).in_file(&path)
+        })?;
+        if self.fs.is_dir(&real) {
+            return Err(Error::new(format!("'{}' is a directory, not a file", rel)).in_file(&path));
+        }
+        if self.restrictor == LoadRestrictor::RootOnly && !real.starts_with(&self.root) {
+            return Err(Error::new(format!(
+                "security: file '{}' is not in or below '{}' (use --load-restrictor LoadRestrictionsNone to allow it)",
+                real.display(),
+                self.root.display()
+            )));
+        }
+        self.fs.read(&real).map_err(|e| {
+            Error::new(format!("cannot read '{}': {}", rel, io_reason(&e))).in_file(&path)
+        })
+    }
+
+    /// Whether `rel` names an existing file (no restrictor check).
+    pub fn is_file(&self, rel: &str) -> bool {
+        self.fs.is_file(&self.resolve(rel))
+    }
+
+    /// A loader for the kustomization directory `rel` (a base or component).
+    /// Its root may be outside this one, but must not contain any root
+    /// visited on the way here (a cycle).
+    pub fn child(&self, rel: &str) -> Result<Loader> {
+        if rel.is_empty() {
+            return Err(Error::new("new root cannot be empty"));
+        }
+        if Path::new(rel).is_absolute() {
+            return Err(Error::new(format!("new root '{rel}' cannot be absolute")));
+        }
+        let path = self.resolve(rel);
+        let root = self.fs.canonical(&path).map_err(|e| {
+            Error::new(format!(
+                "'{}' is neither a file nor a directory: {}",
+                rel,
+                io_reason(&e)
+            ))
+        })?;
+        if !self.fs.is_dir(&root) {
+            return Err(Error::new(format!("'{rel}' is not a directory")));
+        }
+        for visited in self.ancestors.iter().chain(std::iter::once(&self.root)) {
+            if visited.starts_with(&root) {
+                let chain: Vec<String> = self
+                    .ancestors
+                    .iter()
+                    .chain([&self.root, &root])
+                    .map(|p| format!("'{}'", p.display()))
+                    .collect();
+                return Err(Error::new(format!(
+                    "cycle detected: '{}' is or contains a kustomization already being built ({})",
+                    root.display(),
+                    chain.join(" -> ")
+                )));
+            }
+        }
+        let mut ancestors = self.ancestors.clone();
+        ancestors.push(self.root.clone());
+        Ok(Loader {
+            fs: self.fs.clone(),
+            root,
+            restrictor: self.restrictor,
+            ancestors,
+        })
+    }
+}
+
+/// An io error's reason without Rust's "(os error N)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}

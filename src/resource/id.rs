@@ -1,0 +1,216 @@
+//! Resource identity: group/version/kind plus name and namespace, with
+//! kustomize's rules for namespace equality and cluster scope.
+
+use crate::kustomization::Gvk;
+use crate::yaml::{parse_documents, ParseOptions};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The namespace kustomize treats an empty namespace as.
+pub const DEFAULT_NAMESPACE: &str = "default";
+/// The effective namespace of cluster-scoped objects (never equal to a real one).
+const CLUSTER_NAMESPACE: &str = "_non_namespaceable_";
+
+impl Gvk {
+    /// A gvk from its parts.
+    pub fn new(group: &str, version: &str, kind: &str) -> Gvk {
+        Gvk {
+            group: group.to_string(),
+            version: version.to_string(),
+            kind: kind.to_string(),
+        }
+    }
+
+    /// Splits `apiVersion` at its first `/` into group and version.
+    pub fn from_api_version(api_version: &str, kind: &str) -> Gvk {
+        match api_version.split_once('/') {
+            Some((g, v)) => Gvk::new(g, v, kind),
+            None => Gvk::new("", api_version, kind),
+        }
+    }
+
+    /// `group/version`, or `version` for the core group.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// Whether `selector` (empty parts match anything) selects this gvk.
+    pub fn is_selected_by(&self, selector: &Gvk) -> bool {
+        (selector.group.is_empty() || selector.group == self.group)
+            && (selector.version.is_empty() || selector.version == self.version)
+            && (selector.kind.is_empty() || selector.kind == self.kind)
+    }
+
+    /// Whether the builtin schema knows this kind as cluster-scoped. Unknown
+    /// kinds (custom resources) count as namespaced, as in kustomize.
+    pub fn is_cluster_scoped(&self) -> bool {
+        cluster_scope_table()
+            .get(&(self.api_version(), self.kind.clone()))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The sort key kustomize uses to break ties between kinds:
+    /// `group_version_kind` with `~G`, `~V`, `~K` for empty parts.
+    pub fn stable_sort_string(&self) -> String {
+        let or = |s: &str, d: &str| {
+            if s.is_empty() {
+                d.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        format!(
+            "{}_{}_{}",
+            or(&self.group, "~G"),
+            or(&self.version, "~V"),
+            or(&self.kind, "~K")
+        )
+    }
+}
+
+impl fmt::Display for Gvk {
+    /// kustomize's `Kind.version.group` form, with `[noKind]` etc. for empty parts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let or = |s: &'_ str, d: &'static str| {
+            if s.is_empty() {
+                d.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        write!(
+            f,
+            "{}.{}.{}",
+            or(&self.kind, "[noKind]"),
+            or(&self.version, "[noVer]"),
+            or(&self.group, "[noGrp]")
+        )
+    }
+}
+
+/// (apiVersion, kind) → cluster-scoped, from the embedded namespace-scope table.
+fn cluster_scope_table() -> &'static HashMap<(String, String), bool> {
+    static TABLE: OnceLock<HashMap<(String, String), bool>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let src = include_str!("../../data/namespace-scope.yaml");
+        let docs = parse_documents(src.as_bytes(), &ParseOptions::default())
+            .expect("embedded namespace-scope table parses");
+        let mut table = HashMap::new();
+        let entries = docs[0].value.get("resources").and_then(|v| v.as_seq());
+        for e in entries.into_iter().flatten() {
+            let av = e.str_at(&["apiVersion"]).unwrap_or_default().to_string();
+            let kind = e.str_at(&["kind"]).unwrap_or_default().to_string();
+            let namespaced = e.str_at(&["namespaced"]) == Some("true");
+            table.insert((av, kind), !namespaced);
+        }
+        table
+    })
+}
+
+/// A resource's identity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ResId {
+    /// Group, version, kind.
+    pub gvk: Gvk,
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace` as written (may be empty).
+    pub namespace: String,
+    /// Whether the kind is known to be cluster-scoped. Computed by
+    /// [`ResId::new`]; kustomize leaves it false for ids rebuilt from a
+    /// resource's previous names, and so do we.
+    pub cluster_scoped: bool,
+}
+
+impl ResId {
+    /// An id from its parts.
+    pub fn new(gvk: Gvk, name: &str, namespace: &str) -> ResId {
+        ResId {
+            cluster_scoped: gvk.is_cluster_scoped(),
+            gvk,
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+        }
+    }
+
+    /// The namespace used for comparisons: `default` for an empty one, a
+    /// sentinel for cluster-scoped kinds.
+    pub fn effective_namespace(&self) -> &str {
+        if self.cluster_scoped {
+            CLUSTER_NAMESPACE
+        } else if self.namespace.is_empty() {
+            DEFAULT_NAMESPACE
+        } else {
+            &self.namespace
+        }
+    }
+
+    /// Same effective namespace.
+    pub fn ns_equals(&self, other: &ResId) -> bool {
+        self.effective_namespace() == other.effective_namespace()
+    }
+
+    /// kustomize's id equality: gvk, name and effective namespace.
+    pub fn equals(&self, other: &ResId) -> bool {
+        self.name == other.name && self.gvk == other.gvk && self.ns_equals(other)
+    }
+
+    /// Whether `selector` (empty fields match anything) selects this id.
+    pub fn is_selected_by(&self, selector: &ResId) -> bool {
+        (selector.name.is_empty() || selector.name == self.name)
+            && (selector.namespace.is_empty() || selector.ns_equals(self))
+            && self.gvk.is_selected_by(&selector.gvk)
+    }
+
+    /// A key equal for ids kustomize considers equal.
+    pub fn key(&self) -> (Gvk, String, String) {
+        (
+            self.gvk.clone(),
+            self.name.clone(),
+            self.effective_namespace().to_string(),
+        )
+    }
+
+    /// Parses kustomize's string form (see [`fmt::Display`]).
+    pub fn parse(s: &str) -> ResId {
+        let (gvk_s, rest) = s.split_once('/').unwrap_or((s, ""));
+        let parts: Vec<&str> = gvk_s.split('.').collect();
+        let gvk = if parts.len() < 3 {
+            Gvk::default()
+        } else {
+            let un = |s: &str, d: &str| if s == d { String::new() } else { s.to_string() };
+            Gvk {
+                kind: un(parts[0], "[noKind]"),
+                version: un(parts[1], "[noVer]"),
+                group: un(&parts[2..].join("."), "[noGrp]"),
+            }
+        };
+        let (name, ns) = rest.rsplit_once('.').unwrap_or((rest, ""));
+        let name = if name == "[noName]" { "" } else { name };
+        let ns = if ns == "[noNs]" { "" } else { ns };
+        ResId::new(gvk, name, ns)
+    }
+}
+
+impl fmt::Display for ResId {
+    /// kustomize's `Kind.version.group/name.namespace` form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = if self.name.is_empty() {
+            "[noName]"
+        } else {
+            &self.name
+        };
+        let ns = if self.namespace.is_empty() {
+            "[noNs]"
+        } else {
+            &self.namespace
+        };
+        write!(f, "{}/{}.{}", self.gvk, name, ns)
+    }
+}

@@ -1,0 +1,122 @@
+//! The ordered set of resources a build works on.
+
+use super::id::ResId;
+use super::resource::Resource;
+use crate::error::{Error, Result};
+use std::collections::{HashMap, HashSet};
+
+/// Resources in accumulation order, ids unique (kustomize's `ResMap`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResMap {
+    list: Vec<Resource>,
+}
+
+impl ResMap {
+    /// An empty map.
+    pub fn new() -> ResMap {
+        ResMap::default()
+    }
+
+    /// The resources, in order.
+    pub fn resources(&self) -> &[Resource] {
+        &self.list
+    }
+
+    /// The resources, mutably.
+    pub fn resources_mut(&mut self) -> &mut Vec<Resource> {
+        &mut self.list
+    }
+
+    /// Takes the resources out.
+    pub fn into_resources(self) -> Vec<Resource> {
+        self.list
+    }
+
+    /// How many resources.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Appends one resource; its current id must be new.
+    pub fn append(&mut self, res: Resource) -> Result<()> {
+        let id = res.cur_id();
+        if self.list.iter().any(|r| r.cur_id().equals(&id)) {
+            return Err(Error::new(format!(
+                "may not add resource with an already registered id: {id}"
+            )));
+        }
+        self.list.push(res);
+        Ok(())
+    }
+
+    /// Appends many resources; each current id must be new.
+    pub fn append_all(&mut self, other: Vec<Resource>) -> Result<()> {
+        let mut seen: HashSet<_> = self.list.iter().map(|r| r.cur_id().key()).collect();
+        for res in other {
+            let id = res.cur_id();
+            if !seen.insert(id.key()) {
+                return Err(Error::new(format!(
+                    "may not add resource with an already registered id: {id}"
+                )));
+            }
+            self.list.push(res);
+        }
+        Ok(())
+    }
+
+    /// Indices of resources whose current id equals `id`.
+    pub fn find_by_cur_id(&self, id: &ResId) -> Vec<usize> {
+        (0..self.list.len())
+            .filter(|&i| self.list[i].cur_id().equals(id))
+            .collect()
+    }
+
+    /// Indices of resources whose current or any previous id equals `id`.
+    pub fn find_by_any_id(&self, id: &ResId) -> Vec<usize> {
+        (0..self.list.len())
+            .filter(|&i| {
+                let r = &self.list[i];
+                r.cur_id().equals(id) || r.prev_ids().iter().any(|p| p.equals(id))
+            })
+            .collect()
+    }
+
+    /// Replaces the resource at `index`.
+    pub fn replace(&mut self, index: usize, res: Resource) {
+        self.list[index] = res;
+    }
+
+    /// Removes the resource at `index`.
+    pub fn remove(&mut self, index: usize) -> Resource {
+        self.list.remove(index)
+    }
+
+    /// Groups resource indices by effective namespace (cluster-scoped ones
+    /// excluded), by current id or by original id.
+    pub fn grouped_by_namespace(&self, original: bool) -> HashMap<String, Vec<usize>> {
+        let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in self.list.iter().enumerate() {
+            let id = if original { r.org_id() } else { r.cur_id() };
+            if id.cluster_scoped {
+                continue;
+            }
+            out.entry(id.effective_namespace().to_string())
+                .or_default()
+                .push(i);
+        }
+        out
+    }
+}
+
+impl FromIterator<Resource> for ResMap {
+    fn from_iter<T: IntoIterator<Item = Resource>>(iter: T) -> Self {
+        ResMap {
+            list: iter.into_iter().collect(),
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! One resource: its object tree plus the bookkeeping kustomize keeps in
+//! build annotations (previous names, prefixes, generator behaviour...).
+//!
+//! The bookkeeping lives in `metadata.annotations` exactly as in kustomize,
+//! because patches and merges see it there and it shapes what they do; it is
+//! stripped before output by [`Resource::remove_build_annotations`].
+
+use super::id::ResId;
+use crate::kustomization::Gvk;
+use crate::yaml::{Map, Value};
+use indexmap::IndexMap;
+
+/// Previous names, comma-separated, oldest first.
+pub const PREVIOUS_NAMES: &str = "internal.config.kubernetes.io/previousNames";
+/// Previous namespaces, parallel to [`PREVIOUS_NAMES`].
+pub const PREVIOUS_NAMESPACES: &str = "internal.config.kubernetes.io/previousNamespaces";
+/// Previous kinds, parallel to [`PREVIOUS_NAMES`].
+pub const PREVIOUS_KINDS: &str = "internal.config.kubernetes.io/previousKinds";
+/// Name prefixes applied, in order.
+pub const PREFIXES: &str = "internal.config.kubernetes.io/prefixes";
+/// Name suffixes applied, in order.
+pub const SUFFIXES: &str = "internal.config.kubernetes.io/suffixes";
+/// Ids of the resources that refer to this one.
+pub const REF_BY: &str = "internal.config.kubernetes.io/refBy";
+/// Generator behaviour: create, merge, replace.
+pub const GEN_BEHAVIOR: &str = "internal.config.kubernetes.io/generatorBehavior";
+/// Set when the name gets a content hash suffix.
+pub const NEEDS_HASH: &str = "internal.config.kubernetes.io/needsHashSuffix";
+/// A patch may change the name.
+pub const ALLOW_NAME_CHANGE: &str = "internal.config.kubernetes.io/allowNameChange";
+/// A patch may change the kind.
+pub const ALLOW_KIND_CHANGE: &str = "internal.config.kubernetes.io/allowKindChange";
+/// Where a resource came from (buildMetadata: originAnnotations).
+pub const ORIGIN: &str = "config.kubernetes.io/origin";
+/// Which transformers touched it (buildMetadata: transformerAnnotations).
+pub const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
+/// A resource with this annotation (not `"false"`) is dropped from output.
+pub const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+/// The value of the boolean build annotations.
+pub const ENABLED: &str = "enabled";
+
+/// The annotations kustomize removes before output (its `BuildAnnotations`).
+const BUILD_ANNOTATIONS: [&str; 19] = [
+    PREVIOUS_KINDS,
+    PREVIOUS_NAMES,
+    PREFIXES,
+    SUFFIXES,
+    PREVIOUS_NAMESPACES,
+    ALLOW_NAME_CHANGE,
+    ALLOW_KIND_CHANGE,
+    REF_BY,
+    GEN_BEHAVIOR,
+    NEEDS_HASH,
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/index",
+    "internal.config.kubernetes.io/seqindent",
+    "internal.config.kubernetes.io/id",
+    "internal.config.kubernetes.io/annotations-migration-resource-id",
+    "config.kubernetes.io/path",
+    "config.kubernetes.io/index",
+    "config.k8s.io/id",
+    "internal.config.kubernetes.io/helm-generated",
+];
+
+/// A Kubernetes object being built.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    /// The object: a mapping.
+    pub obj: Value,
+    /// Names of the vars this resource's fields refer to.
+    pub ref_var_names: Vec<String>,
+}
+
+impl Resource {
+    /// Wraps an object (a mapping).
+    pub fn new(obj: Value) -> Resource {
+        Resource {
+            obj,
+            ref_var_names: Vec::new(),
+        }
+    }
+
+    fn text(&self, path: &[&str]) -> &str {
+        self.obj.str_at(path).unwrap_or("")
+    }
+
+    /// `apiVersion`.
+    pub fn api_version(&self) -> &str {
+        self.text(&["apiVersion"])
+    }
+    /// `kind`.
+    pub fn kind(&self) -> &str {
+        self.text(&["kind"])
+    }
+    /// `metadata.name`.
+    pub fn name(&self) -> &str {
+        self.text(&["metadata", "name"])
+    }
+    /// `metadata.namespace`.
+    pub fn namespace(&self) -> &str {
+        self.text(&["metadata", "namespace"])
+    }
+    /// The group/version/kind.
+    pub fn gvk(&self) -> Gvk {
+        Gvk::from_api_version(self.api_version(), self.kind())
+    }
+    /// The current id.
+    pub fn cur_id(&self) -> ResId {
+        ResId::new(self.gvk(), self.name(), self.namespace())
+    }
+
+    /// `metadata`, created when missing.
+    pub fn metadata_mut(&mut self) -> &mut Map {
+        let obj = self.obj.as_map_mut().expect("resource is a mapping");
+        let md = obj.entry("metadata".to_string()).or_insert_with(Value::map);
+        if !matches!(md, Value::Map(_)) {
+            *md = Value::map();
+        }
+        md.as_map_mut().expect("metadata is a mapping")
+    }
+
+    /// Sets `metadata.name` (a string).
+    pub fn set_name(&mut self, name: &str) {
+        self.metadata_mut()
+            .insert("name".into(), Value::string(name));
+    }
+    /// Sets `metadata.namespace`; an empty one removes the field.
+    pub fn set_namespace(&mut self, ns: &str) {
+        let md = self.metadata_mut();
+        if ns.is_empty() {
+            md.shift_remove("namespace");
+        } else {
+            md.insert("namespace".into(), Value::string(ns));
+        }
+    }
+    /// Sets `kind`.
+    pub fn set_kind(&mut self, kind: &str) {
+        if let Some(m) = self.obj.as_map_mut() {
+            m.insert("kind".into(), Value::string(kind));
+        }
+    }
+
+    fn string_map(&self, field: &str) -> IndexMap<String, String> {
+        let mut out = IndexMap::new();
+        if let Some(Value::Map(m)) = self.obj.get_path(&["metadata", field]) {
+            for (k, v) in m {
+                let text = match v {
+                    Value::Scalar(s) if !v.is_null() => s.text.clone(),
+                    _ => String::new(),
+                };
+                out.insert(k.clone(), text);
+            }
+        }
+        out
+    }
+
+    /// Replaces a string map in metadata the way kustomize does: the field is
+    /// rebuilt with string values, and removed when empty.
+    fn set_string_map(&mut self, field: &str, map: &IndexMap<String, String>) {
+        let md = self.metadata_mut();
+        if map.is_empty() {
+            md.shift_remove(field);
+            return;
+        }
+        let mut keys: Vec<&String> = map.keys().collect();
+        keys.sort();
+        let mut m = Map::with_capacity(map.len());
+        for k in keys {
+            m.insert(k.clone(), Value::string(map[k].clone()));
+        }
+        md.insert(field.to_string(), Value::Map(m));
+    }
+
+    /// `metadata.annotations` as strings (kustomize's `GetAnnotations`).
+    pub fn annotations(&self) -> IndexMap<String, String> {
+        self.string_map("annotations")
+    }
+    /// Replaces `metadata.annotations` (kustomize's `SetAnnotations`).
+    pub fn set_annotations(&mut self, a: &IndexMap<String, String>) {
+        self.set_string_map("annotations", a)
+    }
+    /// `metadata.labels` as strings.
+    pub fn labels(&self) -> IndexMap<String, String> {
+        self.string_map("labels")
+    }
+    /// Replaces `metadata.labels` (kustomize's `SetLabels`).
+    pub fn set_labels(&mut self, l: &IndexMap<String, String>) {
+        self.set_string_map("labels", l)
+    }
+
+    /// One annotation's text.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        match self.obj.get_path(&["metadata", "annotations", key]) {
+            Some(v) if v.is_null() => Some(""),
+            Some(v) => v.as_scalar_text(),
+            None => None,
+        }
+    }
+
+    /// Sets one annotation, leaving the others as they are.
+    pub fn set_annotation(&mut self, key: &str, value: &str) {
+        let md = self.metadata_mut();
+        let a = md
+            .entry("annotations".to_string())
+            .or_insert_with(Value::map);
+        if !matches!(a, Value::Map(_)) {
+            *a = Value::map();
+        }
+        a.as_map_mut()
+            .expect("annotations is a mapping")
+            .insert(key.to_string(), Value::string(value));
+    }
+
+    fn csv(&self, key: &str) -> Vec<String> {
+        match self.annotation(key) {
+            Some(s) => s.split(',').map(str::to_string).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn append_csv(&mut self, key: &str, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let mut cur = self.csv(key);
+        cur.push(value.to_string());
+        self.set_annotation(key, &cur.join(","));
+    }
+
+    /// Name prefixes applied so far, oldest first.
+    pub fn name_prefixes(&self) -> Vec<String> {
+        self.csv(PREFIXES)
+    }
+    /// Name suffixes applied so far, oldest first.
+    pub fn name_suffixes(&self) -> Vec<String> {
+        self.csv(SUFFIXES)
+    }
+    /// Records a prefix.
+    pub fn add_name_prefix(&mut self, p: &str) {
+        self.append_csv(PREFIXES, p)
+    }
+    /// Records a suffix.
+    pub fn add_name_suffix(&mut self, s: &str) {
+        self.append_csv(SUFFIXES, s)
+    }
+
+    /// Records the current name, namespace and kind as a previous id
+    /// (before a rename). The namespace is the effective one.
+    pub fn store_previous_id(&mut self) {
+        let id = self.cur_id();
+        let ns = id.effective_namespace().to_string();
+        self.append_csv(PREVIOUS_NAMES, &id.name);
+        self.append_csv(PREVIOUS_NAMESPACES, &ns);
+        self.append_csv(PREVIOUS_KINDS, &id.gvk.kind);
+    }
+
+    /// Records a previous id with explicit parts.
+    pub fn set_previous_id(&mut self, ns: &str, name: &str, kind: &str) {
+        self.append_csv(PREVIOUS_NAMES, name);
+        self.append_csv(PREVIOUS_NAMESPACES, ns);
+        self.append_csv(PREVIOUS_KINDS, kind);
+    }
+
+    /// The ids this resource had before renames, oldest first.
+    pub fn prev_ids(&self) -> Vec<ResId> {
+        if self.annotation(PREVIOUS_NAMES).is_none() {
+            return Vec::new();
+        }
+        let names = self.csv(PREVIOUS_NAMES);
+        let nss = self.csv(PREVIOUS_NAMESPACES);
+        let kinds = self.csv(PREVIOUS_KINDS);
+        let gvk = self.gvk();
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ResId {
+                gvk: Gvk::new(&gvk.group, &gvk.version, kinds.get(i).map_or("", |s| s)),
+                name: n.clone(),
+                namespace: nss.get(i).cloned().unwrap_or_default(),
+                cluster_scoped: false,
+            })
+            .collect()
+    }
+
+    /// The original id: the oldest previous id, or the current one.
+    pub fn org_id(&self) -> ResId {
+        self.prev_ids()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| self.cur_id())
+    }
+
+    /// The ids of the resources referring to this one.
+    pub fn ref_by(&self) -> Vec<ResId> {
+        self.csv(REF_BY).iter().map(|s| ResId::parse(s)).collect()
+    }
+    /// Records a referrer.
+    pub fn append_ref_by(&mut self, id: &ResId) {
+        self.append_csv(REF_BY, &id.to_string())
+    }
+
+    /// The generator behaviour (`create` when unset).
+    pub fn behavior(&self) -> &str {
+        self.annotation(GEN_BEHAVIOR).unwrap_or("create")
+    }
+    /// Sets the generator behaviour.
+    pub fn set_behavior(&mut self, b: &str) {
+        self.set_annotation(GEN_BEHAVIOR, b)
+    }
+    /// Whether the name gets a content hash.
+    pub fn needs_hash_suffix(&self) -> bool {
+        self.annotation(NEEDS_HASH) == Some(ENABLED)
+    }
+    /// Marks the name as getting a content hash.
+    pub fn enable_hash_suffix(&mut self) {
+        self.set_annotation(NEEDS_HASH, ENABLED)
+    }
+    /// Whether a patch (this resource) may rename its target.
+    pub fn name_change_allowed(&self) -> bool {
+        self.annotation(ALLOW_NAME_CHANGE) == Some(ENABLED)
+    }
+    /// Whether a patch (this resource) may change its target's kind.
+    pub fn kind_change_allowed(&self) -> bool {
+        self.annotation(ALLOW_KIND_CHANGE) == Some(ENABLED)
+    }
+
+    /// Whether the prefixes and suffixes applied to both agree (kustomize's
+    /// `PrefixesSuffixesEquals`): one list must end the other; with
+    /// `allow_empty`, an empty list on either side matches.
+    pub fn prefixes_suffixes_equal(&self, other: &Resource, allow_empty: bool) -> bool {
+        let (p1, p2) = (self.name_prefixes(), other.name_prefixes());
+        let (s1, s2) = (self.name_suffixes(), other.name_suffixes());
+        if allow_empty {
+            (p1.is_empty() || p2.is_empty() || same_ending(&p1, &p2))
+                && (s1.is_empty() || s2.is_empty() || same_ending(&s1, &s2))
+        } else {
+            same_ending(&p1, &p2) && same_ending(&s1, &s2)
+        }
+    }
+
+    /// Removes kustomize's bookkeeping annotations before output.
+    pub fn remove_build_annotations(&mut self) {
+        let mut a = self.annotations();
+        if a.is_empty() {
+            return;
+        }
+        a.retain(|k, _| !BUILD_ANNOTATIONS.contains(&k.as_str()));
+        self.set_annotations(&a);
+    }
+
+    /// Removes one annotation if present (rebuilding the map as kustomize does).
+    pub fn remove_annotation(&mut self, key: &str) {
+        let mut a = self.annotations();
+        if a.shift_remove(key).is_some() {
+            self.set_annotations(&a);
+        }
+    }
+}
+
+/// Whether the shorter list is the tail of the longer (kustomize's `SameEndingSubSlice`).
+fn same_ending(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return long.is_empty();
+    }
+    long.ends_with(short)
+}

@@ -1,0 +1,346 @@
+//! Pieces the builtin transformers share: kyaml's two ways of setting a
+//! value (replace a scalar in place, or set a key of a mapping), go-yaml's
+//! plain-scalar typing for values set without a tag, and strict decoding
+//! of builtin plugin configuration documents.
+
+use crate::error::{Error, Result};
+use crate::kustomization::FieldSpec;
+use crate::transform::fieldspec::specs;
+use crate::yaml::{Scalar, Tag, Value};
+use indexmap::IndexMap;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// go-yaml's name for the kind of a node, for error messages.
+pub(crate) fn node_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Scalar(_) => "ScalarNode",
+        Value::Seq(_) => "SequenceNode",
+        Value::Map(_) => "MappingNode",
+    }
+}
+
+/// kyaml's "wrong node kind" error.
+pub(crate) fn wrong_kind(expected: &str, got: &Value) -> Error {
+    Error::new(format!(
+        "wrong node kind: expected {expected} but got {}",
+        node_kind(got)
+    ))
+}
+
+/// The tag go-yaml v3 gives `text` written as a plain scalar. Values kyaml
+/// sets with an empty tag are typed this way when the output is decoded.
+pub fn plain_tag(text: &str) -> Tag {
+    static INT: OnceLock<Regex> = OnceLock::new();
+    static FLOAT: OnceLock<Regex> = OnceLock::new();
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => return Tag::Bool,
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => return Tag::Float,
+        _ => {}
+    }
+    let int = INT.get_or_init(|| {
+        Regex::new(r"^[-+]?(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$")
+            .expect("int pattern")
+    });
+    let float = FLOAT.get_or_init(|| {
+        Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$").expect("float pattern")
+    });
+    let date = DATE.get_or_init(|| {
+        Regex::new(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$").expect("date pattern")
+    });
+    if int.is_match(text) {
+        // Out-of-range integers fall through to float in go-yaml.
+        let digits: String = text.chars().filter(|c| *c != '_').collect();
+        if digits.len() < 19 || digits.parse::<i64>().is_ok() {
+            return Tag::Int;
+        }
+    }
+    if float.is_match(text) {
+        return Tag::Float;
+    }
+    if date.is_match(text) {
+        return Tag::Timestamp;
+    }
+    Tag::Str
+}
+
+/// A scalar as kyaml builds it for a setter: with a tag (`Some`), or with
+/// an empty tag that go-yaml resolves like a plain scalar (`None`).
+pub(crate) fn scalar(text: &str, tag: Option<Tag>) -> Value {
+    Value::Scalar(Scalar {
+        tag: tag.unwrap_or_else(|| plain_tag(text)),
+        text: text.to_string(),
+    })
+}
+
+/// kyaml's `FieldSetter` without a name: replaces the scalar `node` (a null
+/// node counts as one); any other kind of node is an error.
+pub(crate) fn set_scalar(node: &mut Value, text: &str, tag: Option<Tag>) -> Result<()> {
+    let Value::Scalar(old) = node else {
+        return Err(wrong_kind("ScalarNode", node));
+    };
+    *node = restyled(old, text, tag);
+    Ok(())
+}
+
+/// The scalar replacing `old`. kyaml keeps the old node's quoting style;
+/// a string whose text would not read back as a string was quoted, so a
+/// value set without a tag over it stays a string.
+pub(crate) fn restyled(old: &Scalar, text: &str, tag: Option<Tag>) -> Value {
+    let was_quoted = old.tag == Tag::Str && plain_tag(&old.text) != Tag::Str;
+    match tag {
+        None if was_quoted => Value::string(text),
+        _ => scalar(text, tag),
+    }
+}
+
+/// kyaml's `FieldSetter` with a name and a string value: sets `key` in the
+/// mapping `node`. A null node silently stays null (kyaml appends to its
+/// content, which a scalar never prints); other kinds are an error.
+pub(crate) fn set_entry(node: &mut Value, key: &str, value: &str) -> Result<()> {
+    match node {
+        Value::Map(m) => {
+            m.insert(key.to_string(), Value::string(value));
+            Ok(())
+        }
+        v if v.is_null() => Ok(()),
+        v => Err(wrong_kind("MappingNode", v)),
+    }
+}
+
+/// Whether a resource object is empty (kustomize skips those).
+pub(crate) fn is_nil_or_empty(v: &Value) -> bool {
+    match v {
+        Value::Scalar(_) => v.is_null(),
+        Value::Map(m) => m.is_empty(),
+        Value::Seq(s) => s.is_empty(),
+    }
+}
+
+/// Accessors for a builtin plugin's configuration document. kustomize
+/// decodes most configs with `sigs.k8s.io/yaml` (YAML 1.1 typing, then JSON
+/// into a typed struct, where any scalar may fill a string field in its
+/// canonical spelling) and the prefix/suffix ones with go-yaml v3 (any
+/// scalar's text fills a string field). Unknown fields are ignored and null
+/// means "unset"; a mapping or list where a scalar is wanted is an error.
+pub(crate) struct Config<'a> {
+    kind: &'a str,
+    doc: &'a Value,
+    /// Decoded through JSON (`sigs.k8s.io/yaml`) rather than go-yaml v3.
+    json: bool,
+}
+
+/// YAML 1.1 booleans that YAML 1.2 reads as strings.
+fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
+
+impl<'a> Config<'a> {
+    /// Wraps a document decoded through JSON; it must be a mapping.
+    pub(crate) fn new(kind: &'a str, doc: &'a Value) -> Result<Config<'a>> {
+        if doc.as_map().is_none() {
+            return Err(Error::new(format!(
+                "unmarshalling {kind} config: expected a mapping, found a {}",
+                doc.kind_name()
+            )));
+        }
+        Ok(Config {
+            kind,
+            doc,
+            json: true,
+        })
+    }
+
+    /// Wraps a document decoded by go-yaml v3 (scalar text kept verbatim).
+    pub(crate) fn new_v3(kind: &'a str, doc: &'a Value) -> Result<Config<'a>> {
+        Ok(Config {
+            json: false,
+            ..Config::new(kind, doc)?
+        })
+    }
+
+    fn err(&self, path: &str, want: &str, v: &Value) -> Error {
+        Error::new(format!(
+            "unmarshalling {} config: field '{path}' must be {want}, found a {}",
+            self.kind,
+            v.kind_name()
+        ))
+    }
+
+    /// Follows `path`. Through JSON, a key matches a field name
+    /// case-insensitively, and of several spellings the last in byte order
+    /// wins (Go visits the object's keys sorted, each overwriting the field;
+    /// a null overwrites nothing).
+    fn at(&self, path: &[&str]) -> Option<&'a Value> {
+        let mut cur = self.doc;
+        for key in path {
+            let m = cur.as_map()?;
+            cur = if self.json {
+                let mut hits: Vec<(&String, &Value)> = m
+                    .iter()
+                    .filter(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null())
+                    .collect();
+                hits.sort_by(|a, b| a.0.cmp(b.0));
+                hits.last()?.1
+            } else {
+                m.get(*key)?
+            };
+        }
+        Some(cur).filter(|v| !v.is_null())
+    }
+
+    /// The string a scalar decodes to in a string field.
+    fn scalar_text(&self, s: &Scalar) -> String {
+        if !self.json {
+            return s.text.clone();
+        }
+        match s.tag {
+            Tag::Bool => s.text.to_ascii_lowercase(),
+            Tag::Int => parse_int(&s.text).map_or_else(|| s.text.clone(), |i| i.to_string()),
+            Tag::Str => match yaml11_bool(&s.text) {
+                Some(b) => b.to_string(),
+                None => s.text.clone(),
+            },
+            _ => s.text.clone(),
+        }
+    }
+
+    fn string_of(&self, path: &str, v: &Value) -> Result<String> {
+        match v {
+            Value::Scalar(s) => Ok(self.scalar_text(s)),
+            _ => Err(self.err(path, "a string", v)),
+        }
+    }
+
+    /// A string field ("" when absent).
+    pub(crate) fn string(&self, path: &[&str]) -> Result<String> {
+        match self.at(path) {
+            None => Ok(String::new()),
+            Some(v) => self.string_of(&path.join("."), v),
+        }
+    }
+
+    /// A boolean field (false when absent).
+    pub(crate) fn boolean(&self, path: &[&str]) -> Result<bool> {
+        match self.at(path) {
+            None => Ok(false),
+            Some(Value::Scalar(Scalar {
+                tag: Tag::Bool,
+                text,
+            })) => Ok(text.eq_ignore_ascii_case("true")),
+            Some(Value::Scalar(Scalar {
+                tag: Tag::Str,
+                text,
+            })) if yaml11_bool(text).is_some() => Ok(yaml11_bool(text) == Some(true)),
+            Some(v) => Err(self.err(&path.join("."), "a boolean", v)),
+        }
+    }
+
+    /// An integer field (0 when absent).
+    pub(crate) fn int(&self, path: &[&str]) -> Result<i64> {
+        match self.at(path) {
+            None => Ok(0),
+            Some(v @ Value::Scalar(s)) if s.tag == Tag::Int => {
+                parse_int(&s.text).ok_or_else(|| self.err(&path.join("."), "an integer", v))
+            }
+            Some(v) => Err(self.err(&path.join("."), "an integer", v)),
+        }
+    }
+
+    /// A map of strings (empty when absent).
+    pub(crate) fn string_map(&self, path: &[&str]) -> Result<IndexMap<String, String>> {
+        let mut out = IndexMap::new();
+        match self.at(path) {
+            None => {}
+            Some(Value::Map(m)) => {
+                for (k, v) in m {
+                    let text = if v.is_null() {
+                        String::new()
+                    } else {
+                        self.string_of(&format!("{}.{k}", path.join(".")), v)?
+                    };
+                    out.insert(k.clone(), text);
+                }
+            }
+            Some(v) => return Err(self.err(&path.join("."), "a map of strings", v)),
+        }
+        Ok(out)
+    }
+
+    /// A list of field specs (empty when absent).
+    pub(crate) fn field_specs(&self, key: &str) -> Result<Vec<FieldSpec>> {
+        match self.at(&[key]) {
+            None => Ok(Vec::new()),
+            Some(v @ Value::Seq(_)) => {
+                specs(v).map_err(|e| e.context(format!("{} config", self.kind)))
+            }
+            Some(v) => Err(self.err(key, "a list of field specs", v)),
+        }
+    }
+}
+
+/// Parses go-yaml's integer spellings (decimal, `0x`, `0o`, `0b`, `_`).
+pub(crate) fn parse_int(text: &str) -> Option<i64> {
+    let t: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.strip_prefix('+').unwrap_or(&t)),
+    };
+    let v = if let Some(h) = body.strip_prefix("0x") {
+        i64::from_str_radix(h, 16).ok()?
+    } else if let Some(o) = body.strip_prefix("0o") {
+        i64::from_str_radix(o, 8).ok()?
+    } else if let Some(b) = body.strip_prefix("0b") {
+        i64::from_str_radix(b, 2).ok()?
+    } else if body.len() > 1 && body.starts_with('0') {
+        i64::from_str_radix(&body[1..], 8).ok()?
+    } else {
+        body.parse::<i64>().ok()?
+    };
+    Some(if neg { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tags() {
+        assert_eq!(plain_tag("123"), Tag::Int);
+        assert_eq!(plain_tag("0x1F"), Tag::Int);
+        assert_eq!(plain_tag("1.5"), Tag::Float);
+        assert_eq!(plain_tag("true"), Tag::Bool);
+        assert_eq!(plain_tag("yes"), Tag::Str);
+        assert_eq!(plain_tag(""), Tag::Null);
+        assert_eq!(plain_tag("2001-12-14"), Tag::Timestamp);
+        assert_eq!(plain_tag("nginx:1.0"), Tag::Str);
+        assert_eq!(plain_tag("p-123"), Tag::Str);
+    }
+
+    #[test]
+    fn ints() {
+        assert_eq!(parse_int("0x10"), Some(16));
+        assert_eq!(parse_int("-3"), Some(-3));
+        assert_eq!(parse_int("1_000"), Some(1000));
+        assert_eq!(parse_int("abc"), None);
+    }
+
+    #[test]
+    fn set_entry_kinds() {
+        let mut m = Value::map();
+        set_entry(&mut m, "a", "1").unwrap();
+        assert_eq!(m.get("a"), Some(&Value::string("1")));
+        let mut n = Value::null();
+        set_entry(&mut n, "a", "1").unwrap();
+        assert!(n.is_null());
+        let mut s = Value::string("x");
+        assert!(set_entry(&mut s, "a", "1").is_err());
+    }
+}

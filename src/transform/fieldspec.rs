@@ -1,0 +1,328 @@
+//! Field specs: the tables that tell each builtin transformer where to act,
+//! and the walker that visits the fields a spec names in one object.
+//!
+//! kustomize is a small set of transformers driven by these tables; the
+//! defaults are embedded from `data/default-fieldspecs.yaml` and extended by
+//! `configurations:` files and `crds:`.
+
+use crate::error::{Error, Result};
+use crate::kustomization::{FieldSpec, Gvk};
+use crate::yaml::{parse_documents, ParseOptions, Value};
+use std::sync::OnceLock;
+
+/// A nameReference entry: a referenced kind and where referrers name it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NameBackRef {
+    /// The referenced kind.
+    pub gvk: Gvk,
+    /// Fields in referrers that hold its name.
+    pub referrers: Vec<FieldSpec>,
+}
+
+/// All field-spec tables (kustomize's `TransformerConfig`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransformerConfig {
+    /// `namePrefix`.
+    pub name_prefix: Vec<FieldSpec>,
+    /// `nameSuffix`.
+    pub name_suffix: Vec<FieldSpec>,
+    /// `namespace`.
+    pub namespace: Vec<FieldSpec>,
+    /// `commonLabels`.
+    pub common_labels: Vec<FieldSpec>,
+    /// `labels`.
+    pub labels: Vec<FieldSpec>,
+    /// `templateLabels`.
+    pub template_labels: Vec<FieldSpec>,
+    /// `commonAnnotations`.
+    pub common_annotations: Vec<FieldSpec>,
+    /// `nameReference`.
+    pub name_reference: Vec<NameBackRef>,
+    /// `varReference`.
+    pub var_reference: Vec<FieldSpec>,
+    /// `images`.
+    pub images: Vec<FieldSpec>,
+    /// `replicas`.
+    pub replicas: Vec<FieldSpec>,
+}
+
+impl TransformerConfig {
+    /// The builtin tables.
+    pub fn builtin() -> &'static TransformerConfig {
+        static DEFAULT: OnceLock<TransformerConfig> = OnceLock::new();
+        DEFAULT.get_or_init(|| {
+            let src = include_str!("../../data/default-fieldspecs.yaml");
+            TransformerConfig::from_yaml(src.as_bytes()).expect("embedded field specs decode")
+        })
+    }
+
+    /// Decodes a configuration file (as `configurations:` lists). Unknown
+    /// keys are ignored, as kustomize ignores them.
+    pub fn from_yaml(bytes: &[u8]) -> Result<TransformerConfig> {
+        let docs = parse_documents(bytes, &ParseOptions::default())?;
+        let mut out = TransformerConfig::default();
+        for d in docs {
+            out = out.merge(&TransformerConfig::from_value(&d.value)?)?;
+        }
+        Ok(out)
+    }
+
+    /// Decodes one configuration document.
+    pub fn from_value(v: &Value) -> Result<TransformerConfig> {
+        let mut t = TransformerConfig::default();
+        let Some(m) = v.as_map() else {
+            return Ok(t);
+        };
+        for (k, val) in m {
+            match k.as_str() {
+                "namePrefix" => t.name_prefix = specs(val)?,
+                "nameSuffix" => t.name_suffix = specs(val)?,
+                "namespace" => t.namespace = specs(val)?,
+                "commonLabels" => t.common_labels = specs(val)?,
+                "labels" => t.labels = specs(val)?,
+                "templateLabels" => t.template_labels = specs(val)?,
+                "commonAnnotations" => t.common_annotations = specs(val)?,
+                "varReference" => t.var_reference = specs(val)?,
+                "images" => t.images = specs(val)?,
+                "replicas" => t.replicas = specs(val)?,
+                "nameReference" => {
+                    for e in val.as_seq().into_iter().flatten() {
+                        t.name_reference.push(NameBackRef {
+                            gvk: gvk_of(e),
+                            referrers: specs(e.get("fieldSpecs").unwrap_or(&Value::null()))?,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(t)
+    }
+
+    /// Merges another config into this one (kustomize's `Merge`): specs
+    /// already present are kept once, conflicting `create` flags are an
+    /// error, and each table ends sorted by kind.
+    pub fn merge(&self, other: &TransformerConfig) -> Result<TransformerConfig> {
+        let m = |a: &Vec<FieldSpec>, b: &Vec<FieldSpec>| -> Result<Vec<FieldSpec>> {
+            let mut out = merge_specs(a.clone(), b)?;
+            sort_specs(&mut out);
+            Ok(out)
+        };
+        let mut name_reference = self.name_reference.clone();
+        for nbr in &other.name_reference {
+            match name_reference.iter_mut().find(|x| x.gvk == nbr.gvk) {
+                Some(x) => x.referrers = merge_specs(x.referrers.clone(), &nbr.referrers)?,
+                None => name_reference.push(nbr.clone()),
+            }
+        }
+        name_reference.sort_by(|a, b| gvk_order(&a.gvk, &b.gvk));
+        Ok(TransformerConfig {
+            name_prefix: m(&self.name_prefix, &other.name_prefix)?,
+            name_suffix: m(&self.name_suffix, &other.name_suffix)?,
+            namespace: m(&self.namespace, &other.namespace)?,
+            common_labels: m(&self.common_labels, &other.common_labels)?,
+            labels: m(&self.labels, &other.labels)?,
+            template_labels: m(&self.template_labels, &other.template_labels)?,
+            common_annotations: m(&self.common_annotations, &other.common_annotations)?,
+            name_reference,
+            var_reference: m(&self.var_reference, &other.var_reference)?,
+            images: m(&self.images, &other.images)?,
+            replicas: m(&self.replicas, &other.replicas)?,
+        })
+    }
+}
+
+/// Adds specs not already present; the same spec with another `create` flag conflicts.
+pub fn merge_specs(mut base: Vec<FieldSpec>, incoming: &[FieldSpec]) -> Result<Vec<FieldSpec>> {
+    for x in incoming {
+        match base
+            .iter()
+            .find(|b| b.gvk.is_selected_by(&x.gvk) && b.path == x.path)
+        {
+            Some(b) if b.create != x.create => {
+                return Err(Error::new(format!(
+                    "conflicting fieldspecs for path '{}' of kind '{}'",
+                    x.path, x.gvk.kind
+                )))
+            }
+            Some(_) => {}
+            None => base.push(x.clone()),
+        }
+    }
+    Ok(base)
+}
+
+/// kustomize's kind order for field specs: the legacy resource order, then
+/// the `group_version_kind` string.
+fn gvk_order(a: &Gvk, b: &Gvk) -> std::cmp::Ordering {
+    let ra = crate::sort::kind_rank(&a.kind);
+    let rb = crate::sort::kind_rank(&b.kind);
+    ra.cmp(&rb)
+        .then_with(|| a.stable_sort_string().cmp(&b.stable_sort_string()))
+}
+
+fn sort_specs(specs: &mut [FieldSpec]) {
+    specs.sort_by(|a, b| gvk_order(&a.gvk, &b.gvk));
+}
+
+fn gvk_of(v: &Value) -> Gvk {
+    Gvk::new(
+        v.str_at(&["group"]).unwrap_or(""),
+        v.str_at(&["version"]).unwrap_or(""),
+        v.str_at(&["kind"]).unwrap_or(""),
+    )
+}
+
+/// Decodes a list of field specs leniently.
+pub fn specs(v: &Value) -> Result<Vec<FieldSpec>> {
+    let mut out = Vec::new();
+    for e in v.as_seq().into_iter().flatten() {
+        if e.as_map().is_none() {
+            return Err(Error::new(format!(
+                "a field spec must be a mapping, found a {}",
+                e.kind_name()
+            )));
+        }
+        out.push(FieldSpec {
+            gvk: gvk_of(e),
+            path: e.str_at(&["path"]).unwrap_or("").to_string(),
+            create: e.str_at(&["create"]) == Some("true"),
+        });
+    }
+    Ok(out)
+}
+
+/// What to create at the end of a missing path (when the spec allows creation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreateKind {
+    /// Never create.
+    Nothing,
+    /// An empty scalar.
+    Scalar,
+    /// An empty mapping.
+    Map,
+    /// An empty sequence.
+    Seq,
+}
+
+impl CreateKind {
+    fn make(self) -> Value {
+        match self {
+            CreateKind::Map => Value::map(),
+            CreateKind::Seq => Value::Seq(Vec::new()),
+            _ => Value::Scalar(crate::yaml::Scalar {
+                tag: crate::yaml::Tag::Null,
+                text: String::new(),
+            }),
+        }
+    }
+}
+
+/// Whether a spec's group/version/kind selects an object.
+pub fn spec_matches(fs: &FieldSpec, obj: &Value) -> bool {
+    let kind = obj.str_at(&["kind"]).unwrap_or("");
+    if !fs.gvk.kind.is_empty() && fs.gvk.kind != kind {
+        return false;
+    }
+    let av = obj.str_at(&["apiVersion"]).unwrap_or("");
+    let gvk = Gvk::from_api_version(av, kind);
+    (fs.gvk.group.is_empty() || fs.gvk.group == gvk.group)
+        && (fs.gvk.version.is_empty() || fs.gvk.version == gvk.version)
+}
+
+/// Splits a spec path at `/`, where `\/` escapes a slash.
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    if parts.len() > 1 && parts[0].is_empty() {
+        parts.remove(0);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for p in parts {
+        match out.last_mut() {
+            Some(last) if last.ends_with('\\') => {
+                last.pop();
+                last.push('/');
+                last.push_str(p);
+            }
+            _ => out.push(p.to_string()),
+        }
+    }
+    out
+}
+
+/// Calls `set` on every node the spec's path reaches in `obj` (lists along
+/// the way are entered element by element), creating missing fields when
+/// the spec says `create` and `create_kind` allows.
+pub fn apply_spec(
+    obj: &mut Value,
+    fs: &FieldSpec,
+    create_kind: CreateKind,
+    set: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    if !spec_matches(fs, obj) {
+        return Ok(());
+    }
+    let path = split_path(&fs.path);
+    walk(obj, &path, fs.create, create_kind, set)
+        .map_err(|e| e.context(format!("considering field '{}' of object", fs.path)))
+}
+
+fn walk(
+    node: &mut Value,
+    path: &[String],
+    create: bool,
+    ck: CreateKind,
+    set: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    if path.is_empty() {
+        return set(node);
+    }
+    if node.is_null() {
+        return Ok(());
+    }
+    match node {
+        Value::Seq(items) => {
+            for item in items {
+                walk(item, path, create, ck, set)?;
+            }
+            Ok(())
+        }
+        Value::Map(m) => {
+            let (name, is_seq) = match path[0].strip_suffix("[]") {
+                Some(n) => (n, true),
+                None => (path[0].as_str(), false),
+            };
+            if name.is_empty() {
+                return Err(Error::new("cannot set or create an empty field name"));
+            }
+            let creating = create && ck != CreateKind::Nothing && !is_seq;
+            let last = path.len() == 1;
+            let kind = if is_seq {
+                Some(CreateKind::Seq)
+            } else if !creating {
+                None
+            } else if last {
+                Some(ck)
+            } else {
+                Some(CreateKind::Map)
+            };
+            let field = if creating {
+                m.entry(name.to_string())
+                    .or_insert_with(|| kind.unwrap_or(CreateKind::Map).make())
+            } else {
+                match m.get_mut(name) {
+                    Some(f) => f,
+                    None => return Ok(()),
+                }
+            };
+            // A null field becomes the kind being created (kustomize retypes it).
+            if let Some(k) = kind {
+                if field.is_null() && k != CreateKind::Nothing {
+                    *field = k.make();
+                }
+            }
+            walk(field, &path[1..], create, ck, set)
+        }
+        Value::Scalar(_) => Err(Error::new("expected sequence or mapping node")),
+    }
+}

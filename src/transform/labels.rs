@@ -1,0 +1,99 @@
+//! Labels (kustomization `labels:` and `commonLabels:`, builtin
+//! `LabelTransformer`): each pair is set as a string in every field the
+//! specs name, creating mappings where a spec says `create`.
+
+use super::common::{set_entry, Config};
+use super::fieldspec::{apply_spec, merge_specs, CreateKind, TransformerConfig};
+use super::Transformer;
+use crate::error::Result;
+use crate::kustomization::{FieldSpec, Label};
+use crate::resource::ResMap;
+use crate::yaml::Value;
+use indexmap::IndexMap;
+
+/// Sets labels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelTransformer {
+    /// The labels.
+    pub labels: IndexMap<String, String>,
+    /// Where to set them.
+    pub field_specs: Vec<FieldSpec>,
+}
+
+impl LabelTransformer {
+    /// The transformer for one `labels:` entry. Its own `fields` come first,
+    /// then the `labels` table; `includeSelectors` adds the `commonLabels`
+    /// table, otherwise `includeTemplates` adds `templateLabels` and
+    /// `metadata/labels` is always created.
+    pub fn from_label(label: &Label, tc: &TransformerConfig) -> Result<LabelTransformer> {
+        let wrap = |e: crate::Error| e.context("failed to merge labels");
+        let mut fss = merge_specs(label.fields.clone(), &tc.labels).map_err(wrap)?;
+        if label.include_selectors {
+            fss = merge_specs(fss, &tc.common_labels).map_err(wrap)?;
+        } else {
+            if label.include_templates {
+                fss = merge_specs(fss, &tc.template_labels)
+                    .map_err(|e| e.context("failed to merge template fieldSpec"))?;
+            }
+            let meta = FieldSpec {
+                path: "metadata/labels".into(),
+                create: true,
+                ..FieldSpec::default()
+            };
+            fss = merge_specs(fss, &[meta]).map_err(wrap)?;
+        }
+        Ok(LabelTransformer {
+            labels: label.pairs.clone(),
+            field_specs: fss,
+        })
+    }
+
+    /// The transformer for `commonLabels:` (the `commonLabels` table).
+    pub fn common(labels: &IndexMap<String, String>, tc: &TransformerConfig) -> LabelTransformer {
+        LabelTransformer {
+            labels: labels.clone(),
+            field_specs: tc.common_labels.clone(),
+        }
+    }
+
+    /// Decodes a `LabelTransformer` config: `labels`, `fieldSpecs`.
+    pub fn from_config(doc: &Value) -> Result<LabelTransformer> {
+        let c = Config::new("LabelTransformer", doc)?;
+        Ok(LabelTransformer {
+            labels: c.string_map(&["labels"])?,
+            field_specs: c.field_specs("fieldSpecs")?,
+        })
+    }
+}
+
+/// Sets each pair, in key order, through every spec (shared with annotations).
+pub(crate) fn set_pairs(
+    m: &mut ResMap,
+    pairs: &IndexMap<String, String>,
+    specs: &[FieldSpec],
+) -> Result<()> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let mut keys: Vec<&String> = pairs.keys().collect();
+    keys.sort();
+    for r in m.resources_mut() {
+        for k in &keys {
+            let v = &pairs[*k];
+            for fs in specs {
+                apply_spec(&mut r.obj, fs, CreateKind::Map, &mut |n| set_entry(n, k, v))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Transformer for LabelTransformer {
+    fn builtin_kind(&self) -> &str {
+        "LabelTransformer"
+    }
+
+    fn transform(&self, m: &mut ResMap) -> Result<()> {
+        set_pairs(m, &self.labels, &self.field_specs)
+    }
+}

@@ -1,0 +1,31 @@
+//! Transformers: each builtin kustomize transformer in a module of its own,
+//! all driven by the field-spec tables in [`fieldspec`].
+
+pub mod annotations;
+pub mod builtin;
+mod common;
+pub mod fieldspec;
+pub mod images;
+pub mod labels;
+pub mod namereference;
+pub mod namespace;
+pub mod prefix_suffix;
+pub mod replicas;
+pub mod vars;
+
+pub use common::plain_tag;
+
+use crate::error::Result;
+use crate::resource::ResMap;
+
+/// A step that rewrites the resources of a build.
+pub trait Transformer: Send + Sync {
+    /// Applies the transformation to every resource it selects.
+    fn transform(&self, resources: &mut ResMap) -> Result<()>;
+
+    /// The builtin plugin kind this transformer is (`PrefixTransformer`,
+    /// ...), named in `buildMetadata: [transformerAnnotations]` output.
+    fn builtin_kind(&self) -> &str {
+        ""
+    }
+}

@@ -1,0 +1,323 @@
+//! The name-reference pass (kustomize's `FixBackReferences`), run once at
+//! the end of a build: wherever a resource names another (a Deployment's
+//! ConfigMap volume, a RoleBinding's roleRef...) and that other resource was
+//! renamed (prefix, suffix, hash, namespace...), the reference is updated to
+//! the new name, and the referral records who referred to it (refBy).
+//!
+//! Candidate selection follows kustomize's sieve exactly: a referral must
+//! once have had the referenced name and the referenced kind; for
+//! `roleRef/name` the roleRef's apiGroup and kind; it must be cluster-scoped,
+//! a ServiceAccount, or in the referrer's namespace; then name prefixes and
+//! suffixes must agree (first allowing an empty side, then strictly).
+
+use super::common::{restyled, scalar, set_scalar};
+use super::fieldspec::{apply_spec, CreateKind, NameBackRef};
+use crate::error::{Error, Result};
+use crate::kustomization::{FieldSpec, Gvk};
+use crate::resource::{ResId, ResMap, Resource};
+use crate::yaml::{Map, Value};
+use std::collections::HashSet;
+
+/// One pending update of a referrer: which field, pointing at which kind.
+struct Pending {
+    spec: FieldSpec,
+    target: Gvk,
+}
+
+/// Updates every name reference in `m` per the nameReference table.
+pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<()> {
+    // Filters per referrer, in table order, selected by original id
+    // (kustomize keys a map by resource; the order of referrers does not
+    // change the result, so document order is used).
+    let org_ids: Vec<ResId> = m.resources().iter().map(Resource::org_id).collect();
+    let mut filters: Vec<Vec<Pending>> = (0..m.len()).map(|_| Vec::new()).collect();
+    for br in backrefs {
+        for spec in &br.referrers {
+            for (i, id) in org_ids.iter().enumerate() {
+                if id.gvk.is_selected_by(&spec.gvk) {
+                    filters[i].push(Pending {
+                        spec: spec.clone(),
+                        target: br.gvk.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for (i, list) in filters.into_iter().enumerate() {
+        if list.is_empty() {
+            continue;
+        }
+        let candidates = referable_by(m, i)?;
+        for p in list {
+            apply_filter(m, i, &candidates, &p)?;
+        }
+    }
+    Ok(())
+}
+
+/// kustomize's `SubsetThatCouldBeReferencedByResource`: everything for a
+/// cluster-scoped referrer; otherwise cluster-scoped resources, those in
+/// the referrer's namespace, and for a RoleBinding those in the namespaces
+/// of its ServiceAccount subjects.
+fn referable_by(m: &ResMap, referrer: usize) -> Result<Vec<usize>> {
+    let r = &m.resources()[referrer];
+    let rid = r.cur_id();
+    if rid.cluster_scoped {
+        return Ok((0..m.len()).collect());
+    }
+    let rb_namespaces = role_binding_namespaces(r, &rid)?;
+    Ok((0..m.len())
+        .filter(|&j| {
+            let t = &m.resources()[j];
+            let id = t.cur_id();
+            id.cluster_scoped || id.ns_equals(&rid) || rb_namespaces.contains(t.namespace())
+        })
+        .collect())
+}
+
+/// Namespaces of a RoleBinding's ServiceAccount subjects.
+fn role_binding_namespaces(r: &Resource, rid: &ResId) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    if r.kind() != "RoleBinding" {
+        return Ok(out);
+    }
+    let Some(Value::Seq(subjects)) = r.obj.get("subjects") else {
+        return Ok(out);
+    };
+    for s in subjects {
+        let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind")) else {
+            continue;
+        };
+        if kind.as_scalar_text() != Some("ServiceAccount") || kind.as_str().is_none() {
+            continue;
+        }
+        match ns.as_str() {
+            Some(n) => {
+                out.insert(n.to_string());
+            }
+            None => {
+                return Err(Error::new(format!(
+                    "Invalid Input: namespace is blank for resource \"{rid}\"\n"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Applies one filter to the referrer: the field is walked on a copy (the
+/// candidates are read from the map meanwhile), then written back, then
+/// the referrals found are told who referred to them.
+fn apply_filter(m: &mut ResMap, referrer: usize, candidates: &[usize], p: &Pending) -> Result<()> {
+    let r = &m.resources()[referrer];
+    let rid = r.cur_id();
+    // The spec was matched on the original id; the walk matches the current kind.
+    let spec = FieldSpec {
+        gvk: r.gvk(),
+        ..p.spec.clone()
+    };
+    let mut obj = r.obj.clone();
+    let mut referred: Vec<usize> = Vec::new();
+    {
+        let ctx = Ctx {
+            m,
+            referrer: r,
+            candidates,
+            target: &p.target,
+            path: &p.spec.path,
+        };
+        apply_spec(&mut obj, &spec, CreateKind::Nothing, &mut |node| {
+            ctx.set(node, &mut referred)
+        })
+        .map_err(|e| {
+            e.context(format!(
+                "updating name reference in '{}' field of '{}'",
+                p.spec.path, rid
+            ))
+        })?;
+    }
+    m.resources_mut()[referrer].obj = obj;
+    for j in referred {
+        m.resources_mut()[j].append_ref_by(&rid);
+    }
+    Ok(())
+}
+
+/// What one filter needs while walking.
+struct Ctx<'a> {
+    m: &'a ResMap,
+    referrer: &'a Resource,
+    candidates: &'a [usize],
+    target: &'a Gvk,
+    path: &'a str,
+}
+
+impl Ctx<'_> {
+    fn res(&self, i: usize) -> &Resource {
+        &self.m.resources()[i]
+    }
+
+    fn set(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
+        match node {
+            v if v.is_null() => Ok(()),
+            Value::Scalar(_) => self.set_scalar(node, referred),
+            Value::Map(_) => self.set_mapping(node, referred),
+            Value::Seq(items) => {
+                for item in items {
+                    match item {
+                        v if v.is_null() => {}
+                        Value::Scalar(_) => self.set_scalar(item, referred)?,
+                        Value::Map(_) => self.set_mapping(item, referred)?,
+                        Value::Seq(_) => {
+                            return Err(Error::new(
+                                "a sequence element is expected to be either a string or a map of string",
+                            ))
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn set_scalar(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
+        let old = node.as_scalar_text().unwrap_or("").to_string();
+        let Some(j) = self.select(&old, self.candidates.to_vec(), false)? else {
+            return Ok(());
+        };
+        referred.push(j);
+        let new = self.res(j).name();
+        if new != old {
+            set_scalar(node, new, None)?;
+        }
+        Ok(())
+    }
+
+    fn set_mapping(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
+        let map = node.as_map().expect("mapping");
+        let Some(name) = map.get("name") else {
+            return Err(Error::new("path config error; no 'name' field in node"));
+        };
+        let old = name.as_scalar_text().unwrap_or("").to_string();
+        let candidates = match map.get("namespace") {
+            None => self.candidates.to_vec(),
+            Some(ns) => {
+                let ns = ns.as_scalar_text().unwrap_or("");
+                self.in_namespace(ns)
+            }
+        };
+        let Some(j) = self.select(&old, candidates, true)? else {
+            return Ok(());
+        };
+        referred.push(j);
+        let referral = self.res(j);
+        let (new, new_ns) = (referral.name(), referral.namespace());
+        if new == old && new_ns.is_empty() {
+            return Ok(());
+        }
+        // kyaml sets both with an empty tag, keeping an existing field's style.
+        let map = node.as_map_mut().expect("mapping");
+        set_field(map, "name", new);
+        if !new_ns.is_empty() {
+            set_field(map, "namespace", new_ns);
+        }
+        Ok(())
+    }
+
+    /// Candidates whose original namespace is `ns`, or failing any, whose
+    /// current one is (cluster-scoped ones never match).
+    fn in_namespace(&self, ns: &str) -> Vec<usize> {
+        let by = |original: bool| -> Vec<usize> {
+            self.candidates
+                .iter()
+                .copied()
+                .filter(|&j| {
+                    let r = self.res(j);
+                    let id = if original { r.org_id() } else { r.cur_id() };
+                    let eff = id.effective_namespace();
+                    !id.cluster_scoped && eff != CLUSTER_NS && eff == ns
+                })
+                .collect()
+        };
+        let org = by(true);
+        if !org.is_empty() {
+            return org;
+        }
+        by(false)
+    }
+
+    /// kustomize's `selectReferral`.
+    fn select(&self, old: &str, mut c: Vec<usize>, with_ns: bool) -> Result<Option<usize>> {
+        c.retain(|&j| self.res(j).prev_ids().iter().any(|id| id.name == old));
+        c.retain(|&j| {
+            let prev = self.res(j).prev_ids();
+            prev.iter().any(|id| id.gvk.is_selected_by(self.target))
+        });
+        if let Some(role) = self.role_ref_gvk() {
+            c.retain(|&j| {
+                let prev = self.res(j).prev_ids();
+                prev.iter().any(|id| id.gvk.is_selected_by(&role))
+            });
+        }
+        let rid = self.referrer.cur_id();
+        if !rid.cluster_scoped {
+            c.retain(|&j| {
+                let r = self.res(j);
+                let id = r.cur_id();
+                id.cluster_scoped || r.kind() == "ServiceAccount" || rid.ns_equals(&id)
+            });
+        }
+        if c.len() == 1 {
+            return Ok(Some(c[0]));
+        }
+        c.retain(|&j| self.res(j).prefixes_suffixes_equal(self.referrer, true));
+        if c.len() > 1 {
+            c.retain(|&j| self.res(j).prefixes_suffixes_equal(self.referrer, false));
+        }
+        match c.len() {
+            0 => return Ok(None),
+            1 => return Ok(Some(c[0])),
+            _ => {}
+        }
+        let first = self.res(c[0]);
+        let identical = c.iter().all(|&j| {
+            let r = self.res(j);
+            r.name() == first.name() && (!with_ns || r.namespace() == first.namespace())
+        });
+        if identical {
+            return Ok(Some(c[0]));
+        }
+        let ids: Vec<String> = c
+            .iter()
+            .map(|&j| self.res(j).cur_id().to_string())
+            .collect();
+        Err(Error::new(format!(
+            "found multiple possible referrals: {}",
+            ids.join(", ")
+        )))
+    }
+
+    /// For a `roleRef/name` field, the roleRef's apiGroup and kind; `None`
+    /// (accept all) when not such a field or the roleRef is incomplete.
+    fn role_ref_gvk(&self) -> Option<Gvk> {
+        if !self.path.ends_with("roleRef/name") {
+            return None;
+        }
+        let rr = self.referrer.obj.get("roleRef")?;
+        let group = rr.get("apiGroup")?.as_scalar_text()?;
+        let kind = rr.get("kind")?.as_scalar_text()?;
+        Some(Gvk::new(group, "", kind))
+    }
+}
+
+/// The effective namespace of cluster-scoped ids, excluded from groupings.
+const CLUSTER_NS: &str = "_non_namespaceable_";
+
+/// kyaml's `FieldSetter` with a name and an untagged value.
+fn set_field(map: &mut Map, key: &str, text: &str) {
+    let v = match map.get(key) {
+        Some(Value::Scalar(old)) => restyled(old, text, None),
+        _ => scalar(text, None),
+    };
+    map.insert(key.to_string(), v);
+}

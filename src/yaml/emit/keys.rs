@@ -1,0 +1,156 @@
+//! go-yaml v2's mapping key order (`keyList.Less` for string keys): runes
+//! compared one by one; letters by code point; a non-letter before a letter;
+//! otherwise the digit runs at the difference compared as numbers.
+
+/// v2's "is a letter" (Go `unicode.IsLetter`). Rust's `is_alphabetic` also
+/// counts letter numbers and some marks; the difference only matters for
+/// exotic keys.
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// Go `unicode.IsDigit`, restricted to ASCII (v2 subtracts `'0'` from the
+/// rune, which only makes sense there).
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit()
+}
+
+/// Whether key `a` sorts before key `b`.
+pub(crate) fn less(a: &str, b: &str) -> bool {
+    let mut ai = a.chars();
+    let mut bi = b.chars();
+    // Runes already passed, needed for the digit-run look-back.
+    let mut prev_digits_nonzero = false;
+    loop {
+        let (Some(ca), Some(cb)) = (ai.clone().next(), bi.clone().next()) else {
+            return a.chars().count() < b.chars().count();
+        };
+        if ca == cb {
+            if is_digit(ca) {
+                prev_digits_nonzero |= ca != '0';
+            } else {
+                prev_digits_nonzero = false;
+            }
+            ai.next();
+            bi.next();
+            continue;
+        }
+        let (la, lb) = (is_letter(ca), is_letter(cb));
+        if la && lb {
+            return ca < cb;
+        }
+        if la || lb {
+            return lb;
+        }
+        // A zero continuing a number that already has a non-zero digit
+        // counts as part of a non-zero number (v2 seeds both runs with 1).
+        let seed = i64::from((ca == '0' || cb == '0') && prev_digits_nonzero);
+        let run = |it: &std::str::Chars<'_>| {
+            let mut n = seed;
+            let mut len = 0usize;
+            for c in it.clone().take_while(|c| is_digit(*c)) {
+                n = n
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(c as u32 - '0' as u32));
+                len += 1;
+            }
+            (n, len)
+        };
+        let (an, alen) = run(&ai);
+        let (bn, blen) = run(&bi);
+        if an != bn {
+            return an < bn;
+        }
+        if alen != blen {
+            return alen < blen;
+        }
+        return ca < cb;
+    }
+}
+
+/// Sorts `keys` in v2's order. A merge sort of our own: the order is not
+/// guaranteed transitive for odd keys, and std's sorts may panic then.
+pub(crate) fn sort<T>(items: &mut Vec<(&str, T)>) {
+    if items.len() < 2 {
+        return;
+    }
+    let mid = items.len() / 2;
+    let mut right = items.split_off(mid);
+    sort(items);
+    sort(&mut right);
+    let left = std::mem::take(items);
+    items.reserve(left.len() + right.len());
+    let mut l = left.into_iter().peekable();
+    let mut r = right.into_iter().peekable();
+    loop {
+        let take_right = match (l.peek(), r.peek()) {
+            (Some(x), Some(y)) => less(y.0, x.0),
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (None, None) => break,
+        };
+        let next = if take_right { r.next() } else { l.next() };
+        items.extend(next);
+    }
+}
+
+/// [`less`] as an ordering, for tests.
+#[cfg(test)]
+fn cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    if less(a, b) {
+        Ordering::Less
+    } else if less(b, a) {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_order() {
+        let order = [
+            "", "#c", "-d", "[e]", "_x", "~x", "1", "01", "2", "10", "A", "A1", "B", "Z", "a",
+            "a b", "a-b", "a.b", "a/b", "a: b", "a:b", "a_b", "a~b", "a0",
+        ];
+        for w in order.windows(2) {
+            assert_eq!(
+                cmp(w[0], w[1]),
+                std::cmp::Ordering::Less,
+                "{:?} < {:?}",
+                w[0],
+                w[1]
+            );
+        }
+        let mut v: Vec<(&str, ())> = order.iter().rev().map(|k| (*k, ())).collect();
+        sort(&mut v);
+        let got: Vec<&str> = v.iter().map(|x| x.0).collect();
+        assert_eq!(got, order);
+    }
+
+    #[test]
+    fn digit_runs() {
+        for w in [
+            ["a2", "a2b"],
+            ["a2b", "a02"],
+            ["a02", "a9"],
+            ["a9", "a10"],
+            ["x1y9", "x1y10"],
+            ["x1y10", "x01"],
+            ["x01", "x001"],
+            ["a0", "a00"],
+            ["a00", "a000b"],
+            ["a000b", "a1"],
+        ] {
+            assert!(less(w[0], w[1]), "{:?} < {:?}", w[0], w[1]);
+        }
+    }
+}
