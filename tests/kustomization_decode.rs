@@ -632,3 +632,50 @@ fn plain_scalars_are_typed_like_the_oracle() {
     assert!(n > 150, "only {n} rows");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every kustomization file in the shared conformance corpus (kustomize's
+/// own test suite, `../shared/conformance` or `$STRATA_CONFORMANCE`) of a
+/// case the oracle built successfully must decode. Skipped, saying so,
+/// without the corpus.
+#[test]
+fn conformance_corpus_kustomizations_decode() {
+    let root = std::env::var_os("STRATA_CONFORMANCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
+    if !root.is_dir() {
+        eprintln!(
+            "conformance corpus not found at {}: skipped",
+            root.display()
+        );
+        return;
+    }
+    let mut stack = vec![root];
+    let (mut seen, mut failures) = (0, Vec::new());
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("corpus dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !strata::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&name) {
+                continue;
+            }
+            let text = path.to_string_lossy().into_owned();
+            let Some(case) = text.find("/input/").map(|i| &text[..i]) else {
+                continue;
+            };
+            let meta = fs::read_to_string(format!("{case}/case.yaml")).unwrap_or_default();
+            if !(meta.contains("expect: success") || meta.contains("expect: \"success\"")) {
+                continue;
+            }
+            seen += 1;
+            if let Err(e) = decode_kustomization(&fs::read(&path).expect("read")) {
+                failures.push(format!("{text}: {e}"));
+            }
+        }
+    }
+    assert!(seen > 100, "only {seen} kustomization files");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
