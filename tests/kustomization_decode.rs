@@ -679,3 +679,18 @@ fn conformance_corpus_kustomizations_decode() {
     assert!(seen > 100, "only {seen} kustomization files");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn files_without_a_final_line_break() {
+    // A block scalar at the very end keeps no line break (oracle: `a: x`).
+    assert!(oracle("file-block-scalar-at-eof")
+        .stdout
+        .contains("    a: x\n"));
+    assert_eq!(
+        ok("file-block-scalar-at-eof")
+            .kustomization
+            .common_annotations["a"],
+        "x"
+    );
+    assert_eq!(ok("file-no-final-newline").kustomization.name_prefix, "p-");
+}

@@ -256,23 +256,85 @@ fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decod
 /// in them goes unnoticed).
 fn first_document(text: &str) -> Result<FirstDocument> {
     let head = &text[..first_document_end(text)];
-    let docs = parse_documents(head.as_bytes(), &ParseOptions { record_marks: true })?;
+    // libyaml-safer 0.3 panics on a block scalar that ends the input without
+    // a line break (`a: |\n  x`), so the parser is given one; the scalar it
+    // then gains a "\n" it did not have (go-yaml reads `x`), removed below.
+    let missing_newline = !head.is_empty() && !head.ends_with('\n');
+    let parsed;
+    let input = if missing_newline {
+        parsed = format!("{head}\n");
+        parsed.as_str()
+    } else {
+        head
+    };
+    let docs = parse_documents(input.as_bytes(), &ParseOptions { record_marks: true })?;
     Ok(match docs.into_iter().next() {
-        Some(d) => FirstDocument {
-            value: d.value,
-            marks: d.marks,
-            typed_keys: d
-                .non_string_keys
-                .into_iter()
-                .map(|k| (k.map_path, k.text))
-                .collect(),
-        },
+        Some(mut d) => {
+            if missing_newline {
+                trim_final_block_scalar(&mut d.value, d.marks.as_ref(), head);
+            }
+            FirstDocument {
+                value: d.value,
+                marks: d.marks,
+                typed_keys: d
+                    .non_string_keys
+                    .into_iter()
+                    .map(|k| (k.map_path, k.text))
+                    .collect(),
+            }
+        }
         None => FirstDocument {
             value: Value::null(),
             marks: None,
             typed_keys: Vec::new(),
         },
     })
+}
+
+/// Drops the line break the parser added to the document's last node when
+/// that node is a block scalar (`|`, `>`) running to the end of `text`.
+fn trim_final_block_scalar(value: &mut Value, marks: Option<&Marks>, text: &str) {
+    let mut path = String::new();
+    let Some(s) = last_scalar(value, &mut path) else {
+        return;
+    };
+    let Some(mark) = marks.and_then(|m| m.get(&path)) else {
+        return;
+    };
+    let Some(line) = text.lines().nth(mark.line.saturating_sub(1)) else {
+        return;
+    };
+    // Skip an anchor or tag before the block indicator.
+    let mut rest: &str = &line[line
+        .char_indices()
+        .nth(mark.column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i)..];
+    while rest.starts_with(['&', '!']) {
+        rest = rest
+            .find([' ', '\t'])
+            .map_or("", |i| rest[i..].trim_start_matches([' ', '\t']));
+    }
+    if rest.starts_with(['|', '>']) && s.text.ends_with('\n') {
+        s.text.pop();
+    }
+}
+
+/// The last scalar of a document in document order, and its marks path.
+fn last_scalar<'v>(value: &'v mut Value, path: &mut String) -> Option<&'v mut crate::yaml::Scalar> {
+    match value {
+        Value::Scalar(s) => Some(s),
+        Value::Map(m) => {
+            let (k, v) = m.iter_mut().last()?;
+            path.push('/');
+            path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+            last_scalar(v, path)
+        }
+        Value::Seq(items) => {
+            let n = items.len();
+            path.push_str(&format!("/{}", n.checked_sub(1)?));
+            last_scalar(items.last_mut()?, path)
+        }
+    }
 }
 
 /// The parts of a parsed document the decoder uses.
