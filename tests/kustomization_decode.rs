@@ -317,6 +317,7 @@ fn kind_and_api_version() {
     assert_eq!(d.type_meta.api_version, "kustomize.config.k8s.io/v1beta1");
     let e = err("kind-foo");
     assert!(e.message.contains("kind is \"Foo\""), "{}", e.message);
+    assert_eq!(e.mark.expect("mark").line, 2);
     let e = err("kind-component-v1beta1");
     assert!(e
         .message

@@ -244,7 +244,7 @@ fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decod
         Err(e) => return (Vec::new(), Err(e)),
     };
     let warnings = deprecation_warnings(&norm);
-    let result = build(&norm).map(|kustomization| Decoded {
+    let result = build(&norm, src).map(|kustomization| Decoded {
         kustomization,
         warnings: warnings.clone(),
     });
@@ -595,7 +595,7 @@ fn var(v: &Value) -> Var {
 
 /// Builds the typed kustomization from the normalised value, then applies
 /// kustomize's defaults and checks (empty file, kind/apiVersion).
-fn build(norm: &Value) -> Result<Kustomization> {
+fn build(norm: &Value, src: &Source) -> Result<Kustomization> {
     let mut kind = s(norm, "kind");
     let mut api_version = s(norm, "apiVersion");
     if kind.is_empty() {
@@ -632,10 +632,17 @@ fn build(norm: &Value) -> Result<Kustomization> {
         ));
     }
     if !problems.is_empty() {
+        // Point at the field that is wrong first (kind, else apiVersion).
+        let at = if kind != "Kustomization" && kind != "Component" {
+            "/kind"
+        } else {
+            "/apiVersion"
+        };
         return Err(Error::new(format!(
             "invalid kustomization file: {}",
             problems.join("; ")
-        )));
+        ))
+        .at(src.mark(at)));
     }
     let sort_options = present(norm.get("sortOptions")).map(|so| {
         let legacy = present(so.get("legacySortOptions"));

@@ -124,7 +124,8 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn mark(&self, path: &str) -> Option<Mark> {
+    /// The recorded position of the node at a marks path.
+    pub fn mark(&self, path: &str) -> Option<Mark> {
         self.marks.and_then(|m| m.get(path).copied())
     }
 
