@@ -9,9 +9,21 @@
 //! what `KustTarget.Load` does next: deprecation warnings, the "empty"
 //! check, and the kind/apiVersion check.
 //!
+//! Facts reproduced (each checked against the oracle, see
+//! `testdata/kustomization/`): only the first YAML document is read (later
+//! ones are not even parsed); a key repeated in one mapping is no error, the
+//! last wins; two spellings of a field (`namePrefix`, `nameprefix`) are
+//! decoded in byte order of the key, later into earlier (scalars overwrite,
+//! maps and structs merge, list elements are decoded into in place); plain
+//! `yes`/`no`/`on`/`off`/`y`/`n` are booleans and numbers are numbers, so
+//! either is an error where a string is expected (`namePrefix: 012`); a
+//! float without fraction is fine as an integer (`count: 3.0`); null leaves a
+//! field unset; UTF-8 with a BOM and UTF-16 files are read.
+//!
 //! The same engine decodes transformer configuration files
-//! ([`decode_transformer_config`]) and field spec lists
-//! ([`decode_field_specs`]) with the strictness kustomize applies to those.
+//! ([`decode_transformer_config`]), field spec lists ([`decode_field_specs`])
+//! and selectors ([`decode_selector`]) with the strictness kustomize applies
+//! to those.
 
 mod engine;
 mod schema;
