@@ -295,6 +295,12 @@ fn duplicate_keys() {
         "yaml: unmarshal errors:\n  line 4: mapping key \"c\" already defined at line 3"
     );
     assert_eq!(e.mark, Some(Mark { line: 4, column: 3 }));
+    // kustomize finds duplicates only after reading everything, so a
+    // later syntax error is what it reports.
+    let e = parse_err(b"a: 1\na: 2\nb: {c\n");
+    assert!(e.message.contains("did not find expected"), "{}", e.message);
+    let e = parse_err(b"a: !!int x\nb: }\n");
+    assert!(e.message.contains("did not find expected"), "{}", e.message);
 }
 
 #[test]

@@ -190,7 +190,10 @@ impl ParseError {
 /// lines itself and reads one document per piece): use
 /// [`Document::read_resources`] for those.
 pub fn parse_documents(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
-    parse_stream(src, opts, false)
+    match parse_stream(src, opts, false)? {
+        (_, Some(deferred)) => Err(deferred),
+        (docs, None) => Ok(docs),
+    }
 }
 
 impl Document {
@@ -212,22 +215,27 @@ impl Document {
     /// from the start of the piece, as kustomize prints them.
     pub fn read_resources(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
         let normalised;
-        let src = if src.windows(2).any(|w| w == b"\r\n") {
+        let src = if src.contains(&b'\r') && src.windows(2).any(|w| w == b"\r\n") {
             normalised = crlf_to_lf(src);
             &normalised[..]
         } else {
             src
         };
         let mut docs = Vec::new();
+        let mut first_deferred = None;
         for (piece, line_offset) in split_documents(src)? {
             let shift = |mut m: Mark| {
                 m.line += line_offset;
                 m
             };
-            let mut found = parse_stream(&piece, opts, true).map_err(|mut e| {
+            let shift_err = |mut e: ParseError| {
                 e.mark = e.mark.map(shift);
                 e
-            })?;
+            };
+            let (mut found, deferred) = parse_stream(&piece, opts, true).map_err(shift_err)?;
+            if first_deferred.is_none() {
+                first_deferred = deferred.map(shift_err);
+            }
             let Some(mut doc) = found.pop() else { continue };
             if doc.value.is_null() {
                 continue;
@@ -243,7 +251,10 @@ impl Document {
             }
             docs.push(doc);
         }
-        Ok(docs)
+        match first_deferred {
+            Some(e) => Err(e),
+            None => Ok(docs),
+        }
     }
 }
 
@@ -272,7 +283,7 @@ fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
     let mut prev = 0;
     let mut search = 0;
     let mut line = 0; // lines before `prev`
-    while let Some(off) = find(&src[search..], b"\n---") {
+    while let Some(off) = find_separator(&src[search..]) {
         let sep_start = search + off;
         // The separator runs to the next line break, which must exist.
         let Some(nl) = src[sep_start + 1..].iter().position(|&c| c == b'\n') else {
@@ -311,16 +322,31 @@ fn count_lines(b: &[u8]) -> usize {
     b.iter().filter(|&&c| c == b'\n').count()
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// The first `\n---` in `hay`.
+fn find_separator(hay: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(nl) = hay[from..].iter().position(|&c| c == b'\n') {
+        let at = from + nl;
+        if hay[at + 1..].starts_with(b"---") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// The event loop: builds every document of `src`, or only the first one.
+///
+/// Syntax errors end it at once. Errors kustomize only meets after the
+/// whole text was read (duplicate keys, tags that do not fit, bad merges,
+/// collection keys) are deferred: the first is returned next to the
+/// documents, so a syntax error later in the text still wins, as in
+/// kustomize.
 fn parse_stream(
     src: &[u8],
     opts: &ParseOptions,
     first_only: bool,
-) -> Result<Vec<Document>, ParseError> {
+) -> Result<(Vec<Document>, Option<ParseError>), ParseError> {
     let utf8;
     let src = match utf16_to_utf8(src)? {
         Some(converted) => {
@@ -358,7 +384,10 @@ fn parse_stream(
             } => {
                 let plain = style == ScalarStyle::Plain;
                 let merge = is_merge_key(plain, tag.as_deref(), &value);
-                let scalar = scalar(tag.as_deref(), value, plain, start)?;
+                let (scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
+                if let Some(e) = tag_error {
+                    b.defer(e);
+                }
                 let nodes_before = b.nodes;
                 b.nodes += 1;
                 b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
@@ -372,7 +401,7 @@ fn parse_stream(
             EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
         }
     }
-    Ok(docs)
+    Ok((docs, b.deferred))
 }
 
 /// Input starting with a UTF-16 byte-order mark, as UTF-8 (go-yaml reads
@@ -420,6 +449,20 @@ fn utf16_to_utf8(src: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
 /// NEL and the printable ranges). go-yaml prints these without a line;
 /// the mark says where.
 fn check_input(src: &[u8]) -> Result<(), ParseError> {
+    // Fast path: the standard library's UTF-8 check, then a scan for
+    // characters libyaml refuses. The slow path below finds the message.
+    if let Ok(text) = std::str::from_utf8(src) {
+        let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+        let ascii_refused = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || *b == 0x7F;
+        if !src.iter().any(ascii_refused) && (text.is_ascii() || !text.chars().any(refused)) {
+            return Ok(());
+        }
+    }
+    check_input_slow(src)
+}
+
+/// [`check_input`] byte by byte, for input that has a problem.
+fn check_input_slow(src: &[u8]) -> Result<(), ParseError> {
     let mut i = 0;
     while i < src.len() {
         let b = src[i];
@@ -534,20 +577,21 @@ fn is_merge_key(plain: bool, tag: Option<&str>, value: &str) -> bool {
 /// ``cannot decode !!str `abc` as a !!int``; `!!binary` is base64-decoded
 /// and invalid UTF-8 in the result becomes U+FFFD per byte (Go's JSON
 /// encoder does that).
-fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> Result<Scalar, ParseError> {
+///
+/// A tag that does not fit its text gives a string scalar plus the error
+/// to report.
+fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Option<ParseError>) {
+    let ok = |tag: Tag, text: String| (Scalar { tag, text }, None);
     let Some(tag) = tag else {
         let tag = if plain {
             resolve_plain(&text)
         } else {
             Tag::Str
         };
-        return Ok(Scalar { tag, text });
+        return ok(tag, text);
     };
     if tag == "!" {
-        return Ok(Scalar {
-            tag: resolve_plain(&text),
-            text,
-        });
+        return ok(resolve_plain(&text), text);
     }
     let wanted = match tag.strip_prefix(TAG_PREFIX) {
         Some("str") => Tag::Str,
@@ -557,39 +601,44 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> Result<Scal
         Some("null") => Tag::Null,
         Some("timestamp") => Tag::Timestamp,
         Some("binary") => {
-            return Ok(Scalar {
-                tag: Tag::Str,
-                text: decode_binary(&text, at)?,
-            })
+            return match decode_binary(&text) {
+                Some(decoded) => ok(Tag::Str, decoded),
+                None => (
+                    Scalar {
+                        tag: Tag::Str,
+                        text,
+                    },
+                    Some(ParseError::new(
+                        ParseErrorKind::Tag,
+                        "yaml: !!binary value contains invalid base64 data",
+                        Some(at),
+                    )),
+                ),
+            };
         }
-        _ => {
-            return Ok(Scalar {
-                tag: Tag::Str,
-                text,
-            })
-        }
+        _ => return ok(Tag::Str, text),
     };
     if wanted == Tag::Str {
-        return Ok(Scalar {
-            tag: Tag::Str,
-            text,
-        });
+        return ok(Tag::Str, text);
     }
     let got = resolve_plain(&text);
     // v3 lets an int text carry `!!float`.
     if got == wanted || (wanted == Tag::Float && got == Tag::Int) {
-        return Ok(Scalar { tag: wanted, text });
+        return ok(wanted, text);
     }
-    Err(ParseError::new(
-        ParseErrorKind::Tag,
-        format!(
-            "yaml: cannot decode {} `{}` as a {}",
-            short_tag(got),
+    let message = format!(
+        "yaml: cannot decode {} `{}` as a {}",
+        short_tag(got),
+        text,
+        short_tag(wanted)
+    );
+    (
+        Scalar {
+            tag: Tag::Str,
             text,
-            short_tag(wanted)
-        ),
-        Some(at),
-    ))
+        },
+        Some(ParseError::new(ParseErrorKind::Tag, message, Some(at))),
+    )
 }
 
 fn short_tag(t: Tag) -> &'static str {
@@ -606,18 +655,12 @@ fn short_tag(t: Tag) -> &'static str {
 /// Decodes a `!!binary` scalar (whitespace ignored, as block scalars wrap
 /// it). Bytes that are not UTF-8 become U+FFFD one byte at a time, which
 /// is what Go's `encoding/json` does to them on kustomize's way out.
-fn decode_binary(text: &str, at: Mark) -> Result<String, ParseError> {
+fn decode_binary(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())
-        .map_err(|_| {
-            ParseError::new(
-                ParseErrorKind::Tag,
-                "yaml: !!binary value contains invalid base64 data",
-                Some(at),
-            )
-        })?;
-    Ok(lossy_per_byte(&bytes))
+        .ok()?;
+    Some(lossy_per_byte(&bytes))
 }
 
 /// Like `String::from_utf8_lossy`, but one U+FFFD for every invalid byte
@@ -720,6 +763,8 @@ struct Builder {
     root: Option<Value>,
     start: Mark,
     non_string_keys: Vec<NonStringKey>,
+    /// The first error to report once the text has been read.
+    deferred: Option<ParseError>,
 }
 
 impl Builder {
@@ -737,6 +782,14 @@ impl Builder {
             root: None,
             start: Mark::default(),
             non_string_keys: Vec::new(),
+            deferred: None,
+        }
+    }
+
+    /// Keeps the first error that kustomize reports only after reading.
+    fn defer(&mut self, e: ParseError) {
+        if self.deferred.is_none() {
+            self.deferred = Some(e);
         }
     }
 
@@ -907,6 +960,12 @@ impl Builder {
     /// Adds a finished node to the open collection (or makes it the root).
     fn attach(&mut self, value: Value, merge: bool, at: Mark) -> Result<(), ParseError> {
         let record = self.record;
+        let deferred = &mut self.deferred;
+        let mut defer = |e: ParseError| {
+            if deferred.is_none() {
+                *deferred = Some(e);
+            }
+        };
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(value);
             return Ok(());
@@ -915,7 +974,7 @@ impl Builder {
             Open::Seq(items) => items.push(value),
             Open::Map(m) => match m.key.take() {
                 None => {
-                    let text = match value {
+                    let (text, valid) = match value {
                         Value::Scalar(s) => {
                             if s.tag != Tag::Str && !merge {
                                 let map_path = if record {
@@ -930,53 +989,58 @@ impl Builder {
                                     mark: at,
                                 });
                             }
-                            s.text
+                            (s.text, true)
                         }
                         other => {
-                            return Err(ParseError::new(
+                            defer(ParseError::new(
                                 ParseErrorKind::InvalidKey,
                                 format!("yaml: invalid map key: {}", go_repr(&other)),
                                 Some(at),
-                            ))
+                            ));
+                            (String::new(), false)
                         }
                     };
-                    let kind = if merge {
-                        KeyKind::Merge
+                    let kind = if !valid {
+                        KeyKind::Dropped
+                    } else if merge {
+                        if m.merge_seen {
+                            defer(ParseError::new(
+                                ParseErrorKind::Merge,
+                                "duplicate merge key",
+                                Some(at),
+                            ));
+                            KeyKind::Dropped
+                        } else {
+                            m.merge_seen = true;
+                            KeyKind::Merge
+                        }
                     } else if text == "<<" {
                         KeyKind::Dropped
                     } else {
                         KeyKind::Normal
                     };
-                    if merge {
-                        if m.merge_seen {
-                            return Err(ParseError::new(
-                                ParseErrorKind::Merge,
-                                "duplicate merge key",
-                                Some(at),
-                            ));
-                        }
-                    } else if kind == KeyKind::Dropped {
-                    } else if let Some(i) = m.map.get_index_of(&text) {
-                        return Err(ParseError::new(
-                            ParseErrorKind::DuplicateKey,
-                            format!(
-                                "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
-                                at.line,
-                                go_quote(&text),
-                                m.key_lines[i]
-                            ),
-                            Some(at),
-                        ));
-                    }
-                    m.merge_seen |= merge;
                     m.key = Some((text, kind, at));
                 }
                 Some((key, kind, key_at)) => match kind {
                     KeyKind::Merge => m.merge = Some((value, key_at)),
                     KeyKind::Dropped => m.dropped = true,
                     KeyKind::Normal => {
-                        m.key_lines.push(key_at.line);
-                        m.map.insert(key, value);
+                        // One hash per key: a duplicate shows up here.
+                        let (i, old) = m.map.insert_full(key, value);
+                        if old.is_some() {
+                            defer(ParseError::new(
+                                ParseErrorKind::DuplicateKey,
+                                format!(
+                                    "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
+                                    key_at.line,
+                                    go_quote(m.map.get_index(i).map_or("", |(k, _)| k.as_str())),
+                                    m.key_lines[i]
+                                ),
+                                Some(key_at),
+                            ));
+                        } else {
+                            m.key_lines.push(key_at.line);
+                        }
                     }
                 },
             },
@@ -1000,12 +1064,18 @@ impl Builder {
                 for item in items {
                     match item {
                         Value::Map(src) => maps.push(src),
-                        _ => return Err(merge_error(at)),
+                        _ => {
+                            self.defer(merge_error(at));
+                            return Ok(m.map);
+                        }
                     }
                 }
                 (maps, true)
             }
-            Value::Scalar(_) => return Err(merge_error(at)),
+            Value::Scalar(_) => {
+                self.defer(merge_error(at));
+                return Ok(m.map);
+            }
         };
         // Which source each merged key came from, for re-rooting marks.
         let mut origin: HashMap<String, usize> = HashMap::new();
