@@ -90,7 +90,10 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
                 *labels = Value::map();
             }
             if let Value::Map(m) = labels {
-                m.insert("app.kubernetes.io/managed-by".into(), Value::string(value.clone()));
+                m.insert(
+                    "app.kubernetes.io/managed-by".into(),
+                    Value::string(value.clone()),
+                );
             }
         }
     }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn golden(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/golden").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/golden")
+        .join(rel)
 }
 
 fn strata_build(dir: &str) -> std::process::Output {
@@ -22,7 +24,10 @@ fn strata_build(dir: &str) -> std::process::Output {
 fn assert_fails(dir: &str, needles: &[&str]) {
     let out = strata_build(dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{dir}: expected failure, stderr: {stderr}");
+    assert!(
+        !out.status.success(),
+        "{dir}: expected failure, stderr: {stderr}"
+    );
     assert!(out.stdout.is_empty(), "{dir}: stdout not empty");
     assert!(stderr.starts_with("error: "), "{dir}: stderr: {stderr}");
     for n in needles {
@@ -50,12 +55,18 @@ fn invalid_yaml_names_file_and_line() {
 
 #[test]
 fn escaping_the_root_is_refused() {
-    assert_fails("errors/escape/root", &["outside/cm.yaml", "not in or below"]);
+    assert_fails(
+        "errors/escape/root",
+        &["outside/cm.yaml", "not in or below"],
+    );
 }
 
 #[test]
 fn duplicate_ids_are_refused() {
-    assert_fails("errors/duplicate-id", &["cm2.yaml", "already registered id"]);
+    assert_fails(
+        "errors/duplicate-id",
+        &["cm2.yaml", "already registered id"],
+    );
 }
 
 #[test]
@@ -76,6 +87,10 @@ fn closed_pipe_exits_quietly() {
     drop(child.stdout.take());
     let out = child.wait_with_output().expect("waits");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "exit {:?}, stderr: {stderr}", out.status);
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {stderr}",
+        out.status
+    );
     assert!(!stderr.contains("panicked"), "stderr: {stderr}");
 }

@@ -155,9 +155,7 @@ fn run(case: &Case) -> Outcome {
         tmp.path().to_path_buf()
     };
     let root = input.join(&case.root);
-    let result = std::panic::catch_unwind(|| {
-        build_dir(&root, &opts).and_then(|o| o.to_yaml())
-    });
+    let result = std::panic::catch_unwind(|| build_dir(&root, &opts).and_then(|o| o.to_yaml()));
     let result = match result {
         Ok(r) => r,
         Err(p) => {
@@ -177,7 +175,8 @@ fn run(case: &Case) -> Outcome {
         )),
         (Err(e), false) => Outcome::Fail(format!("error: {e}")),
         (Ok(out), false) => {
-            let expected = std::fs::read_to_string(case.dir.join("expected.yaml")).unwrap_or_default();
+            let expected =
+                std::fs::read_to_string(case.dir.join("expected.yaml")).unwrap_or_default();
             if out == expected {
                 Outcome::Pass
             } else {
@@ -295,7 +294,11 @@ fn main() {
                     "REGRESSION"
                 };
                 if verbose || tag == "REGRESSION" {
-                    println!("FAIL [{tag}] {}: {}", case.name, why.lines().next().unwrap_or(""));
+                    println!(
+                        "FAIL [{tag}] {}: {}",
+                        case.name,
+                        why.lines().next().unwrap_or("")
+                    );
                 }
             }
         }

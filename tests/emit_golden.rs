@@ -63,5 +63,10 @@ fn emit_golden() {
     }
     eprintln!("emit golden: {pass}/{} cases pass", dirs.len());
     assert!(dirs.len() > 100, "golden cases missing");
-    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

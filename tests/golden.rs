@@ -28,7 +28,11 @@ fn golden_outputs_match_the_oracle() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/golden");
     let mut dirs = Vec::new();
     cases(&root, &mut dirs);
-    assert!(dirs.len() >= 10, "expected golden cases under {}", root.display());
+    assert!(
+        dirs.len() >= 10,
+        "expected golden cases under {}",
+        root.display()
+    );
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.strip_prefix(&root).unwrap().display().to_string();

@@ -64,7 +64,9 @@ fn validate(v: &Value) -> Result<()> {
     }
     let kind = v.str_at(&["kind"]).unwrap_or("");
     if kind.is_empty() {
-        return Err(Error::new("missing kind in object (every resource needs `kind`)"));
+        return Err(Error::new(
+            "missing kind in object (every resource needs `kind`)",
+        ));
     }
     if !kind.ends_with("List") && v.str_at(&["metadata", "name"]).unwrap_or("").is_empty() {
         return Err(Error::new(format!(
@@ -72,7 +74,9 @@ fn validate(v: &Value) -> Result<()> {
         )));
     }
     if let Some(path) = null_list_item(v) {
-        return Err(Error::new(format!("empty item at {path} in object of kind {kind}")));
+        return Err(Error::new(format!(
+            "empty item at {path} in object of kind {kind}"
+        )));
     }
     Ok(())
 }

@@ -32,7 +32,8 @@ impl Accumulator {
     }
 
     fn merge(&mut self, other: Accumulator) -> Result<()> {
-        self.resources.append_all(other.resources.into_resources())?;
+        self.resources
+            .append_all(other.resources.into_resources())?;
         self.merge_config(&other.config)
     }
 }

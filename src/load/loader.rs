@@ -52,10 +52,17 @@ impl Loader {
     /// A loader rooted at directory `dir`.
     pub fn new(fs: Arc<dyn FileSystem>, dir: &Path, restrictor: LoadRestrictor) -> Result<Loader> {
         let root = fs.canonical(dir).map_err(|e| {
-            Error::new(format!("cannot read directory '{}': {}", dir.display(), io_reason(&e)))
+            Error::new(format!(
+                "cannot read directory '{}': {}",
+                dir.display(),
+                io_reason(&e)
+            ))
         })?;
         if !fs.is_dir(&root) {
-            return Err(Error::new(format!("'{}' is not a directory", dir.display())));
+            return Err(Error::new(format!(
+                "'{}' is not a directory",
+                dir.display()
+            )));
         }
         Ok(Loader {
             fs,
@@ -101,9 +108,9 @@ impl Loader {
                 self.root.display()
             )));
         }
-        self.fs
-            .read(&real)
-            .map_err(|e| Error::new(format!("cannot read '{}': {}", rel, io_reason(&e))).in_file(&path))
+        self.fs.read(&real).map_err(|e| {
+            Error::new(format!("cannot read '{}': {}", rel, io_reason(&e))).in_file(&path)
+        })
     }
 
     /// Whether `rel` names an existing file (no restrictor check).
@@ -123,7 +130,11 @@ impl Loader {
         }
         let path = self.resolve(rel);
         let root = self.fs.canonical(&path).map_err(|e| {
-            Error::new(format!("'{}' is neither a file nor a directory: {}", rel, io_reason(&e)))
+            Error::new(format!(
+                "'{}' is neither a file nor a directory: {}",
+                rel,
+                io_reason(&e)
+            ))
         })?;
         if !self.fs.is_dir(&root) {
             return Err(Error::new(format!("'{rel}' is not a directory")));

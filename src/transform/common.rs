@@ -235,9 +235,10 @@ impl<'a> Config<'a> {
                 tag: Tag::Bool,
                 text,
             })) => Ok(text.eq_ignore_ascii_case("true")),
-            Some(Value::Scalar(Scalar { tag: Tag::Str, text })) if yaml11_bool(text).is_some() => {
-                Ok(yaml11_bool(text) == Some(true))
-            }
+            Some(Value::Scalar(Scalar {
+                tag: Tag::Str,
+                text,
+            })) if yaml11_bool(text).is_some() => Ok(yaml11_bool(text) == Some(true)),
             Some(v) => Err(self.err(&path.join("."), "a boolean", v)),
         }
     }
