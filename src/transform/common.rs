@@ -344,3 +344,70 @@ mod tests {
         assert!(set_entry(&mut s, "a", "1").is_err());
     }
 }
+
+/// An object as Go's `json.Marshal` prints it (keys sorted, HTML-safe
+/// escapes), for messages that show resources this way. Floats and
+/// timestamps keep their text: an approximation good enough for errors.
+pub(crate) fn compact_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out);
+    out
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Map(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_string(k, out);
+                out.push(':');
+                write_json(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Scalar(s) => match s.tag {
+            Tag::Null => out.push_str("null"),
+            Tag::Bool => out.push_str(&s.text.to_ascii_lowercase()),
+            Tag::Int => match parse_int(&s.text) {
+                Some(i) => out.push_str(&i.to_string()),
+                None => out.push_str(&s.text),
+            },
+            Tag::Float => out.push_str(&s.text),
+            Tag::Str | Tag::Timestamp => json_string(&s.text, out),
+        },
+    }
+}
+
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
