@@ -307,44 +307,6 @@ pub(crate) fn parse_int(text: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_tags() {
-        assert_eq!(plain_tag("123"), Tag::Int);
-        assert_eq!(plain_tag("0x1F"), Tag::Int);
-        assert_eq!(plain_tag("1.5"), Tag::Float);
-        assert_eq!(plain_tag("true"), Tag::Bool);
-        assert_eq!(plain_tag("yes"), Tag::Str);
-        assert_eq!(plain_tag(""), Tag::Null);
-        assert_eq!(plain_tag("2001-12-14"), Tag::Timestamp);
-        assert_eq!(plain_tag("nginx:1.0"), Tag::Str);
-        assert_eq!(plain_tag("p-123"), Tag::Str);
-    }
-
-    #[test]
-    fn ints() {
-        assert_eq!(parse_int("0x10"), Some(16));
-        assert_eq!(parse_int("-3"), Some(-3));
-        assert_eq!(parse_int("1_000"), Some(1000));
-        assert_eq!(parse_int("abc"), None);
-    }
-
-    #[test]
-    fn set_entry_kinds() {
-        let mut m = Value::map();
-        set_entry(&mut m, "a", "1").unwrap();
-        assert_eq!(m.get("a"), Some(&Value::string("1")));
-        let mut n = Value::null();
-        set_entry(&mut n, "a", "1").unwrap();
-        assert!(n.is_null());
-        let mut s = Value::string("x");
-        assert!(set_entry(&mut s, "a", "1").is_err());
-    }
-}
-
 /// An object as Go's `json.Marshal` prints it (keys sorted, HTML-safe
 /// escapes), for messages that show resources this way. Floats and
 /// timestamps keep their text: an approximation good enough for errors.
@@ -410,4 +372,42 @@ fn json_string(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tags() {
+        assert_eq!(plain_tag("123"), Tag::Int);
+        assert_eq!(plain_tag("0x1F"), Tag::Int);
+        assert_eq!(plain_tag("1.5"), Tag::Float);
+        assert_eq!(plain_tag("true"), Tag::Bool);
+        assert_eq!(plain_tag("yes"), Tag::Str);
+        assert_eq!(plain_tag(""), Tag::Null);
+        assert_eq!(plain_tag("2001-12-14"), Tag::Timestamp);
+        assert_eq!(plain_tag("nginx:1.0"), Tag::Str);
+        assert_eq!(plain_tag("p-123"), Tag::Str);
+    }
+
+    #[test]
+    fn ints() {
+        assert_eq!(parse_int("0x10"), Some(16));
+        assert_eq!(parse_int("-3"), Some(-3));
+        assert_eq!(parse_int("1_000"), Some(1000));
+        assert_eq!(parse_int("abc"), None);
+    }
+
+    #[test]
+    fn set_entry_kinds() {
+        let mut m = Value::map();
+        set_entry(&mut m, "a", "1").unwrap();
+        assert_eq!(m.get("a"), Some(&Value::string("1")));
+        let mut n = Value::null();
+        set_entry(&mut n, "a", "1").unwrap();
+        assert!(n.is_null());
+        let mut s = Value::string("x");
+        assert!(set_entry(&mut s, "a", "1").is_err());
+    }
 }
