@@ -86,14 +86,16 @@ pub(crate) fn set_scalar(node: &mut Value, text: &str, tag: Option<Tag>) -> Resu
     Ok(())
 }
 
-/// The scalar replacing `old`. kyaml keeps the old node's quoting style;
-/// a string whose text would not read back as a string was quoted, so a
-/// value set without a tag over it stays a string.
+/// The scalar replacing `old`. kyaml keeps the old node's quoting style,
+/// and go-yaml decodes a quoted scalar as a string whatever its tag; a
+/// string whose text would not read back as a string was quoted, so
+/// whatever replaces it is a string too (`replicas: "1"` becomes `"4"`).
 pub(crate) fn restyled(old: &Scalar, text: &str, tag: Option<Tag>) -> Value {
     let was_quoted = old.tag == Tag::Str && plain_tag(&old.text) != Tag::Str;
-    match tag {
-        None if was_quoted => Value::string(text),
-        _ => scalar(text, tag),
+    if was_quoted {
+        Value::string(text)
+    } else {
+        scalar(text, tag)
     }
 }
 
