@@ -20,12 +20,19 @@ pub(crate) fn node_kind(v: &Value) -> &'static str {
     }
 }
 
-/// kyaml's "wrong node kind" error.
+/// kyaml's "wrong node kind" error, which shows the node.
 pub(crate) fn wrong_kind(expected: &str, got: &Value) -> Error {
-    Error::new(format!(
+    let mut contents = String::new();
+    let shown = crate::yaml::emit_document(got, &mut contents).is_ok();
+    let mut msg = format!(
         "wrong node kind: expected {expected} but got {}",
         node_kind(got)
-    ))
+    );
+    if shown {
+        msg.push_str(": node contents:\n");
+        msg.push_str(&contents);
+    }
+    Error::new(msg)
 }
 
 /// The tag go-yaml v3 gives `text` written as a plain scalar. Values kyaml
