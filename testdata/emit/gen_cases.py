@@ -464,6 +464,23 @@ for seed in range(6):
     case('random_numbers_%d' % seed, {'raw': {'n%02d' % i: Raw(t) for i, t in enumerate(nums)},
                                       'str': {'n%02d' % i: t for i, t in enumerate(nums)}})
 
+
+
+def rand_tree(rng, depth):
+    r = rng.random()
+    if depth > 4 or r < 0.35:
+        return rng.choice([rand_str(rng), rand_str(rng), Raw(rand_num(rng)), None, True, {}, []])
+    if r < 0.65:
+        return [rand_tree(rng, depth + 1) for _ in range(rng.randint(1, 4))]
+    keys = total_subset([''.join(rng.choice('abcXY-_.') for _ in range(rng.randint(1, 6)))
+                         for _ in range(rng.randint(1, 5))])
+    return {k: rand_tree(rng, depth + 1) for k in keys}
+
+
+for seed in range(16):
+    rng = random.Random(2000 + seed)
+    case('random_tree_%d' % seed, {'tree': {'t%d' % i: rand_tree(rng, 0) for i in range(6)}})
+
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
 case('err_neg_inf', 'a: -.Inf\n')
