@@ -9,6 +9,7 @@
 mod keys;
 mod number;
 mod resolve;
+mod unicode;
 
 use super::{Scalar, Tag, Value};
 use number::Number;

@@ -7,6 +7,7 @@ specially, so the parser sees exactly the intended text; Raw(...) tokens are
 written unquoted so go-yaml v3's resolver types them.
 """
 import os
+import unicodedata
 import shutil
 import sys
 
@@ -102,6 +103,14 @@ MIXED_KEYS = ['', '#c', '-d', '[e]', '_x', '~x', '1', '01', '2', '10', 'A', 'A1'
               'Ab', 'aB', 'AB', 'ab1', 'ab01', 'ab001', '10a', '1a', '1b', 'a-1', 'a-01', 'a-10']
 
 
+def is_letter(c):
+    return unicodedata.category(c).startswith('L')
+
+
+def is_digit(c):
+    return unicodedata.category(c) == 'Nd'
+
+
 def v2_less(a, b):
     """go-yaml v2's key comparison, to keep key sets whose order is total:
     on a cyclic set kustomize's output order is random (Go map order feeds
@@ -109,7 +118,7 @@ def v2_less(a, b):
     for i in range(min(len(a), len(b))):
         if a[i] == b[i]:
             continue
-        al, bl = a[i].isalpha(), b[i].isalpha()
+        al, bl = is_letter(a[i]), is_letter(b[i])
         if al and bl:
             return a[i] < b[i]
         if al or bl:
@@ -117,17 +126,17 @@ def v2_less(a, b):
         an = bn = 0
         if a[i] == '0' or b[i] == '0':
             j = i - 1
-            while j >= 0 and a[j].isdigit():
+            while j >= 0 and is_digit(a[j]):
                 if a[j] != '0':
                     an = bn = 1
                     break
                 j -= 1
         ai = i
-        while ai < len(a) and a[ai].isdigit():
+        while ai < len(a) and is_digit(a[ai]):
             an = an * 10 + ord(a[ai]) - 48
             ai += 1
         bi = i
-        while bi < len(b) and b[bi].isdigit():
+        while bi < len(b) and is_digit(b[bi]):
             bn = bn * 10 + ord(b[bi]) - 48
             bi += 1
         if an != bn:
@@ -158,6 +167,10 @@ case('keys_digits', {'data': {k: 'v' for k in total_subset([
     'item2', 'item20', 'it', 'item', 'item-1', 'item_1', 'item.1', '2item', '10item', '1item'])}})
 case('keys_case', {'data': {k: 1 if False else 'v' for k in [
     'b', 'B', 'a', 'A', 'ba', 'Ba', 'bA', 'BA', 'a1', 'A1', 'aa', 'Aa', 'zz', 'ZZ', 'zZ']}})
+case('keys_unicode', {'data': {k: 'v' for k in total_subset([
+    'a', 'z', 'Ⅻ', 'ⅰ', '〇', '1', 'é', 'Ω', 'ж', 'ª', 'ǅ', 'ʰ', '日', 'ア', '٣', '²', '½', '_', '€',
+    'aⅫ', 'a〇', 'aé', 'a1', 'a_', 'a€', 'ab', 'ि', 'aि', 'हिंदी', 'हा', 'ä', 'ä', '२', 'a२',
+    'a٣', 'a²'])}})
 case('keys_nested_sorted', {'spec': {'z': {'y': 1, 'b': 2, 'a': {'d': [], 'c': {}}},
                                      'a': [{'name': 'x', 'image': 'y', 'args': ['b', 'a']}]}})
 case('keys_k8s_fields', {'spec': {'template': {'spec': {'containers': [{
@@ -450,6 +463,23 @@ for seed in range(6):
     nums = [rand_num(rng) for _ in range(40)]
     case('random_numbers_%d' % seed, {'raw': {'n%02d' % i: Raw(t) for i, t in enumerate(nums)},
                                       'str': {'n%02d' % i: t for i, t in enumerate(nums)}})
+
+
+
+def rand_tree(rng, depth):
+    r = rng.random()
+    if depth > 4 or r < 0.35:
+        return rng.choice([rand_str(rng), rand_str(rng), Raw(rand_num(rng)), None, True, {}, []])
+    if r < 0.65:
+        return [rand_tree(rng, depth + 1) for _ in range(rng.randint(1, 4))]
+    keys = total_subset([''.join(rng.choice('abcXY-_.') for _ in range(rng.randint(1, 6)))
+                         for _ in range(rng.randint(1, 5))])
+    return {k: rand_tree(rng, depth + 1) for k in keys}
+
+
+for seed in range(16):
+    rng = random.Random(2000 + seed)
+    case('random_tree_%d' % seed, {'tree': {'t%d' % i: rand_tree(rng, 0) for i in range(6)}})
 
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')

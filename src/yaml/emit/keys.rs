@@ -2,21 +2,39 @@
 //! compared one by one; letters by code point; a non-letter before a letter;
 //! otherwise the digit runs at the difference compared as numbers.
 
-/// v2's "is a letter" (Go `unicode.IsLetter`). Rust's `is_alphabetic` also
-/// counts letter numbers and some marks; the difference only matters for
-/// exotic keys.
+use super::unicode;
+
+/// Go's `unicode.IsLetter` (general category L*).
 fn is_letter(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
-        c.is_alphabetic()
+        in_table(c, unicode::LETTERS)
     }
 }
 
-/// Go `unicode.IsDigit`, restricted to ASCII (v2 subtracts `'0'` from the
-/// rune, which only makes sense there).
+/// Go's `unicode.IsDigit` (category Nd, not only ASCII).
 fn is_digit(c: char) -> bool {
-    c.is_ascii_digit()
+    if c.is_ascii() {
+        c.is_ascii_digit()
+    } else {
+        in_table(c, unicode::DIGITS)
+    }
+}
+
+fn in_table(c: char, table: &[(u32, u32)]) -> bool {
+    let c = c as u32;
+    table
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// Whether key `a` sorts before key `b`.
