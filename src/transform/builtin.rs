@@ -147,6 +147,17 @@ mod tests {
     use crate::kustomization::{Image, Patch};
     use crate::yaml::{parse_documents, ParseOptions};
 
+    /// A loader on a scratch directory (these configs read no files).
+    fn ldr() -> Loader {
+        let dir = std::env::temp_dir();
+        Loader::new(
+            std::sync::Arc::new(crate::load::DiskFs),
+            &dir,
+            crate::load::LoadRestrictor::RootOnly,
+        )
+        .unwrap()
+    }
+
     fn doc(src: &str) -> Value {
         parse_documents(src.as_bytes(), &ParseOptions::default())
             .unwrap()
@@ -161,13 +172,13 @@ mod tests {
             patches: vec![Patch::default()],
             ..Kustomization::default()
         };
-        let e = kustomization_transformers(&k, tc).err().unwrap();
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
         assert_eq!(e.message, "patches not supported yet");
         let k = Kustomization {
             replacements: vec![Value::map()],
             ..Kustomization::default()
         };
-        let e = kustomization_transformers(&k, tc).err().unwrap();
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
         assert_eq!(e.message, "replacements not supported yet");
     }
 
@@ -187,30 +198,40 @@ mod tests {
             }],
             ..Kustomization::default()
         };
-        assert_eq!(kustomization_transformers(&k, tc).unwrap().len(), 4);
-        assert!(kustomization_transformers(&Kustomization::default(), tc)
-            .unwrap()
-            .is_empty());
+        assert_eq!(kustomization_transformers(&k, tc, &ldr()).unwrap().len(), 4);
+        assert!(
+            kustomization_transformers(&Kustomization::default(), tc, &ldr())
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn plugin_configs() {
         let tc = TransformerConfig::builtin();
         let ok = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\nfieldSpecs: []\n";
-        assert!(transformer_from_config(&doc(ok), tc).is_ok());
+        assert!(transformer_from_config(&doc(ok), tc, &ldr()).is_ok());
         let nil = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\n";
-        let e = transformer_from_config(&doc(nil), tc).err().unwrap();
+        let e = transformer_from_config(&doc(nil), tc, &ldr())
+            .err()
+            .unwrap();
         assert!(e.message.contains("fieldSpecs is not expected to be nil"));
         let bad = "apiVersion: builtin\nkind: NamespaceTransformer\nsetRoleBindingSubjects: some\n";
-        let e = transformer_from_config(&doc(bad), tc).err().unwrap();
+        let e = transformer_from_config(&doc(bad), tc, &ldr())
+            .err()
+            .unwrap();
         assert!(e
             .message
             .contains("invalid value \"some\" for setRoleBindingSubjects"));
         let unknown = "apiVersion: builtin\nkind: FooTransformer\n";
-        let e = transformer_from_config(&doc(unknown), tc).err().unwrap();
+        let e = transformer_from_config(&doc(unknown), tc, &ldr())
+            .err()
+            .unwrap();
         assert!(e.message.contains("not supported yet"));
         let ext = "apiVersion: example.com/v1\nkind: Foo\n";
-        let e = transformer_from_config(&doc(ext), tc).err().unwrap();
+        let e = transformer_from_config(&doc(ext), tc, &ldr())
+            .err()
+            .unwrap();
         assert!(e.message.contains("external plugins disabled"));
     }
 }
