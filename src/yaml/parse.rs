@@ -12,7 +12,7 @@ pub use resolve::resolve_plain;
 
 use super::{Map, Scalar, Tag, Value};
 use base64::Engine as _;
-use libyaml_safer::{EventData, Parser, ScalarStyle};
+use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -374,7 +374,10 @@ fn parse_stream(
                     break;
                 }
             }
-            EventData::Alias { anchor } => b.alias(&anchor, start)?,
+            EventData::Alias { anchor } => {
+                b.last_simple_key_line = Some(start.line);
+                b.alias(&anchor, start)?
+            }
             EventData::Scalar {
                 anchor,
                 tag,
@@ -383,6 +386,9 @@ fn parse_stream(
                 ..
             } => {
                 let plain = style == ScalarStyle::Plain;
+                if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    b.last_simple_key_line = Some(start.line);
+                }
                 let merge = is_merge_key(plain, tag.as_deref(), &value);
                 let (scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
                 if let Some(e) = tag_error {
@@ -392,12 +398,18 @@ fn parse_stream(
                 b.nodes += 1;
                 b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
             }
-            EventData::SequenceStart { anchor, .. } => {
-                b.open(Open::Seq(Vec::new()), anchor, start)?
-            }
-            EventData::MappingStart { anchor, .. } => {
-                b.open(Open::Map(MapFrame::default()), anchor, start)?
-            }
+            EventData::SequenceStart { anchor, style, .. } => b.open(
+                Open::Seq(Vec::new()),
+                style == SequenceStyle::Flow,
+                anchor,
+                start,
+            )?,
+            EventData::MappingStart { anchor, style, .. } => b.open(
+                Open::Map(MapFrame::default()),
+                style == MappingStyle::Flow,
+                anchor,
+                start,
+            )?,
             EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
         }
     }
@@ -726,6 +738,8 @@ enum KeyKind {
 /// One open collection with what is needed to finish it.
 struct Frame {
     open: Open,
+    /// Flow style (`[…]`, `{…}`), for the depth limits.
+    flow: bool,
     anchor: Option<String>,
     /// Node count when the collection started (for anchor sizes).
     nodes_before: usize,
@@ -765,7 +779,17 @@ struct Builder {
     non_string_keys: Vec<NonStringKey>,
     /// The first error to report once the text has been read.
     deferred: Option<ParseError>,
+    /// Open flow collections.
+    flow_depth: usize,
+    /// Open block collections.
+    block_depth: usize,
+    /// Line of the last plain or quoted scalar or alias (for the depth
+    /// error's line).
+    last_simple_key_line: Option<usize>,
 }
+
+/// go-yaml's nesting limit (flow levels and block indents, each).
+const MAX_DEPTH: usize = 10_000;
 
 impl Builder {
     fn new(record: bool) -> Builder {
@@ -783,6 +807,9 @@ impl Builder {
             start: Mark::default(),
             non_string_keys: Vec::new(),
             deferred: None,
+            flow_depth: 0,
+            block_depth: 0,
+            last_simple_key_line: None,
         }
     }
 
@@ -864,7 +891,36 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, open: Open, anchor: Option<String>, at: Mark) -> Result<(), ParseError> {
+    fn open(
+        &mut self,
+        open: Open,
+        flow: bool,
+        anchor: Option<String>,
+        at: Mark,
+    ) -> Result<(), ParseError> {
+        // go-yaml's scanner refuses more than 10000 nested flow levels or
+        // block indentation levels (and our values drop recursively).
+        let depth = if flow {
+            &mut self.flow_depth
+        } else {
+            &mut self.block_depth
+        };
+        *depth += 1;
+        if *depth > MAX_DEPTH {
+            // go-yaml's line: for a flow level, the bracket's; for a block
+            // level, that of the last token that could have been a simple
+            // key (near enough: the last plain or quoted scalar), unless
+            // that is on the first line.
+            let line = match self.last_simple_key_line {
+                Some(l) if !flow && l > 1 => l,
+                _ => at.line,
+            };
+            return Err(ParseError::new(
+                ParseErrorKind::Syntax,
+                format!("yaml: line {line}: exceeded max depth of {MAX_DEPTH}"),
+                Some(at),
+            ));
+        }
         // A collection used as a key is built like any node (its marks
         // under a throwaway path) and rejected when it is attached.
         self.enter(at);
@@ -876,6 +932,7 @@ impl Builder {
         self.nodes += 1;
         self.stack.push(Frame {
             open,
+            flow,
             anchor,
             nodes_before,
             marks_start,
@@ -888,6 +945,11 @@ impl Builder {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
+        if frame.flow {
+            self.flow_depth -= 1;
+        } else {
+            self.block_depth -= 1;
+        }
         if frame.anchor.is_some() {
             self.open_anchors.pop();
         }
