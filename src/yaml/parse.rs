@@ -39,7 +39,7 @@ impl Mark {
 ///
 /// Keys are escaped as in a JSON pointer (RFC 6901): `~` as `~0`, `/` as
 /// `~1`, so `metadata.annotations["a.io/b"]` is `/metadata/annotations/a.io~1b`.
-/// Build paths with [`pointer`] or [`push_segment`].
+/// [`Document::mark_at`] builds the path from plain segments.
 pub type Marks = HashMap<String, Mark>;
 
 /// Appends one escaped path segment (a mapping key or a sequence index) to
@@ -109,9 +109,9 @@ pub struct Document {
     pub marks: Option<Marks>,
     /// Where the document starts.
     pub start: Mark,
-    /// Mapping keys that are not strings for go-yaml v3; see
-    /// [`NonStringKey`] for what kustomize does with them. Empty for almost
-    /// every document.
+    /// Mapping keys that are not strings for go-yaml v3 (see the type's
+    /// docs for what kustomize does with them). Empty for almost every
+    /// document.
     pub non_string_keys: Vec<NonStringKey>,
 }
 
@@ -124,14 +124,26 @@ impl Document {
 }
 
 /// What kind of failure a [`ParseError`] is, so callers can wrap it the
-/// way kustomize does (it reports these from different places).
+/// way kustomize does (it reports these from different places). Oracle
+/// wrappers, for a resource file `r.yaml`:
+/// * [`Syntax`](Self::Syntax), [`Encoding`](Self::Encoding): `accumulating
+///   resources from 'r.yaml': MalformedYAMLError: {message} in File: r.yaml`;
+/// * [`Merge`](Self::Merge), [`Separator`](Self::Separator): `accumulation
+///   err='accumulating resources from 'r.yaml': {message}': must build at
+///   directory: …`;
+/// * [`DuplicateKey`](Self::DuplicateKey), [`Tag`](Self::Tag),
+///   [`InvalidKey`](Self::InvalidKey): found when the resource is written
+///   out: `map[string]interface {}(nil): {message}`;
+/// * [`Aliasing`](Self::Aliasing): ours (kustomize just hangs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParseErrorKind {
     /// Malformed YAML, from the scanner or parser (kustomize:
     /// `MalformedYAMLError: yaml: line 6: did not find expected key in
     /// File: r.yaml`). Unknown anchors are reported this way too.
     Syntax,
-    /// Invalid bytes in the input (not UTF-8).
+    /// Bytes libyaml's reader refuses: invalid UTF-8 (`yaml: invalid
+    /// leading UTF-8 octet`, …) or control characters (`yaml: control
+    /// characters are not allowed`). go-yaml prints no line for these.
     Encoding,
     /// A key appears twice in one mapping. kustomize reports it when it
     /// writes the resource out: `map[string]interface {}(nil): yaml:
@@ -170,6 +182,22 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// Whether kustomize reports this as `MalformedYAMLError` while reading
+    /// (syntax and encoding errors, unknown anchors).
+    pub fn is_malformed_yaml(&self) -> bool {
+        matches!(self.kind, ParseErrorKind::Syntax | ParseErrorKind::Encoding)
+    }
+
+    /// Whether kustomize only meets this error when it writes the resource
+    /// out (duplicate keys, tags that do not fit, collection keys), where it
+    /// prefixes `map[string]interface {}(nil): `.
+    pub fn is_output_error(&self) -> bool {
+        matches!(
+            self.kind,
+            ParseErrorKind::DuplicateKey | ParseErrorKind::Tag | ParseErrorKind::InvalidKey
+        )
+    }
+
     fn new(kind: ParseErrorKind, message: impl Into<String>, mark: Option<Mark>) -> ParseError {
         ParseError {
             message: message.into(),
