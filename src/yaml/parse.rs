@@ -427,7 +427,7 @@ fn parse_stream(
                 b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
             }
             EventData::SequenceStart { anchor, style, .. } => b.open(
-                Open::Seq(Vec::new()),
+                Open::Seq(Vec::new(), Vec::new()),
                 style == SequenceStyle::Flow,
                 anchor,
                 start,
@@ -729,7 +729,8 @@ fn lossy_per_byte(mut bytes: &[u8]) -> String {
 // difference costs nothing worth a box per mapping.
 #[allow(clippy::large_enum_variant)]
 enum Open {
-    Seq(Vec<Value>),
+    /// Items, and the indices of those that are aliases' copies.
+    Seq(Vec<Value>, Vec<usize>),
     Map(MapFrame),
 }
 
@@ -743,10 +744,22 @@ struct MapFrame {
     key_lines: Vec<usize>,
     /// Whether a `<<` key was seen (a second one is an error).
     merge_seen: bool,
-    /// The value of the `<<` key and the key's mark.
-    merge: Option<(Value, Mark)>,
+    /// The value of the `<<` key.
+    merge: Option<MergeValue>,
     /// Whether a value was dropped (see [`KeyKind::Dropped`]).
     dropped: bool,
+}
+
+/// The value of a `<<` key, with where it came from: kyaml checks aliases
+/// and inline nodes differently.
+struct MergeValue {
+    value: Value,
+    /// The `<<` key's mark.
+    at: Mark,
+    /// The value is an alias.
+    from_alias: bool,
+    /// For an inline sequence, the indices of its items that are aliases.
+    alias_items: Vec<usize>,
 }
 
 /// What a mapping key does with its value.
@@ -811,6 +824,10 @@ struct Builder {
     flow_depth: usize,
     /// Open block collections.
     block_depth: usize,
+    /// The node being attached is an alias's copy.
+    incoming_alias: bool,
+    /// The sequence being attached has these items from aliases.
+    incoming_alias_items: Vec<usize>,
     /// Line of the last plain or quoted scalar or alias (for the depth
     /// error's line).
     last_simple_key_line: Option<usize>,
@@ -837,6 +854,8 @@ impl Builder {
             deferred: None,
             flow_depth: 0,
             block_depth: 0,
+            incoming_alias: false,
+            incoming_alias_items: Vec::new(),
             last_simple_key_line: None,
         }
     }
@@ -890,7 +909,7 @@ impl Builder {
         match self.stack.last() {
             None => {}
             Some(Frame {
-                open: Open::Seq(items),
+                open: Open::Seq(items, _),
                 ..
             }) => {
                 let i = items.len().to_string();
@@ -982,7 +1001,10 @@ impl Builder {
             self.open_anchors.pop();
         }
         let value = match frame.open {
-            Open::Seq(items) => Value::Seq(items),
+            Open::Seq(items, alias_items) => {
+                self.incoming_alias_items = alias_items;
+                Value::Seq(items)
+            }
             Open::Map(m) => Value::Map(self.finish_map(m, frame.marks_start)?),
         };
         self.leave();
@@ -1050,6 +1072,9 @@ impl Builder {
     /// Adds a finished node to the open collection (or makes it the root).
     fn attach(&mut self, value: Value, merge: bool, at: Mark) -> Result<(), ParseError> {
         let record = self.record;
+        // Where the value came from matters to `<<` (see `finish_map`).
+        let from_alias = std::mem::take(&mut self.incoming_alias);
+        let alias_items = std::mem::take(&mut self.incoming_alias_items);
         let deferred = &mut self.deferred;
         let mut defer = |e: ParseError| {
             if deferred.is_none() {
@@ -1061,7 +1086,12 @@ impl Builder {
             return Ok(());
         };
         match &mut frame.open {
-            Open::Seq(items) => items.push(value),
+            Open::Seq(items, alias_items) => {
+                if from_alias {
+                    alias_items.push(items.len());
+                }
+                items.push(value)
+            }
             Open::Map(m) => match m.key.take() {
                 None => {
                     let (text, valid) = match value {
@@ -1112,7 +1142,14 @@ impl Builder {
                     m.key = Some((text, kind, at));
                 }
                 Some((key, kind, key_at)) => match kind {
-                    KeyKind::Merge => m.merge = Some((value, key_at)),
+                    KeyKind::Merge => {
+                        m.merge = Some(MergeValue {
+                            value,
+                            at: key_at,
+                            from_alias,
+                            alias_items,
+                        })
+                    }
                     KeyKind::Dropped => m.dropped = true,
                     KeyKind::Normal => {
                         // One hash per key: a duplicate shows up here.
@@ -1144,28 +1181,47 @@ impl Builder {
         if m.dropped && self.record {
             self.drop_marks_under(marks_start, DROP_SEGMENT);
         }
-        let Some((value, at)) = m.merge.take() else {
+        let Some(MergeValue {
+            value,
+            at,
+            from_alias,
+            alias_items,
+        }) = m.merge.take()
+        else {
             return Ok(m.map);
         };
+        // kyaml's checks, with its messages (oracle).
+        const REQUIRES: &str = "map merge requires map or sequence of maps as the value";
+        const ALIAS: &str = "invalid map merge: received alias for a non-map value";
+        const NESTED: &str = "invalid map merge: received a nested sequence";
+        let problem = match &value {
+            Value::Map(_) => None,
+            _ if from_alias => Some(ALIAS),
+            Value::Scalar(_) => Some(REQUIRES),
+            Value::Seq(items) => items.iter().enumerate().find_map(|(i, item)| match item {
+                Value::Map(_) => None,
+                _ if alias_items.contains(&i) => Some(ALIAS),
+                Value::Seq(_) => Some(NESTED),
+                Value::Scalar(_) => Some(REQUIRES),
+            }),
+        };
+        if let Some(message) = problem {
+            self.defer(ParseError::new(ParseErrorKind::Merge, message, Some(at)));
+            return Ok(m.map);
+        }
         let (sources, seq_form) = match value {
             Value::Map(src) => (vec![src], false),
-            Value::Seq(items) => {
-                let mut maps = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Value::Map(src) => maps.push(src),
-                        _ => {
-                            self.defer(merge_error(at));
-                            return Ok(m.map);
-                        }
-                    }
-                }
-                (maps, true)
-            }
-            Value::Scalar(_) => {
-                self.defer(merge_error(at));
-                return Ok(m.map);
-            }
+            Value::Seq(items) => (
+                items
+                    .into_iter()
+                    .filter_map(|item| match item {
+                        Value::Map(src) => Some(src),
+                        _ => None,
+                    })
+                    .collect(),
+                true,
+            ),
+            Value::Scalar(_) => return Ok(m.map),
         };
         // Which source each merged key came from, for re-rooting marks.
         let mut origin: HashMap<String, usize> = HashMap::new();
@@ -1277,8 +1333,8 @@ impl Builder {
             }
             self.leave();
         }
-        let merge = false;
-        self.attach(value, merge, at)
+        self.incoming_alias = true;
+        self.attach(value, false, at)
     }
 }
 
@@ -1305,14 +1361,6 @@ fn origin_lookup(origin: &HashMap<String, usize>, escaped: &str) -> Option<usize
     } else {
         origin.get(escaped).copied()
     }
-}
-
-fn merge_error(at: Mark) -> ParseError {
-    ParseError::new(
-        ParseErrorKind::Merge,
-        "map merge requires map or sequence of maps as the value",
-        Some(at),
-    )
 }
 
 /// Alias copies allowed on top of ten per node read from the text.
