@@ -5,6 +5,16 @@
 //! de-anchors them (aliases become copies, `<<` merge keys are expanded), so
 //! this module does the same in one pass over the event stream: a stack of
 //! open collections, each completed node handed to its parent.
+//!
+//! Two entry points: [`parse_documents`] reads a YAML stream as go-yaml's
+//! decoder does; [`Document::read_resources`] reads a resource file as
+//! kustomize's `kio.ByteReader` does (its own `---` splitting, one document
+//! per piece). Errors carry go-yaml's or kyaml's text (see
+//! [`ParseErrorKind`] for how kustomize wraps each kind); errors kustomize
+//! only finds after reading (duplicate keys, bad tags) yield to syntax
+//! errors anywhere in the text, as they do there. Alias expansion is
+//! bounded (a "billion laughs" document fails fast), and so is nesting
+//! (go-yaml's 10000 levels).
 
 mod resolve;
 
