@@ -621,7 +621,7 @@ fn is_merge_key(plain: bool, tag: Option<&str>, value: &str) -> bool {
 /// Builds a scalar from its event: style and explicit tag decide, plain
 /// untagged text goes through [`resolve_plain`].
 ///
-/// Oracle facts: `!` (non-specific) resolves like an untagged plain scalar
+/// Oracle facts: `!` (non-specific) resolves like an untagged scalar
 /// (`! 12` → 12); unknown tags (`!mytag 123`, `!!seq x`) give strings;
 /// `!!int "12"` is an int; `!!float 1` is a float; `!!int abc` fails with
 /// ``cannot decode !!str `abc` as a !!int``; `!!binary` is base64-decoded
@@ -641,7 +641,14 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Op
         return ok(tag, text);
     };
     if tag == "!" {
-        return ok(resolve_plain(&text), text);
+        // Non-specific: a plain scalar resolves as usual, a quoted or
+        // block one stays a string (oracle: `! 12` → 12, `! "12"` → "12").
+        let tag = if plain {
+            resolve_plain(&text)
+        } else {
+            Tag::Str
+        };
+        return ok(tag, text);
     }
     let wanted = match tag.strip_prefix(TAG_PREFIX) {
         Some("str") => Tag::Str,
