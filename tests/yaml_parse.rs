@@ -420,6 +420,25 @@ fn billion_laughs_is_refused_quickly() {
 }
 
 #[test]
+fn nested_anchors_are_bounded() {
+    // Each anchor keeps a copy of its node: 3000 nested anchors would copy
+    // 4.5 million nodes, so this is refused like an alias bomb.
+    with_big_stack(|| {
+        let n = 3000;
+        let src: String =
+            (0..n).map(|i| format!("&a{i} [")).collect::<String>() + &"]".repeat(n) + "\n";
+        let t = Instant::now();
+        let e = parse_err(src.as_bytes());
+        assert_eq!(e.message, "yaml: document contains excessive aliasing");
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+        // A few hundred nested anchors are fine.
+        let src: String =
+            (0..300).map(|i| format!("&a{i} [")).collect::<String>() + &"]".repeat(300) + "\n";
+        assert!(parse_documents(src.as_bytes(), &opts(false)).is_ok());
+    });
+}
+
+#[test]
 fn moderate_aliasing_is_allowed() {
     // kustomize builds 10^5 alias copies fine (0.75 s); so must we.
     // (the oracle's case: levels l0..l4, l4 holding 10^5 leaves).

@@ -832,6 +832,8 @@ struct Builder {
     nodes: usize,
     /// Nodes made by copying aliases.
     alias_nodes: usize,
+    /// Nodes copied to keep anchored values.
+    anchor_copies: usize,
     root: Option<Value>,
     start: Mark,
     non_string_keys: Vec<NonStringKey>,
@@ -865,6 +867,7 @@ impl Builder {
             open_anchors: Vec::new(),
             nodes: 0,
             alias_nodes: 0,
+            anchor_copies: 0,
             root: None,
             start: Mark::default(),
             non_string_keys: Vec::new(),
@@ -893,6 +896,7 @@ impl Builder {
         self.path_lens.clear();
         self.nodes = 0;
         self.alias_nodes = 0;
+        self.anchor_copies = 0;
         self.root = None;
     }
 
@@ -1064,6 +1068,12 @@ impl Builder {
         marks_start: usize,
     ) -> Result<(), ParseError> {
         if let Some(name) = anchor {
+            let nodes = self.nodes - nodes_before;
+            // Keeping a copy of the anchored node costs memory too, and
+            // nested anchors would copy quadratically: the copies count
+            // against the aliasing budget.
+            self.anchor_copies = self.anchor_copies.saturating_add(nodes);
+            self.check_aliasing(at)?;
             let base = self.marks.get(marks_start).map_or(0, |(p, _)| p.len());
             let marks = if self.record {
                 self.marks[marks_start..]
@@ -1078,7 +1088,7 @@ impl Builder {
                 name,
                 Anchored {
                     value: value.clone(),
-                    nodes: self.nodes - nodes_before,
+                    nodes,
                     marks,
                 },
             );
@@ -1312,6 +1322,21 @@ impl Builder {
         }
     }
 
+    /// Fails once alias and anchor copies exceed the budget, before the
+    /// next copy is made.
+    fn check_aliasing(&self, at: Mark) -> Result<(), ParseError> {
+        let read = self.nodes - self.alias_nodes;
+        let copies = self.alias_nodes.saturating_add(self.anchor_copies);
+        if excessive_aliasing(read, copies) {
+            return Err(ParseError::new(
+                ParseErrorKind::Aliasing,
+                "yaml: document contains excessive aliasing",
+                Some(at),
+            ));
+        }
+        Ok(())
+    }
+
     fn alias(&mut self, name: &str, at: Mark) -> Result<(), ParseError> {
         if self.open_anchors.iter().any(|a| a == name) {
             return Err(ParseError::new(
@@ -1330,13 +1355,7 @@ impl Builder {
         let n = anchored.nodes;
         self.alias_nodes = self.alias_nodes.saturating_add(n);
         self.nodes = self.nodes.saturating_add(n);
-        if excessive_aliasing(self.nodes - self.alias_nodes, self.alias_nodes) {
-            return Err(ParseError::new(
-                ParseErrorKind::Aliasing,
-                "yaml: document contains excessive aliasing",
-                Some(at),
-            ));
-        }
+        self.check_aliasing(at)?;
         let value = anchored.value.clone();
         let is_key = self.expecting_key();
         if self.record && !is_key {
