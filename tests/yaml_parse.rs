@@ -110,8 +110,23 @@ fn compare(ours: &Value, out: &Value, path: &str, problems: &mut Vec<String>) {
     }
 }
 
+/// Runs `f` on a thread with a large stack: values nested thousands deep
+/// (go-yaml allows 10000 levels) are dropped and compared recursively.
+fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
 #[test]
 fn oracle_cases() {
+    with_big_stack(oracle_cases_inner);
+}
+
+fn oracle_cases_inner() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/yaml-parse/cases");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -126,7 +141,11 @@ fn oracle_cases() {
     for input in &names {
         let name = input.file_stem().unwrap().to_string_lossy().to_string();
         let src = std::fs::read(input).unwrap();
-        let ours = Document::read_resources(&src, &opts(true));
+        // Marks are recorded (to exercise that code on every fixture)
+        // except for the deeply nested ones, where full paths make them
+        // quadratic.
+        let record = !name.contains("deep");
+        let ours = Document::read_resources(&src, &opts(record));
         let out_path = input.with_extension("out");
         let err_path = input.with_extension("err");
         if out_path.exists() {
@@ -401,6 +420,25 @@ fn billion_laughs_is_refused_quickly() {
 }
 
 #[test]
+fn nested_anchors_are_bounded() {
+    // Each anchor keeps a copy of its node: 3000 nested anchors would copy
+    // 4.5 million nodes, so this is refused like an alias bomb.
+    with_big_stack(|| {
+        let n = 3000;
+        let src: String =
+            (0..n).map(|i| format!("&a{i} [")).collect::<String>() + &"]".repeat(n) + "\n";
+        let t = Instant::now();
+        let e = parse_err(src.as_bytes());
+        assert_eq!(e.message, "yaml: document contains excessive aliasing");
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+        // A few hundred nested anchors are fine.
+        let src: String =
+            (0..300).map(|i| format!("&a{i} [")).collect::<String>() + &"]".repeat(300) + "\n";
+        assert!(parse_documents(src.as_bytes(), &opts(false)).is_ok());
+    });
+}
+
+#[test]
 fn moderate_aliasing_is_allowed() {
     // kustomize builds 10^5 alias copies fine (0.75 s); so must we.
     // (the oracle's case: levels l0..l4, l4 holding 10^5 leaves).
@@ -482,6 +520,16 @@ fn read_resources_splits_like_kustomize() {
         "yaml: line 2: mapping values are not allowed in this context"
     );
     assert_eq!(e.mark.map(|m| m.line), Some(4));
+}
+
+#[test]
+fn nesting_limit() {
+    with_big_stack(|| {
+        let nested = |n: usize| format!("{}{}\n", "[".repeat(n), "]".repeat(n));
+        assert!(parse_documents(nested(10_000).as_bytes(), &opts(false)).is_ok());
+        let e = parse_err(nested(10_001).as_bytes());
+        assert_eq!(e.message, "yaml: line 1: exceeded max depth of 10000");
+    });
 }
 
 #[test]

@@ -5,6 +5,16 @@
 //! de-anchors them (aliases become copies, `<<` merge keys are expanded), so
 //! this module does the same in one pass over the event stream: a stack of
 //! open collections, each completed node handed to its parent.
+//!
+//! Two entry points: [`parse_documents`] reads a YAML stream as go-yaml's
+//! decoder does; [`Document::read_resources`] reads a resource file as
+//! kustomize's `kio.ByteReader` does (its own `---` splitting, one document
+//! per piece). Errors carry go-yaml's or kyaml's text (see
+//! [`ParseErrorKind`] for how kustomize wraps each kind); errors kustomize
+//! only finds after reading (duplicate keys, bad tags) yield to syntax
+//! errors anywhere in the text, as they do there. Alias expansion is
+//! bounded (a "billion laughs" document fails fast), and so is nesting
+//! (go-yaml's 10000 levels).
 
 mod resolve;
 
@@ -12,7 +22,7 @@ pub use resolve::resolve_plain;
 
 use super::{Map, Scalar, Tag, Value};
 use base64::Engine as _;
-use libyaml_safer::{EventData, Parser, ScalarStyle};
+use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -39,7 +49,7 @@ impl Mark {
 ///
 /// Keys are escaped as in a JSON pointer (RFC 6901): `~` as `~0`, `/` as
 /// `~1`, so `metadata.annotations["a.io/b"]` is `/metadata/annotations/a.io~1b`.
-/// Build paths with [`pointer`] or [`push_segment`].
+/// [`Document::mark_at`] builds the path from plain segments.
 pub type Marks = HashMap<String, Mark>;
 
 /// Appends one escaped path segment (a mapping key or a sequence index) to
@@ -109,9 +119,9 @@ pub struct Document {
     pub marks: Option<Marks>,
     /// Where the document starts.
     pub start: Mark,
-    /// Mapping keys that are not strings for go-yaml v3; see
-    /// [`NonStringKey`] for what kustomize does with them. Empty for almost
-    /// every document.
+    /// Mapping keys that are not strings for go-yaml v3 (see the type's
+    /// docs for what kustomize does with them). Empty for almost every
+    /// document.
     pub non_string_keys: Vec<NonStringKey>,
 }
 
@@ -124,14 +134,26 @@ impl Document {
 }
 
 /// What kind of failure a [`ParseError`] is, so callers can wrap it the
-/// way kustomize does (it reports these from different places).
+/// way kustomize does (it reports these from different places). Oracle
+/// wrappers, for a resource file `r.yaml`:
+/// * [`Syntax`](Self::Syntax), [`Encoding`](Self::Encoding): `accumulating
+///   resources from 'r.yaml': MalformedYAMLError: {message} in File: r.yaml`;
+/// * [`Merge`](Self::Merge), [`Separator`](Self::Separator): `accumulation
+///   err='accumulating resources from 'r.yaml': {message}': must build at
+///   directory: …`;
+/// * [`DuplicateKey`](Self::DuplicateKey), [`Tag`](Self::Tag),
+///   [`InvalidKey`](Self::InvalidKey): found when the resource is written
+///   out: `map[string]interface {}(nil): {message}`;
+/// * [`Aliasing`](Self::Aliasing): ours (kustomize just hangs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParseErrorKind {
     /// Malformed YAML, from the scanner or parser (kustomize:
     /// `MalformedYAMLError: yaml: line 6: did not find expected key in
     /// File: r.yaml`). Unknown anchors are reported this way too.
     Syntax,
-    /// Invalid bytes in the input (not UTF-8).
+    /// Bytes libyaml's reader refuses: invalid UTF-8 (`yaml: invalid
+    /// leading UTF-8 octet`, …) or control characters (`yaml: control
+    /// characters are not allowed`). go-yaml prints no line for these.
     Encoding,
     /// A key appears twice in one mapping. kustomize reports it when it
     /// writes the resource out: `map[string]interface {}(nil): yaml:
@@ -170,6 +192,22 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// Whether kustomize reports this as `MalformedYAMLError` while reading
+    /// (syntax and encoding errors, unknown anchors).
+    pub fn is_malformed_yaml(&self) -> bool {
+        matches!(self.kind, ParseErrorKind::Syntax | ParseErrorKind::Encoding)
+    }
+
+    /// Whether kustomize only meets this error when it writes the resource
+    /// out (duplicate keys, tags that do not fit, collection keys), where it
+    /// prefixes `map[string]interface {}(nil): `.
+    pub fn is_output_error(&self) -> bool {
+        matches!(
+            self.kind,
+            ParseErrorKind::DuplicateKey | ParseErrorKind::Tag | ParseErrorKind::InvalidKey
+        )
+    }
+
     fn new(kind: ParseErrorKind, message: impl Into<String>, mark: Option<Mark>) -> ParseError {
         ParseError {
             message: message.into(),
@@ -374,7 +412,10 @@ fn parse_stream(
                     break;
                 }
             }
-            EventData::Alias { anchor } => b.alias(&anchor, start)?,
+            EventData::Alias { anchor } => {
+                b.last_simple_key_line = Some(start.line);
+                b.alias(&anchor, start)?
+            }
             EventData::Scalar {
                 anchor,
                 tag,
@@ -383,6 +424,9 @@ fn parse_stream(
                 ..
             } => {
                 let plain = style == ScalarStyle::Plain;
+                if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    b.last_simple_key_line = Some(start.line);
+                }
                 let merge = is_merge_key(plain, tag.as_deref(), &value);
                 let (scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
                 if let Some(e) = tag_error {
@@ -392,12 +436,18 @@ fn parse_stream(
                 b.nodes += 1;
                 b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
             }
-            EventData::SequenceStart { anchor, .. } => {
-                b.open(Open::Seq(Vec::new()), anchor, start)?
-            }
-            EventData::MappingStart { anchor, .. } => {
-                b.open(Open::Map(MapFrame::default()), anchor, start)?
-            }
+            EventData::SequenceStart { anchor, style, .. } => b.open(
+                Open::Seq(Vec::new(), Vec::new()),
+                style == SequenceStyle::Flow,
+                anchor,
+                start,
+            )?,
+            EventData::MappingStart { anchor, style, .. } => b.open(
+                Open::Map(MapFrame::default()),
+                style == MappingStyle::Flow,
+                anchor,
+                start,
+            )?,
             EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
         }
     }
@@ -571,7 +621,7 @@ fn is_merge_key(plain: bool, tag: Option<&str>, value: &str) -> bool {
 /// Builds a scalar from its event: style and explicit tag decide, plain
 /// untagged text goes through [`resolve_plain`].
 ///
-/// Oracle facts: `!` (non-specific) resolves like an untagged plain scalar
+/// Oracle facts: `!` (non-specific) resolves like an untagged scalar
 /// (`! 12` → 12); unknown tags (`!mytag 123`, `!!seq x`) give strings;
 /// `!!int "12"` is an int; `!!float 1` is a float; `!!int abc` fails with
 /// ``cannot decode !!str `abc` as a !!int``; `!!binary` is base64-decoded
@@ -591,7 +641,14 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Op
         return ok(tag, text);
     };
     if tag == "!" {
-        return ok(resolve_plain(&text), text);
+        // Non-specific: a plain scalar resolves as usual, a quoted or
+        // block one stays a string (oracle: `! 12` → 12, `! "12"` → "12").
+        let tag = if plain {
+            resolve_plain(&text)
+        } else {
+            Tag::Str
+        };
+        return ok(tag, text);
     }
     let wanted = match tag.strip_prefix(TAG_PREFIX) {
         Some("str") => Tag::Str,
@@ -689,7 +746,8 @@ fn lossy_per_byte(mut bytes: &[u8]) -> String {
 // difference costs nothing worth a box per mapping.
 #[allow(clippy::large_enum_variant)]
 enum Open {
-    Seq(Vec<Value>),
+    /// Items, and the indices of those that are aliases' copies.
+    Seq(Vec<Value>, Vec<usize>),
     Map(MapFrame),
 }
 
@@ -703,10 +761,22 @@ struct MapFrame {
     key_lines: Vec<usize>,
     /// Whether a `<<` key was seen (a second one is an error).
     merge_seen: bool,
-    /// The value of the `<<` key and the key's mark.
-    merge: Option<(Value, Mark)>,
+    /// The value of the `<<` key.
+    merge: Option<MergeValue>,
     /// Whether a value was dropped (see [`KeyKind::Dropped`]).
     dropped: bool,
+}
+
+/// The value of a `<<` key, with where it came from: kyaml checks aliases
+/// and inline nodes differently.
+struct MergeValue {
+    value: Value,
+    /// The `<<` key's mark.
+    at: Mark,
+    /// The value is an alias.
+    from_alias: bool,
+    /// For an inline sequence, the indices of its items that are aliases.
+    alias_items: Vec<usize>,
 }
 
 /// What a mapping key does with its value.
@@ -726,6 +796,8 @@ enum KeyKind {
 /// One open collection with what is needed to finish it.
 struct Frame {
     open: Open,
+    /// Flow style (`[…]`, `{…}`), for the depth limits.
+    flow: bool,
     anchor: Option<String>,
     /// Node count when the collection started (for anchor sizes).
     nodes_before: usize,
@@ -760,12 +832,28 @@ struct Builder {
     nodes: usize,
     /// Nodes made by copying aliases.
     alias_nodes: usize,
+    /// Nodes copied to keep anchored values.
+    anchor_copies: usize,
     root: Option<Value>,
     start: Mark,
     non_string_keys: Vec<NonStringKey>,
     /// The first error to report once the text has been read.
     deferred: Option<ParseError>,
+    /// Open flow collections.
+    flow_depth: usize,
+    /// Open block collections.
+    block_depth: usize,
+    /// The node being attached is an alias's copy.
+    incoming_alias: bool,
+    /// The sequence being attached has these items from aliases.
+    incoming_alias_items: Vec<usize>,
+    /// Line of the last plain or quoted scalar or alias (for the depth
+    /// error's line).
+    last_simple_key_line: Option<usize>,
 }
+
+/// go-yaml's nesting limit (flow levels and block indents, each).
+const MAX_DEPTH: usize = 10_000;
 
 impl Builder {
     fn new(record: bool) -> Builder {
@@ -779,10 +867,16 @@ impl Builder {
             open_anchors: Vec::new(),
             nodes: 0,
             alias_nodes: 0,
+            anchor_copies: 0,
             root: None,
             start: Mark::default(),
             non_string_keys: Vec::new(),
             deferred: None,
+            flow_depth: 0,
+            block_depth: 0,
+            incoming_alias: false,
+            incoming_alias_items: Vec::new(),
+            last_simple_key_line: None,
         }
     }
 
@@ -802,6 +896,7 @@ impl Builder {
         self.path_lens.clear();
         self.nodes = 0;
         self.alias_nodes = 0;
+        self.anchor_copies = 0;
         self.root = None;
     }
 
@@ -835,7 +930,7 @@ impl Builder {
         match self.stack.last() {
             None => {}
             Some(Frame {
-                open: Open::Seq(items),
+                open: Open::Seq(items, _),
                 ..
             }) => {
                 let i = items.len().to_string();
@@ -864,7 +959,36 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, open: Open, anchor: Option<String>, at: Mark) -> Result<(), ParseError> {
+    fn open(
+        &mut self,
+        open: Open,
+        flow: bool,
+        anchor: Option<String>,
+        at: Mark,
+    ) -> Result<(), ParseError> {
+        // go-yaml's scanner refuses more than 10000 nested flow levels or
+        // block indentation levels (and our values drop recursively).
+        let depth = if flow {
+            &mut self.flow_depth
+        } else {
+            &mut self.block_depth
+        };
+        *depth += 1;
+        if *depth > MAX_DEPTH {
+            // go-yaml's line: for a flow level, the bracket's; for a block
+            // level, that of the last token that could have been a simple
+            // key (near enough: the last plain or quoted scalar), unless
+            // that is on the first line.
+            let line = match self.last_simple_key_line {
+                Some(l) if !flow && l > 1 => l,
+                _ => at.line,
+            };
+            return Err(ParseError::new(
+                ParseErrorKind::Syntax,
+                format!("yaml: line {line}: exceeded max depth of {MAX_DEPTH}"),
+                Some(at),
+            ));
+        }
         // A collection used as a key is built like any node (its marks
         // under a throwaway path) and rejected when it is attached.
         self.enter(at);
@@ -876,6 +1000,7 @@ impl Builder {
         self.nodes += 1;
         self.stack.push(Frame {
             open,
+            flow,
             anchor,
             nodes_before,
             marks_start,
@@ -888,11 +1013,19 @@ impl Builder {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
+        if frame.flow {
+            self.flow_depth -= 1;
+        } else {
+            self.block_depth -= 1;
+        }
         if frame.anchor.is_some() {
             self.open_anchors.pop();
         }
         let value = match frame.open {
-            Open::Seq(items) => Value::Seq(items),
+            Open::Seq(items, alias_items) => {
+                self.incoming_alias_items = alias_items;
+                Value::Seq(items)
+            }
             Open::Map(m) => Value::Map(self.finish_map(m, frame.marks_start)?),
         };
         self.leave();
@@ -935,6 +1068,12 @@ impl Builder {
         marks_start: usize,
     ) -> Result<(), ParseError> {
         if let Some(name) = anchor {
+            let nodes = self.nodes - nodes_before;
+            // Keeping a copy of the anchored node costs memory too, and
+            // nested anchors would copy quadratically: the copies count
+            // against the aliasing budget.
+            self.anchor_copies = self.anchor_copies.saturating_add(nodes);
+            self.check_aliasing(at)?;
             let base = self.marks.get(marks_start).map_or(0, |(p, _)| p.len());
             let marks = if self.record {
                 self.marks[marks_start..]
@@ -949,7 +1088,7 @@ impl Builder {
                 name,
                 Anchored {
                     value: value.clone(),
-                    nodes: self.nodes - nodes_before,
+                    nodes,
                     marks,
                 },
             );
@@ -960,6 +1099,9 @@ impl Builder {
     /// Adds a finished node to the open collection (or makes it the root).
     fn attach(&mut self, value: Value, merge: bool, at: Mark) -> Result<(), ParseError> {
         let record = self.record;
+        // Where the value came from matters to `<<` (see `finish_map`).
+        let from_alias = std::mem::take(&mut self.incoming_alias);
+        let alias_items = std::mem::take(&mut self.incoming_alias_items);
         let deferred = &mut self.deferred;
         let mut defer = |e: ParseError| {
             if deferred.is_none() {
@@ -971,7 +1113,12 @@ impl Builder {
             return Ok(());
         };
         match &mut frame.open {
-            Open::Seq(items) => items.push(value),
+            Open::Seq(items, alias_items) => {
+                if from_alias {
+                    alias_items.push(items.len());
+                }
+                items.push(value)
+            }
             Open::Map(m) => match m.key.take() {
                 None => {
                     let (text, valid) = match value {
@@ -1022,7 +1169,14 @@ impl Builder {
                     m.key = Some((text, kind, at));
                 }
                 Some((key, kind, key_at)) => match kind {
-                    KeyKind::Merge => m.merge = Some((value, key_at)),
+                    KeyKind::Merge => {
+                        m.merge = Some(MergeValue {
+                            value,
+                            at: key_at,
+                            from_alias,
+                            alias_items,
+                        })
+                    }
                     KeyKind::Dropped => m.dropped = true,
                     KeyKind::Normal => {
                         // One hash per key: a duplicate shows up here.
@@ -1054,28 +1208,47 @@ impl Builder {
         if m.dropped && self.record {
             self.drop_marks_under(marks_start, DROP_SEGMENT);
         }
-        let Some((value, at)) = m.merge.take() else {
+        let Some(MergeValue {
+            value,
+            at,
+            from_alias,
+            alias_items,
+        }) = m.merge.take()
+        else {
             return Ok(m.map);
         };
+        // kyaml's checks, with its messages (oracle).
+        const REQUIRES: &str = "map merge requires map or sequence of maps as the value";
+        const ALIAS: &str = "invalid map merge: received alias for a non-map value";
+        const NESTED: &str = "invalid map merge: received a nested sequence";
+        let problem = match &value {
+            Value::Map(_) => None,
+            _ if from_alias => Some(ALIAS),
+            Value::Scalar(_) => Some(REQUIRES),
+            Value::Seq(items) => items.iter().enumerate().find_map(|(i, item)| match item {
+                Value::Map(_) => None,
+                _ if alias_items.contains(&i) => Some(ALIAS),
+                Value::Seq(_) => Some(NESTED),
+                Value::Scalar(_) => Some(REQUIRES),
+            }),
+        };
+        if let Some(message) = problem {
+            self.defer(ParseError::new(ParseErrorKind::Merge, message, Some(at)));
+            return Ok(m.map);
+        }
         let (sources, seq_form) = match value {
             Value::Map(src) => (vec![src], false),
-            Value::Seq(items) => {
-                let mut maps = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Value::Map(src) => maps.push(src),
-                        _ => {
-                            self.defer(merge_error(at));
-                            return Ok(m.map);
-                        }
-                    }
-                }
-                (maps, true)
-            }
-            Value::Scalar(_) => {
-                self.defer(merge_error(at));
-                return Ok(m.map);
-            }
+            Value::Seq(items) => (
+                items
+                    .into_iter()
+                    .filter_map(|item| match item {
+                        Value::Map(src) => Some(src),
+                        _ => None,
+                    })
+                    .collect(),
+                true,
+            ),
+            Value::Scalar(_) => return Ok(m.map),
         };
         // Which source each merged key came from, for re-rooting marks.
         let mut origin: HashMap<String, usize> = HashMap::new();
@@ -1149,6 +1322,21 @@ impl Builder {
         }
     }
 
+    /// Fails once alias and anchor copies exceed the budget, before the
+    /// next copy is made.
+    fn check_aliasing(&self, at: Mark) -> Result<(), ParseError> {
+        let read = self.nodes - self.alias_nodes;
+        let copies = self.alias_nodes.saturating_add(self.anchor_copies);
+        if excessive_aliasing(read, copies) {
+            return Err(ParseError::new(
+                ParseErrorKind::Aliasing,
+                "yaml: document contains excessive aliasing",
+                Some(at),
+            ));
+        }
+        Ok(())
+    }
+
     fn alias(&mut self, name: &str, at: Mark) -> Result<(), ParseError> {
         if self.open_anchors.iter().any(|a| a == name) {
             return Err(ParseError::new(
@@ -1167,13 +1355,7 @@ impl Builder {
         let n = anchored.nodes;
         self.alias_nodes = self.alias_nodes.saturating_add(n);
         self.nodes = self.nodes.saturating_add(n);
-        if excessive_aliasing(self.nodes - self.alias_nodes, self.alias_nodes) {
-            return Err(ParseError::new(
-                ParseErrorKind::Aliasing,
-                "yaml: document contains excessive aliasing",
-                Some(at),
-            ));
-        }
+        self.check_aliasing(at)?;
         let value = anchored.value.clone();
         let is_key = self.expecting_key();
         if self.record && !is_key {
@@ -1187,8 +1369,8 @@ impl Builder {
             }
             self.leave();
         }
-        let merge = false;
-        self.attach(value, merge, at)
+        self.incoming_alias = true;
+        self.attach(value, false, at)
     }
 }
 
@@ -1215,14 +1397,6 @@ fn origin_lookup(origin: &HashMap<String, usize>, escaped: &str) -> Option<usize
     } else {
         origin.get(escaped).copied()
     }
-}
-
-fn merge_error(at: Mark) -> ParseError {
-    ParseError::new(
-        ParseErrorKind::Merge,
-        "map merge requires map or sequence of maps as the value",
-        Some(at),
-    )
 }
 
 /// Alias copies allowed on top of ten per node read from the text.
