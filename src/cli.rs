@@ -73,8 +73,19 @@ enum ReorderArg {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Build(args) => run_build(args),
+    // Values are walked recursively and YAML may nest 10,000 levels deep
+    // (go-yaml's own limit): give the work a stack that always suffices.
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(move || match cli.command {
+            Command::Build(args) => run_build(args),
+        });
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: internal error (the build thread failed)");
+            2
+        }
     }
 }
 

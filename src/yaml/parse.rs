@@ -394,6 +394,18 @@ fn parse_stream(
         None => src,
     };
     check_input(src)?;
+    // libyaml-safer panics on a block scalar that ends the input without a
+    // line break (`a: |\n  x`); go-yaml reads it, keeping no final newline.
+    // So end the input with a line break and take it back from such a scalar.
+    let padded;
+    let was_padded = src.last().is_some_and(|&c| c != b'\n' && c != b'\r');
+    let src = if was_padded {
+        padded = [src, b"\n"].concat();
+        &padded[..]
+    } else {
+        src
+    };
+    let end = src.len() as u64;
     let mut input = src;
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
@@ -419,10 +431,14 @@ fn parse_stream(
             EventData::Scalar {
                 anchor,
                 tag,
-                value,
+                mut value,
                 style,
                 ..
             } => {
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
+                    value.pop();
+                }
                 let plain = style == ScalarStyle::Plain;
                 if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                     b.last_simple_key_line = Some(start.line);
