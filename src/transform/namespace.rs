@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Gvk};
 use crate::resource::ResMap;
 use crate::yaml::{Tag, Value};
+use std::collections::HashMap;
 
 /// Which RoleBinding/ClusterRoleBinding subjects get the namespace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -187,6 +188,13 @@ impl Transformer for NamespaceTransformer {
         if self.namespace.is_empty() {
             return Ok(());
         }
+        // Current ids, counted, kept up to date as resources move: each
+        // moved resource must be alone with its new id.
+        let mut keys: Vec<_> = m.resources().iter().map(|r| r.cur_id().key()).collect();
+        let mut counts: HashMap<_, usize> = HashMap::new();
+        for k in &keys {
+            *counts.entry(k.clone()).or_default() += 1;
+        }
         for i in 0..m.len() {
             let r = &mut m.resources_mut()[i];
             if is_nil_or_empty(&r.obj) || r.annotation(HELM_GENERATED) == Some("true") {
@@ -195,15 +203,23 @@ impl Transformer for NamespaceTransformer {
             r.store_previous_id();
             self.filter(&mut r.obj)?;
             let id = r.cur_id();
-            let matches = m.find_by_cur_id(&id);
-            if matches.len() != 1 {
-                let ids: Vec<String> = matches
+            let key = id.key();
+            if key != keys[i] {
+                if let Some(c) = counts.get_mut(&keys[i]) {
+                    *c -= 1;
+                }
+                *counts.entry(key.clone()).or_default() += 1;
+                keys[i] = key.clone();
+            }
+            if counts[&key] != 1 {
+                let objs: Vec<String> = m
+                    .find_by_cur_id(&id)
                     .iter()
                     .map(|&j| compact_json(&m.resources()[j].obj))
                     .collect();
                 return Err(Error::new(format!(
                     "namespace transformation produces ID conflict: [{}]",
-                    ids.join(" ")
+                    objs.join(" ")
                 )));
             }
         }
