@@ -195,7 +195,7 @@ impl Transformer for NamespaceTransformer {
         for k in &keys {
             *counts.entry(k.clone()).or_default() += 1;
         }
-        for i in 0..m.len() {
+        for (i, slot) in keys.iter_mut().enumerate() {
             let r = &mut m.resources_mut()[i];
             if is_nil_or_empty(&r.obj) || r.annotation(HELM_GENERATED) == Some("true") {
                 continue;
@@ -204,12 +204,12 @@ impl Transformer for NamespaceTransformer {
             self.filter(&mut r.obj)?;
             let id = r.cur_id();
             let key = id.key();
-            if key != keys[i] {
-                if let Some(c) = counts.get_mut(&keys[i]) {
+            if key != *slot {
+                if let Some(c) = counts.get_mut(slot) {
                     *c -= 1;
                 }
                 *counts.entry(key.clone()).or_default() += 1;
-                keys[i] = key.clone();
+                *slot = key.clone();
             }
             if counts[&key] != 1 {
                 let objs: Vec<String> = m
