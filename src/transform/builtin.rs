@@ -103,7 +103,13 @@ pub fn transformer_from_config(
             "external plugins disabled; unable to load external plugin '{kind}'"
         )));
     }
-    let wrap = |e: Error| e.context(format!("configuring builtin {kind}"));
+    // kustomize's plugin loader names the plugin by its id.
+    let id = crate::resource::ResId::new(
+        crate::kustomization::Gvk::from_api_version(api_version, kind),
+        doc.str_at(&["metadata", "name"]).unwrap_or(""),
+        doc.str_at(&["metadata", "namespace"]).unwrap_or(""),
+    );
+    let wrap = |e: Error| e.context(format!("plugin {id} fails configuration"));
     let t: Box<dyn Transformer> = match kind {
         "NamespaceTransformer" => Box::new(NamespaceTransformer::from_config(doc).map_err(wrap)?),
         "PrefixTransformer" => {

@@ -57,9 +57,19 @@ impl NamespaceTransformer {
     /// Decodes a `NamespaceTransformer` plugin config: `metadata.namespace`,
     /// `fieldSpecs`, `unsetOnly`, `setRoleBindingSubjects`.
     pub fn from_config(doc: &Value) -> Result<NamespaceTransformer> {
-        let c = Config::new("NamespaceTransformer", doc)?;
-        let mode = c.string(&["setRoleBindingSubjects"])?;
-        let subjects = match mode.as_str() {
+        let decode = || -> Result<(NamespaceTransformer, String)> {
+            let c = Config::new("NamespaceTransformer", doc)?;
+            let t = NamespaceTransformer {
+                namespace: c.string(&["metadata", "namespace"])?,
+                field_specs: c.field_specs("fieldSpecs")?,
+                unset_only: c.boolean(&["unsetOnly"])?,
+                subjects: SubjectMode::DefaultOnly,
+            };
+            Ok((t, c.string(&["setRoleBindingSubjects"])?))
+        };
+        let (mut t, mode) =
+            decode().map_err(|e| e.context("unmarshalling NamespaceTransformer config"))?;
+        t.subjects = match mode.as_str() {
             "" | "defaultOnly" => SubjectMode::DefaultOnly,
             "allServiceAccounts" => SubjectMode::AllServiceAccounts,
             "none" => SubjectMode::None,
@@ -70,12 +80,7 @@ impl NamespaceTransformer {
                 )))
             }
         };
-        Ok(NamespaceTransformer {
-            namespace: c.string(&["metadata", "namespace"])?,
-            field_specs: c.field_specs("fieldSpecs")?,
-            unset_only: c.boolean(&["unsetOnly"])?,
-            subjects,
-        })
+        Ok(t)
     }
 
     /// kyaml's setter for this transformer: replace the scalar, or with
