@@ -92,6 +92,9 @@ pub fn kustomization_transformers(
 /// The transformer one `transformers:` document configures. Only builtin
 /// kinds (`apiVersion: builtin`) are known; their field specs come from the
 /// document alone, as in kustomize (the tables in `tc` are not consulted).
+/// Builtin kinds strata does not implement yet (patches, replacements,
+/// hashing, ValueAdd) are an error saying so; kinds kustomize does not know
+/// get kustomize's own error.
 pub fn transformer_from_config(
     doc: &Value,
     _tc: &TransformerConfig,
@@ -134,10 +137,17 @@ pub fn transformer_from_config(
         | "PatchStrategicMergeTransformer"
         | "PatchJson6902Transformer"
         | "ReplacementTransformer"
-        | "HashTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
+        | "HashTransformer"
+        | "ValueAddTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
+        // Builtin generators load, but cannot transform.
+        "ConfigMapGenerator"
+        | "SecretGenerator"
+        | "HelmChartInflationGenerator"
+        | "IAMPolicyGenerator" => return Err(Error::new(format!("plugin {id} not a transformer"))),
         _ => {
             return Err(Error::new(format!(
-                "unable to load builtin {kind}: not supported yet"
+                "unable to load builtin {}",
+                crate::kustomization::Gvk::from_api_version(api_version, kind)
             )))
         }
     };
@@ -211,7 +221,13 @@ mod tests {
             .contains("invalid value \"some\" for setRoleBindingSubjects"));
         let unknown = "apiVersion: builtin\nkind: FooTransformer\n";
         let e = transformer_from_config(&doc(unknown), tc).err().unwrap();
-        assert!(e.message.contains("not supported yet"));
+        assert_eq!(
+            e.message,
+            "unable to load builtin FooTransformer.builtin.[noGrp]"
+        );
+        let patch = "apiVersion: builtin\nkind: PatchTransformer\n";
+        let e = transformer_from_config(&doc(patch), tc).err().unwrap();
+        assert_eq!(e.message, "builtin PatchTransformer not supported yet");
         let ext = "apiVersion: example.com/v1\nkind: Foo\n";
         let e = transformer_from_config(&doc(ext), tc).err().unwrap();
         assert!(e.message.contains("external plugins disabled"));
