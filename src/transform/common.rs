@@ -276,6 +276,18 @@ impl<'a> Config<'a> {
             Some(v @ Value::Scalar(s)) if s.tag == Tag::Int => {
                 parse_int(&s.text).ok_or_else(|| self.err(path, "int64", v))
             }
+            // An integral float becomes an integer on the way to JSON.
+            Some(v @ Value::Scalar(s)) if s.tag == Tag::Float && self.json => {
+                match s.text.replace('_', "").parse::<f64>() {
+                    Ok(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(f as i64),
+                    // encoding/json names the number it could not fit.
+                    _ => Err(Error::new(self.err(path, "int64", v).message.replacen(
+                        "unmarshal number",
+                        &format!("unmarshal number {}", go_float_to_string(&s.text)),
+                        1,
+                    ))),
+                }
+            }
             Some(v) => Err(self.err(path, "int64", v)),
         }
     }
