@@ -4,7 +4,7 @@
 use crate::accumulate::{Accumulator, Diagnostics, Target};
 use crate::error::Result;
 use crate::load::{DiskFs, FileSystem, LoadRestrictor, Loader};
-use crate::resource::{Resource, LOCAL_CONFIG};
+use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
 use crate::transform::namereference::fix_name_references;
 use crate::yaml::{emit_stream, Value};
 use std::path::Path;
@@ -60,14 +60,33 @@ pub fn build_dir(dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
 /// Builds the kustomization in directory `dir` of `fs`.
 pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
     let mut diag = Diagnostics::default();
+    let resources = build_with(fs, dir, opts, &mut diag)?;
+    Ok(BuildOutput {
+        resources,
+        warnings: diag.warnings,
+    })
+}
+
+/// Builds the kustomization in directory `dir` of `fs`, collecting warnings
+/// in `diag` (kept when the build fails, so they can be shown first).
+pub fn build_with(
+    fs: Arc<dyn FileSystem>,
+    dir: &Path,
+    opts: &BuildOptions,
+    diag: &mut Diagnostics,
+) -> Result<Vec<Resource>> {
     let loader = Loader::new(fs, dir, opts.restrictor)?;
-    let target = Target::load(loader, &mut diag)?;
-    let ra = target.accumulate(Accumulator::default(), &mut diag)?;
+    let target = Target::load(loader, diag)?;
+    let ra = target.accumulate(Accumulator::default(), diag)?;
     let Accumulator {
         mut resources,
         config,
+        vars,
     } = ra;
+    // The last steps run once, at the top, not at every level.
+    crate::generate::add_hash_suffixes(&mut resources)?;
     fix_name_references(&mut resources, &config.name_reference)?;
+    crate::transform::vars::resolve_vars(&mut resources, &vars, &config)?;
     let mut list = resources.into_resources();
     list.retain(|r| matches!(r.annotation(LOCAL_CONFIG), None | Some("false")));
 
@@ -97,11 +116,24 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
             }
         }
     }
+    // kustomize rebuilds every resource's annotations here (so `{}` and null
+    // annotations vanish and values print as strings), dropping its bookkeeping
+    // and the origin annotations not asked for.
+    let keep_origin = k.build_metadata.iter().any(|b| b == "originAnnotations");
+    let keep_transformations = k
+        .build_metadata
+        .iter()
+        .any(|b| b == "transformerAnnotations");
     for r in &mut list {
         r.remove_build_annotations();
+        let mut a = r.annotations();
+        if !keep_origin {
+            a.shift_remove(ORIGIN);
+        }
+        if !keep_transformations {
+            a.shift_remove(TRANSFORMATIONS);
+        }
+        r.set_annotations(&a);
     }
-    Ok(BuildOutput {
-        resources: list,
-        warnings: diag.warnings,
-    })
+    Ok(list)
 }

@@ -9,6 +9,7 @@ pub mod accumulate;
 pub mod build;
 pub mod cli;
 pub mod error;
+pub mod generate;
 pub mod kustomization;
 pub mod load;
 pub mod resource;

@@ -106,13 +106,12 @@ pub fn apply_sort_options(resources: &mut Vec<Resource>, opts: Option<&SortOptio
     match opts {
         None => legacy_sort(resources, first, last),
         Some(o) => match o.order.as_str() {
-            "legacy" => legacy_sort(
-                resources,
-                o.order_first.as_deref().unwrap_or(first),
-                o.order_last.as_deref().unwrap_or(last),
-            ),
+            "legacy" => match &o.legacy {
+                Some(l) => legacy_sort(resources, &l.order_first, &l.order_last),
+                None => legacy_sort(resources, first, last),
+            },
             "fifo" => {
-                if o.order_first.is_some() || o.order_last.is_some() {
+                if o.legacy.is_some() {
                     return Err(Error::new(
                         "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
                     ));

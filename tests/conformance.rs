@@ -133,10 +133,10 @@ fn run(case: &Case) -> Outcome {
                     _ => Reorder::Legacy,
                 }
             }
-            "--load-restrictor" => {
-                if flags.next().map(String::as_str) == Some("LoadRestrictionsNone") {
-                    opts.restrictor = LoadRestrictor::None;
-                }
+            "--load-restrictor"
+                if flags.next().map(String::as_str) == Some("LoadRestrictionsNone") =>
+            {
+                opts.restrictor = LoadRestrictor::None;
             }
             "--enable-managedby-label" => opts.managed_by_label = true,
             _ => {}

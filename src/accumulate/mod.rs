@@ -2,16 +2,23 @@
 //! into one [`ResMap`], its generators run, then its own transformers
 //! applied, recursively (kustomize's `KustTarget`).
 
+mod crds;
 mod factory;
+mod origin;
 
 pub use factory::resources_from_bytes;
+pub use origin::{add_transformation, Origin};
 
 use crate::error::{Error, Result, ResultExt};
-use crate::kustomization::{decode_kustomization, Kustomization, KUSTOMIZATION_FILE_NAMES};
+use crate::generate;
+use crate::kustomization::{
+    decode_kustomization_with_warnings, Kustomization, Var, KUSTOMIZATION_FILE_NAMES,
+};
 use crate::load::Loader;
-use crate::resource::{ResMap, Resource};
+use crate::resource::{ResMap, Resource, ORIGIN};
 use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
 use crate::transform::fieldspec::TransformerConfig;
+use crate::transform::vars::merge_vars;
 use crate::transform::Transformer;
 use std::path::PathBuf;
 
@@ -23,6 +30,8 @@ pub struct Accumulator {
     /// The field-spec tables, the builtin ones merged with every level's
     /// `configurations:` and `crds:`.
     pub config: TransformerConfig,
+    /// The `vars:` of every level.
+    pub vars: Vec<Var>,
 }
 
 impl Accumulator {
@@ -37,6 +46,9 @@ impl Accumulator {
         self.merge_config(&other.config)
     }
 }
+
+/// A transformer and, when `buildMetadata` tracks it, where it was configured.
+type Configured = (Box<dyn Transformer>, Option<Origin>);
 
 /// Things a build reports besides its output.
 #[derive(Clone, Debug, Default)]
@@ -54,6 +66,9 @@ pub struct Target {
     pub kustomization: Kustomization,
     /// The kustomization file's path.
     pub file: PathBuf,
+    /// Origin tracking for `buildMetadata`: this directory's path relative
+    /// to the top kustomization, when tracking is on.
+    pub origin: Option<Origin>,
 }
 
 impl Target {
@@ -82,12 +97,16 @@ impl Target {
         };
         let file = loader.resolve(name);
         let bytes = loader.load(name)?;
-        let decoded = decode_kustomization(&bytes).in_file(&file)?;
-        diag.warnings.extend(decoded.warnings);
+        // Warnings come first, even when decoding then fails, as in kustomize.
+        let (warnings, decoded) = decode_kustomization_with_warnings(&bytes);
+        diag.warnings.extend(warnings);
+        let decoded = decoded.in_file(&file)?;
+        let origin = (!decoded.kustomization.build_metadata.is_empty()).then(Origin::default);
         Ok(Target {
             loader,
             kustomization: decoded.kustomization,
             file,
+            origin,
         })
     }
 
@@ -107,38 +126,91 @@ impl Target {
             tc = tc.merge(&loaded)?;
         }
         ra.merge_config(&tc)?;
+        for c in &k.crds {
+            let bytes = self.loader.load(c)?;
+            let crd = crds::config_from_crd_file(&bytes)
+                .in_file(&self.loader.resolve(c))
+                .context(|| format!("loading CRD definitions '{c}'"))?;
+            ra.merge_config(&crd)?;
+        }
+        self.run_generators(&mut ra, diag)?;
         for comp in &k.components {
             ra = self
                 .accumulate_directory(ra, comp, true, diag)
                 .context(|| format!("accumulating component '{comp}'"))?;
         }
-        let mut transformers = kustomization_transformers(k, &ra.config)?;
+        let mut transformers: Vec<Configured> =
+            kustomization_transformers(k, &ra.config, &self.loader)?
+                .into_iter()
+                .map(|t| {
+                    let origin = self.origin.as_ref().map(|o| {
+                        o.configured(self.file_name(), ["builtin", t.builtin_kind(), "", ""])
+                    });
+                    (t, origin)
+                })
+                .collect();
         transformers.extend(self.external_transformers(&ra.config, diag)?);
-        for t in &transformers {
+        for (t, origin) in &transformers {
             t.transform(&mut ra.resources)?;
+            // A patch may have deleted resources (kustomize's DropEmpties).
+            ra.resources
+                .resources_mut()
+                .retain(|r| r.obj.as_map().is_some_and(|m| !m.is_empty()));
+            if let Some(o) = origin {
+                for r in ra.resources.resources_mut() {
+                    add_transformation(r, o);
+                }
+            }
         }
+        merge_vars(&mut ra.vars, &k.vars).context(|| "merging vars".to_string())?;
         Ok(ra)
+    }
+
+    /// Runs the kustomization's generators (its own fields first, then the
+    /// `generators:` configs) and absorbs what they make.
+    fn run_generators(&self, ra: &mut Accumulator, diag: &mut Diagnostics) -> Result<()> {
+        let k = &self.kustomization;
+        for g in generate::kustomization_generators(k, &self.loader)? {
+            let mut resources = g.resources;
+            if let Some(o) = &self.origin {
+                let text = o
+                    .configured(self.file_name(), ["builtin", g.kind, "", ""])
+                    .to_annotation();
+                for r in &mut resources {
+                    if r.annotation(ORIGIN).is_none() {
+                        r.set_annotation(ORIGIN, &text);
+                    }
+                }
+            }
+            generate::absorb(&mut ra.resources, resources)?;
+        }
+        for (config, origin) in self.plugin_configs(&k.generators, diag)? {
+            let mut resources = generate::generator_from_config(&config, &self.loader)?;
+            if let Some(o) = origin {
+                let text = o.to_annotation();
+                for r in &mut resources {
+                    if r.annotation(ORIGIN).is_none() {
+                        r.set_annotation(ORIGIN, &text);
+                    }
+                }
+            }
+            generate::absorb(&mut ra.resources, resources)?;
+        }
+        Ok(())
+    }
+
+    /// The kustomization file's name (`kustomization.yaml`, ...).
+    fn file_name(&self) -> &str {
+        self.file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("kustomization.yaml")
     }
 
     /// Fields whose features are not built yet: a clear error, not a wrong output.
     fn refuse_unsupported(&self) -> Result<()> {
         let k = &self.kustomization;
         let mut missing = Vec::new();
-        if !k.config_map_generator.is_empty() {
-            missing.push("configMapGenerator");
-        }
-        if !k.secret_generator.is_empty() {
-            missing.push("secretGenerator");
-        }
-        if !k.generators.is_empty() {
-            missing.push("generators");
-        }
-        if !k.vars.is_empty() {
-            missing.push("vars");
-        }
-        if !k.crds.is_empty() {
-            missing.push("crds");
-        }
         if !k.validators.is_empty() {
             missing.push("validators");
         }
@@ -147,12 +219,6 @@ impl Target {
             || !k.helm_chart_inflation_generator.is_empty()
         {
             missing.push("helmCharts");
-        }
-        if k.build_metadata
-            .iter()
-            .any(|b| b == "originAnnotations" || b == "transformerAnnotations")
-        {
-            missing.push("buildMetadata origin/transformer annotations");
         }
         if missing.is_empty() {
             Ok(())
@@ -187,7 +253,13 @@ impl Target {
                 }
                 Err(e) => return Err(e),
             };
-            let resources = resources_from_bytes(&bytes).in_file(&full)?;
+            let mut resources = resources_from_bytes(&bytes).in_file(&full)?;
+            if let Some(o) = &self.origin {
+                let text = o.append(path).to_annotation();
+                for r in &mut resources {
+                    r.set_annotation(ORIGIN, &text);
+                }
+            }
             ra.resources
                 .append_all(resources)
                 .context(|| format!("merging resources from '{path}'"))?;
@@ -204,7 +276,10 @@ impl Target {
     ) -> Result<Accumulator> {
         let loader = self.loader.child(path)?;
         let root = loader.root().to_path_buf();
-        let sub = Target::load(loader, diag)?;
+        let mut sub = Target::load(loader, diag)?;
+        // kustomize hands the top kustomization's buildMetadata down to every level.
+        sub.kustomization.build_metadata = self.kustomization.build_metadata.clone();
+        sub.origin = self.origin.as_ref().map(|o| o.append(path));
         let sub_is_component = sub.kustomization.is_component();
         if is_component && !sub_is_component {
             return Err(Error::new(format!(
@@ -236,22 +311,52 @@ impl Target {
         &self,
         tc: &TransformerConfig,
         diag: &mut Diagnostics,
-    ) -> Result<Vec<Box<dyn Transformer>>> {
+    ) -> Result<Vec<Configured>> {
+        self.plugin_configs(&self.kustomization.transformers, diag)?
+            .into_iter()
+            .map(|(c, origin)| Ok((transformer_from_config(&c.obj, tc, &self.loader)?, origin)))
+            .collect()
+    }
+
+    /// Plugin configs listed under `generators:` or `transformers:`: each
+    /// entry is an inline document or a file or directory of documents.
+    /// With origin tracking on, each comes with its origin (kustomize's
+    /// `OriginFromCustomPlugin`: configured in the file it came from).
+    fn plugin_configs(
+        &self,
+        entries: &[String],
+        diag: &mut Diagnostics,
+    ) -> Result<Vec<(Resource, Option<Origin>)>> {
         let mut configs: Vec<Resource> = Vec::new();
         let mut paths = Vec::new();
-        for entry in &self.kustomization.transformers {
+        for entry in entries {
             // Like kustomize: an entry that parses as resources is inline.
             match resources_from_bytes(entry.as_bytes()) {
-                Ok(rs) if !rs.is_empty() => configs.extend(rs),
+                Ok(rs) if !rs.is_empty() => {
+                    for mut r in rs {
+                        if let Some(o) = &self.origin {
+                            r.set_annotation(ORIGIN, &o.append(self.file_name()).to_annotation());
+                        }
+                        configs.push(r);
+                    }
+                }
                 _ => paths.push(entry.clone()),
             }
         }
         let ra = self.accumulate_resources(Accumulator::default(), &paths, diag)?;
         configs.extend(ra.resources.into_resources());
-        configs
-            .iter()
-            .map(|c| transformer_from_config(&c.obj, tc))
-            .collect()
+        Ok(configs
+            .into_iter()
+            .map(|c| {
+                let origin = c.annotation(ORIGIN).map(|text| Origin {
+                    path: String::new(),
+                    configured_in: Origin::from_annotation(text).path,
+                    configured_by: [c.api_version(), c.kind(), c.name(), c.namespace()]
+                        .map(str::to_string),
+                });
+                (c, origin)
+            })
+            .collect())
     }
 }
 

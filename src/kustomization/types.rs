@@ -221,10 +221,17 @@ pub struct Var {
 pub struct SortOptions {
     /// `order`: `legacy` or `fifo`.
     pub order: String,
-    /// `legacySortOptions.orderFirst`, when given.
-    pub order_first: Option<Vec<String>>,
-    /// `legacySortOptions.orderLast`, when given.
-    pub order_last: Option<Vec<String>>,
+    /// `legacySortOptions`, when given (even empty: then its lists are used as they are).
+    pub legacy: Option<LegacySortOptions>,
+}
+
+/// `sortOptions.legacySortOptions`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LegacySortOptions {
+    /// `orderFirst`: kinds printed first, in this order.
+    pub order_first: Vec<String>,
+    /// `orderLast`: kinds printed last, in this order.
+    pub order_last: Vec<String>,
 }
 
 /// `generatorOptions`, and `options` of one generator.

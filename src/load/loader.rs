@@ -141,10 +141,16 @@ impl Loader {
         }
         for visited in self.ancestors.iter().chain(std::iter::once(&self.root)) {
             if visited.starts_with(&root) {
+                let chain: Vec<String> = self
+                    .ancestors
+                    .iter()
+                    .chain([&self.root, &root])
+                    .map(|p| format!("'{}'", p.display()))
+                    .collect();
                 return Err(Error::new(format!(
-                    "cycle detected: '{}' contains '{}', which refers to it",
+                    "cycle detected: '{}' is or contains a kustomization already being built ({})",
                     root.display(),
-                    visited.display()
+                    chain.join(" -> ")
                 )));
             }
         }

@@ -5,7 +5,9 @@ mod id;
 mod resmap;
 #[allow(clippy::module_inception)]
 mod resource;
+mod selector;
 
 pub use id::{ResId, DEFAULT_NAMESPACE};
 pub use resmap::ResMap;
 pub use resource::*;
+pub use selector::{CompiledSelector, LabelSelector};

@@ -43,6 +43,10 @@ impl AnnotationsTransformer {
 }
 
 impl Transformer for AnnotationsTransformer {
+    fn builtin_kind(&self) -> &str {
+        "AnnotationsTransformer"
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
         set_pairs(m, &self.annotations, &self.field_specs)
     }

@@ -12,16 +12,26 @@ use super::replicas::ReplicaCountTransformer;
 use super::Transformer;
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
+use crate::load::Loader;
 use crate::resource::ResMap;
 use crate::yaml::Value;
 
 /// Transformers run one after the other (kustomize's `MultiTransformer`,
 /// which is what `PrefixSuffixTransformer` is).
-pub struct Sequence(pub Vec<Box<dyn Transformer>>);
+pub struct Sequence {
+    /// The builtin kind the sequence is configured as.
+    pub kind: &'static str,
+    /// The steps, in order.
+    pub steps: Vec<Box<dyn Transformer>>,
+}
 
 impl Transformer for Sequence {
+    fn builtin_kind(&self) -> &str {
+        self.kind
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
-        self.0.iter().try_for_each(|t| t.transform(m))
+        self.steps.iter().try_for_each(|t| t.transform(m))
     }
 }
 
@@ -39,6 +49,7 @@ fn unsupported(what: &str) -> Error {
 pub fn kustomization_transformers(
     k: &Kustomization,
     tc: &TransformerConfig,
+    _ldr: &Loader,
 ) -> Result<Vec<Box<dyn Transformer>>> {
     // Slots for the patch transformers, which run first.
     if !k.patches_strategic_merge.is_empty() {
@@ -98,6 +109,7 @@ pub fn kustomization_transformers(
 pub fn transformer_from_config(
     doc: &Value,
     _tc: &TransformerConfig,
+    _ldr: &Loader,
 ) -> Result<Box<dyn Transformer>> {
     let api_version = doc.str_at(&["apiVersion"]).unwrap_or("");
     let kind = doc.str_at(&["kind"]).unwrap_or("");
@@ -121,10 +133,13 @@ pub fn transformer_from_config(
         "SuffixTransformer" => {
             Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?)
         }
-        "PrefixSuffixTransformer" => Box::new(Sequence(vec![
-            Box::new(NameAffixTransformer::from_config(Affix::Prefix, doc).map_err(wrap)?),
-            Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?),
-        ])),
+        "PrefixSuffixTransformer" => Box::new(Sequence {
+            kind: "PrefixSuffixTransformer",
+            steps: vec![
+                Box::new(NameAffixTransformer::from_config(Affix::Prefix, doc).map_err(wrap)?),
+                Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?),
+            ],
+        }),
         "LabelTransformer" => Box::new(LabelTransformer::from_config(doc).map_err(wrap)?),
         "AnnotationsTransformer" => {
             Box::new(AnnotationsTransformer::from_config(doc).map_err(wrap)?)
@@ -160,6 +175,17 @@ mod tests {
     use crate::kustomization::{Image, Patch};
     use crate::yaml::{parse_documents, ParseOptions};
 
+    /// A loader on a scratch directory (these configs read no files).
+    fn ldr() -> Loader {
+        let dir = std::env::temp_dir();
+        Loader::new(
+            std::sync::Arc::new(crate::load::DiskFs),
+            &dir,
+            crate::load::LoadRestrictor::RootOnly,
+        )
+        .unwrap()
+    }
+
     fn doc(src: &str) -> Value {
         parse_documents(src.as_bytes(), &ParseOptions::default())
             .unwrap()
@@ -174,13 +200,13 @@ mod tests {
             patches: vec![Patch::default()],
             ..Kustomization::default()
         };
-        let e = kustomization_transformers(&k, tc).err().unwrap();
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
         assert_eq!(e.message, "patches not supported yet");
         let k = Kustomization {
             replacements: vec![Value::map()],
             ..Kustomization::default()
         };
-        let e = kustomization_transformers(&k, tc).err().unwrap();
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
         assert_eq!(e.message, "replacements not supported yet");
     }
 
@@ -200,36 +226,48 @@ mod tests {
             }],
             ..Kustomization::default()
         };
-        assert_eq!(kustomization_transformers(&k, tc).unwrap().len(), 4);
-        assert!(kustomization_transformers(&Kustomization::default(), tc)
-            .unwrap()
-            .is_empty());
+        assert_eq!(kustomization_transformers(&k, tc, &ldr()).unwrap().len(), 4);
+        assert!(
+            kustomization_transformers(&Kustomization::default(), tc, &ldr())
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn plugin_configs() {
         let tc = TransformerConfig::builtin();
         let ok = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\nfieldSpecs: []\n";
-        assert!(transformer_from_config(&doc(ok), tc).is_ok());
+        assert!(transformer_from_config(&doc(ok), tc, &ldr()).is_ok());
         let nil = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\n";
-        let e = transformer_from_config(&doc(nil), tc).err().unwrap();
+        let e = transformer_from_config(&doc(nil), tc, &ldr())
+            .err()
+            .unwrap();
         assert!(e.message.contains("fieldSpecs is not expected to be nil"));
         let bad = "apiVersion: builtin\nkind: NamespaceTransformer\nsetRoleBindingSubjects: some\n";
-        let e = transformer_from_config(&doc(bad), tc).err().unwrap();
+        let e = transformer_from_config(&doc(bad), tc, &ldr())
+            .err()
+            .unwrap();
         assert!(e
             .message
             .contains("invalid value \"some\" for setRoleBindingSubjects"));
         let unknown = "apiVersion: builtin\nkind: FooTransformer\n";
-        let e = transformer_from_config(&doc(unknown), tc).err().unwrap();
+        let e = transformer_from_config(&doc(unknown), tc, &ldr())
+            .err()
+            .unwrap();
         assert_eq!(
             e.message,
             "unable to load builtin FooTransformer.builtin.[noGrp]"
         );
         let patch = "apiVersion: builtin\nkind: PatchTransformer\n";
-        let e = transformer_from_config(&doc(patch), tc).err().unwrap();
+        let e = transformer_from_config(&doc(patch), tc, &ldr())
+            .err()
+            .unwrap();
         assert_eq!(e.message, "builtin PatchTransformer not supported yet");
         let ext = "apiVersion: example.com/v1\nkind: Foo\n";
-        let e = transformer_from_config(&doc(ext), tc).err().unwrap();
+        let e = transformer_from_config(&doc(ext), tc, &ldr())
+            .err()
+            .unwrap();
         assert!(e.message.contains("external plugins disabled"));
     }
 }

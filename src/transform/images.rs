@@ -181,6 +181,10 @@ pub fn split_image(image: &str) -> (String, String, String) {
 }
 
 impl Transformer for ImageTagTransformer {
+    fn builtin_kind(&self) -> &str {
+        "ImageTagTransformer"
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
         for r in m.resources_mut() {
             if r.kind() == "CustomResourceDefinition" {

@@ -97,6 +97,10 @@ pub(crate) fn set_pairs(
 }
 
 impl Transformer for LabelTransformer {
+    fn builtin_kind(&self) -> &str {
+        "LabelTransformer"
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
         set_pairs(m, &self.labels, &self.field_specs)
     }

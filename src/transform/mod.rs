@@ -11,6 +11,7 @@ pub mod namereference;
 pub mod namespace;
 pub mod prefix_suffix;
 pub mod replicas;
+pub mod vars;
 
 pub use common::plain_tag;
 
@@ -21,4 +22,10 @@ use crate::resource::ResMap;
 pub trait Transformer: Send + Sync {
     /// Applies the transformation to every resource it selects.
     fn transform(&self, resources: &mut ResMap) -> Result<()>;
+
+    /// The builtin plugin kind this transformer is (`PrefixTransformer`,
+    /// ...), named in `buildMetadata: [transformerAnnotations]` output.
+    fn builtin_kind(&self) -> &str {
+        ""
+    }
 }

@@ -189,6 +189,10 @@ fn has_value(node: &Value) -> bool {
 }
 
 impl Transformer for NamespaceTransformer {
+    fn builtin_kind(&self) -> &str {
+        "NamespaceTransformer"
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
         if self.namespace.is_empty() {
             return Ok(());

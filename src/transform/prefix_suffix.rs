@@ -93,6 +93,13 @@ impl NameAffixTransformer {
 }
 
 impl Transformer for NameAffixTransformer {
+    fn builtin_kind(&self) -> &str {
+        match self.affix {
+            Affix::Prefix => "PrefixTransformer",
+            Affix::Suffix => "SuffixTransformer",
+        }
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
         for r in m.resources_mut() {
             let id = r.org_id();

@@ -44,6 +44,10 @@ impl ReplicaCountTransformer {
 }
 
 impl Transformer for ReplicaCountTransformer {
+    fn builtin_kind(&self) -> &str {
+        "ReplicaCountTransformer"
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
         let count = self.replica.count.to_string();
         let mut found = false;

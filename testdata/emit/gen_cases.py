@@ -7,6 +7,7 @@ specially, so the parser sees exactly the intended text; Raw(...) tokens are
 written unquoted so go-yaml v3's resolver types them.
 """
 import os
+import unicodedata
 import shutil
 import sys
 
@@ -100,13 +101,76 @@ MIXED_KEYS = ['', '#c', '-d', '[e]', '_x', '~x', '1', '01', '2', '10', 'A', 'A1'
               'ä', 'é', '日', 'Ω', 'ω', '0', '00', '000', '9', '99', '100', 'a10b', 'a1b', 'a01b',
               'v1.2', 'v1.10', 'v1.02', 'k8s', 'k08s', 'k80s', ' ', '  a', '!', '$', '%', '.a',
               'Ab', 'aB', 'AB', 'ab1', 'ab01', 'ab001', '10a', '1a', '1b', 'a-1', 'a-01', 'a-10']
+
+
+def is_letter(c):
+    return unicodedata.category(c).startswith('L')
+
+
+def is_digit(c):
+    return unicodedata.category(c) == 'Nd'
+
+
+def v2_less(a, b):
+    """go-yaml v2's key comparison, to keep key sets whose order is total:
+    on a cyclic set kustomize's output order is random (Go map order feeds
+    the sort), so such sets cannot be golden cases."""
+    for i in range(min(len(a), len(b))):
+        if a[i] == b[i]:
+            continue
+        al, bl = is_letter(a[i]), is_letter(b[i])
+        if al and bl:
+            return a[i] < b[i]
+        if al or bl:
+            return bl
+        an = bn = 0
+        if a[i] == '0' or b[i] == '0':
+            j = i - 1
+            while j >= 0 and is_digit(a[j]):
+                if a[j] != '0':
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and is_digit(a[ai]):
+            an = an * 10 + ord(a[ai]) - 48
+            ai += 1
+        bi = i
+        while bi < len(b) and is_digit(b[bi]):
+            bn = bn * 10 + ord(b[bi]) - 48
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return a[i] < b[i]
+    return len(a) < len(b)
+
+
+def total_subset(keys):
+    """Greedily keeps the keys that leave the comparison transitive."""
+    kept = []
+    for k in keys:
+        cand = kept + [k]
+        ok = all(not (v2_less(x, y) and v2_less(y, z) and v2_less(z, x))
+                 for x in cand for y in cand for z in cand if k in (x, y, z))
+        if ok:
+            kept.append(k)
+    return kept
+
+
+MIXED_KEYS = total_subset(MIXED_KEYS)
 case('keys_mixed', {'data': {k: 'v' for k in MIXED_KEYS}})
 case('keys_mixed_reversed', {'data': {k: 'v' for k in reversed(MIXED_KEYS)}})
-case('keys_digits', {'data': {k: 'v' for k in [
+case('keys_digits', {'data': {k: 'v' for k in total_subset([
     'item10', 'item9', 'item1', 'item01', 'item001', 'item0', 'item00', 'item100', 'item2a',
-    'item2', 'item20', 'it', 'item', 'item-1', 'item_1', 'item.1', '2item', '10item', '1item']}})
+    'item2', 'item20', 'it', 'item', 'item-1', 'item_1', 'item.1', '2item', '10item', '1item'])}})
 case('keys_case', {'data': {k: 1 if False else 'v' for k in [
     'b', 'B', 'a', 'A', 'ba', 'Ba', 'bA', 'BA', 'a1', 'A1', 'aa', 'Aa', 'zz', 'ZZ', 'zZ']}})
+case('keys_unicode', {'data': {k: 'v' for k in total_subset([
+    'a', 'z', 'Ⅻ', 'ⅰ', '〇', '1', 'é', 'Ω', 'ж', 'ª', 'ǅ', 'ʰ', '日', 'ア', '٣', '²', '½', '_', '€',
+    'aⅫ', 'a〇', 'aé', 'a1', 'a_', 'a€', 'ab', 'ि', 'aि', 'हिंदी', 'हा', 'ä', 'ä', '२', 'a२',
+    'a٣', 'a²'])}})
 case('keys_nested_sorted', {'spec': {'z': {'y': 1, 'b': 2, 'a': {'d': [], 'c': {}}},
                                      'a': [{'name': 'x', 'image': 'y', 'args': ['b', 'a']}]}})
 case('keys_k8s_fields', {'spec': {'template': {'spec': {'containers': [{
@@ -134,7 +198,8 @@ for i, chunk in enumerate([FLOATS[j:j + 6] for j in range(0, len(FLOATS), 6)]):
 case('bools', {'a': Raw('true'), 'b': Raw('True'), 'c': Raw('TRUE'), 'd': Raw('false'),
                'e': Raw('False'), 'f': Raw('FALSE'), 'g': Raw('yes'), 'h': Raw('on'), 'i': Raw('No'),
                'j': Raw('y'), 'k': Raw('off'), 'l': [Raw('true'), Raw('False')]})
-case('nulls', 'a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: [~, null, ]\ng:\n- \n- null\nh: {x: }\n')
+case('nulls', 'a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: [~, null, ]\ng:\n- \n- null\n')
+case('parser_flow_empty_value', 'h: {x: }\ni: {y: , z: 1}\n')
 case('numbers_in_seqs', 'a: [1, 1.0, 0x10, 1e3, .5, -0.0, 012, 1_000]\nb:\n- - 1\n  - 2.5\n- - 3\n')
 
 # ---- timestamps ----
@@ -184,7 +249,7 @@ SPECIAL = ['a\tb', '\t', 'a\rb', 'a\r', '\x00', 'a\x01b', '\x07\x08\x0b\x0c\x1b'
            'a \u0085 b', 'a\u0085\u0085b', 'tab\tand \U0001F600', '\u200b', '\u00ad', 'ok\u0009\u0009']
 for i, chunk in enumerate([SPECIAL[j:j + 6] for j in range(0, len(SPECIAL), 6)]):
     case('special_%d' % i, {'s%02d' % k: t for k, t in enumerate(chunk)})
-case('special_keys', {'data': {t: 'v' for t in SPECIAL if '\n' not in t and t != '\x00'}})
+case('special_keys', {'data': {t: 'v' for t in SPECIAL if '\x85' not in t and t != '\x00'}})
 case('special_in_seq', {'items': SPECIAL[:24]})
 
 # ---- multi-line strings: literal and its fallbacks (S1, S5, W4) ----
@@ -285,6 +350,137 @@ case('anchors', 'base: &b\n  x: 1\n  y: [1, 2]\ncopy: *b\nmerged:\n  <<: *b\n  y
 case('flow_input', 'a: {b: [1, 2, {c: d}], e: "f g"}\nh: [x, "y", \'z\']\n')
 case('comments_dropped', '# head\na: 1 # trailing\n# between\nb: [x, y] # flow\n')
 
+case('fold_in_seq_maps', {'containers': [{'name': 'a', 'args': [LONG_SENTENCE, [LONG_SENTENCE]],
+                                           'command': ['sh', '-c', LONG_SENTENCE + '\n' + LONG_SENTENCE],
+                                           'env': [{'name': 'X', 'value': LONG_SENTENCE}]}],
+                            'nested': [[[LONG_SENTENCE]]]})
+case('complex_key_values', {'data': {
+    'k\nl': {'a': [1, {'b': LONG_SENTENCE}]},
+    word(140): [[1, 2], {'x': 'y'}],
+    'sp ' + word(130) + ' ': ['q', '', ' '],
+    'tab\t' + word(130): {'z': {}},
+}})
+case('stream_two_docs', 'data:\n  a: "1"\n---\napiVersion: test/v1\nkind: Emit\nmetadata:\n  name: stream-two-docs-b\ndata:\n  b: [x]\n')
+case('emoji_and_cjk_widths', {'data': {
+    'cjk80': '日' * 78 + ' x y',
+    'cjk_words': ('日本語 ' * 30).strip(),
+    'mixed': ('ab 日本 ' * 20).strip(),
+    'accents': ('é' * 76) + ' x y z ' + 'w' * 10,
+    'nbsp_words': ('a\xa0b ' * 30).strip(),
+}})
+
+case('structure_combos', {
+    'a': [[['x', 'y\nz\n'], {'k': 'v\n'}], [[], [{}]], [' lead', 'trail ', '']],
+    'b': [{'c': [{'d': [[{'e': 'f'}]]}]}],
+    'c': {word(129): [[1]], 'k\n': [{'x': 'long value ' * 10}]},
+    'd': [{'one': 1}, {'two': 2, 'three': [3]}],
+    'e': [None, True, False, 0, -1, 'null', 'True'],
+})
+case('breaks_2028', {
+    'a': 'x\u2028y\tz',
+    'b': ['p\u2029q', {'r': 's\u2028t'}],
+    'c': {'d': {'e': 'one\u2028two\u2028three'}},
+    'f': ('word ' * 20) + '\u2028' + ('word ' * 20).strip(),
+    'g': 'lit\n\u2028x\n',
+})
+case('quotes_inside', {
+    'a': "it's", 'b': 'say "hi"', 'c': "'quoted'", 'd': '"dq"', 'e': "''", 'f': '""',
+    'g': "a'b'c " + "x" * 80 + " y'z", 'h': 'back\\slash', 'i': '\\', 'j': "' ",
+})
+case('retype_near_misses', {'s%02d' % k: t for k, t in enumerate([
+    '1.5.', '1e5e', '0x1g', '0o8', '0b2', '1_', '_', '1._5', '+-1', '--1', '1-', '12:', ':12',
+    '1::2', '1:2:', '01:02', '00:00', '1.', '-.', '+.', '.e5', '.5e', '.5e+', '1e+', 'yes ', ' no',
+    'NO!', 'nul', 'Nulls', 'TRUE.', '~~', '2001-12-14T21:59:43.10', '2001-12-14T21:59', '2001-12',
+    '2001', '12-14-2001', '2001-12-14t21:59:43Z', '2001-12-14T21:59:43.5+0530', '1.0e+400'])})
+
+case('key_128_boundary', {'data': {
+    ' ' + word(127): 'single-quoted, 128 bytes',
+    ' ' + word(128): 'single-quoted, 129 bytes',
+    '\t' + word(127): 'double-quoted, 128 bytes',
+    '\t' + word(128): 'double-quoted, 129 bytes',
+    'é' * 64: '128 bytes of two-byte letters',
+    'é' * 64 + 'x': '129 bytes',
+    '\U0001F600' * 32: '128 bytes of emoji',
+    '\U0001F600' * 32 + 'x': '129 bytes of emoji',
+    ('ab ' * 43)[:128]: 'spaces, 128 bytes',
+    ('ab ' * 43)[:129]: 'spaces, 129 bytes',
+}})
+case('very_long_strings', {
+    'a': ' '.join(['word'] * 2000),
+    'b': 'x' * 5000,
+    'c': ('line ' * 30 + '\n') * 50,
+    'd': [' '.join(['w%d' % i for i in range(500)])],
+    'e': "'" + ' '.join(['q'] * 300),
+    'f': '\t' + ' '.join(['d'] * 300),
+})
+
+# ---- seeded random strings over the characters the rules care about ----
+import random
+
+ALPHABET = ['a', 'b', 'x', '1', '0', ' ', ' ', ' ', ':', '#', '-', '?', "'", '"', '\\', '\n', '\t',
+            '.', ',', '[', '{', '|', '>', '!', '&', '*', '%', '@', '`', '~', '=', '_', 'é', '日',
+            '\U0001F600', '\u2028', '\x85', '\xa0', '\r', '\ufeff']
+
+
+def rand_str(rng):
+    n = rng.choice([1, 2, 3, 5, 8, 20, 60, 90, 120, 200])
+    if rng.random() < 0.5:
+        # Mostly words, so folding happens.
+        return ' '.join(''.join(rng.choice('abcdefgh') for _ in range(rng.randint(1, 12)))
+                        for _ in range(max(1, n // 6))) + rng.choice(ALPHABET) * rng.randint(0, 2)
+    return ''.join(rng.choice(ALPHABET) for _ in range(n))
+
+
+for seed in range(24):
+    rng = random.Random(seed)
+    vals = [rand_str(rng) for _ in range(40)]
+    case('random_%d' % seed, {
+        'm': {'k%02d' % i: v for i, v in enumerate(vals[:20])},
+        'n': {'deep': {'er': {'k%02d' % i: v for i, v in enumerate(vals[20:])}}},
+        's': vals[:20],
+        't': [[v] for v in vals[20:30]],
+    })
+    keys = total_subset([rand_str(rng) for _ in range(25)])
+    case('random_keys_%d' % seed, {'data': {k: 'v' for k in keys if '\x85' not in k}})
+
+
+
+def rand_num(rng):
+    t = rng.choice(['', '+', '-', '', ''])
+    t += ''.join(rng.choice('0123456789') for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 15, 17, 19, 20, 22])))
+    r = rng.random()
+    if r < 0.3:
+        t += '.' + ''.join(rng.choice('0123456789') for _ in range(rng.randint(0, 6)))
+    if rng.random() < 0.3:
+        t += rng.choice('eE') + rng.choice(['', '+', '-']) + str(rng.randint(0, 40))
+    if rng.random() < 0.1:
+        t = t.replace('1', '1_')
+    return t
+
+
+for seed in range(6):
+    rng = random.Random(1000 + seed)
+    nums = [rand_num(rng) for _ in range(40)]
+    case('random_numbers_%d' % seed, {'raw': {'n%02d' % i: Raw(t) for i, t in enumerate(nums)},
+                                      'str': {'n%02d' % i: t for i, t in enumerate(nums)}})
+
+
+
+def rand_tree(rng, depth):
+    r = rng.random()
+    if depth > 4 or r < 0.35:
+        return rng.choice([rand_str(rng), rand_str(rng), Raw(rand_num(rng)), None, True, {}, []])
+    if r < 0.65:
+        return [rand_tree(rng, depth + 1) for _ in range(rng.randint(1, 4))]
+    keys = total_subset([''.join(rng.choice('abcXY-_.') for _ in range(rng.randint(1, 6)))
+                         for _ in range(rng.randint(1, 5))])
+    return {k: rand_tree(rng, depth + 1) for k in keys}
+
+
+for seed in range(16):
+    rng = random.Random(2000 + seed)
+    case('random_tree_%d' % seed, {'tree': {'t%d' % i: rand_tree(rng, 0) for i in range(6)}})
+
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')
 case('err_neg_inf', 'a: -.Inf\n')
@@ -293,6 +489,8 @@ case('err_del', {'a': 'x\x7fy'})
 case('err_c1', {'a': 'x\x80y'})
 case('err_fffe', {'a': 'x\ufffey'})
 case('err_del_key', {'data': {'k\x7f': 'v'}})
+case('err_nel_key', {'data': {'a\x85b': 'v'}})
+case('err_nel_key_line', {'a': 'x\x85y\x85z', 'b': ['\x85'], 'c': {'k\x85\x85': 'v', 'j\x85': 1}})
 
 
 def main():

@@ -8,9 +8,9 @@ use super::engine::{StructTy, Ty};
 pub(crate) const FIELD_SPEC: StructTy = StructTy {
     name: "FieldSpec",
     fields: &[
-        ("group", Ty::Str),
-        ("version", Ty::Str),
-        ("kind", Ty::Str),
+        ("group", Ty::InlineStr),
+        ("version", Ty::InlineStr),
+        ("kind", Ty::InlineStr),
         ("path", Ty::Str),
         ("create", Ty::Bool),
     ],
@@ -308,9 +308,9 @@ pub(crate) const KUSTOMIZATION: StructTy = StructTy {
 pub(crate) const NAME_BACK_REFERENCES: StructTy = StructTy {
     name: "NameBackReferences",
     fields: &[
-        ("group", Ty::Str),
-        ("version", Ty::Str),
-        ("kind", Ty::Str),
+        ("group", Ty::InlineStr),
+        ("version", Ty::InlineStr),
+        ("kind", Ty::InlineStr),
         ("fieldSpecs", Ty::List(&Ty::Struct(&FIELD_SPEC))),
     ],
 };
