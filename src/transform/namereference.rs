@@ -99,7 +99,7 @@ pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<(
     // change the result, so document order is used).
     let mut filters: Vec<Vec<Pending>> = (0..m.len()).map(|_| Vec::new()).collect();
     for br in backrefs {
-        for spec in &br.referrers {
+        for spec in &br.field_specs {
             for (i, f) in world.facts.iter().enumerate() {
                 if f.org.gvk.is_selected_by(&spec.gvk) {
                     filters[i].push(Pending {
