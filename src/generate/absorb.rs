@@ -3,7 +3,7 @@
 //! must be new; merge and replace need exactly one resource whose current
 //! or any previous id is the generated one's, and take its place.
 
-use super::make::Behavior;
+use super::make::{check_keys, Behavior};
 use crate::error::{Error, Result};
 use crate::resource::{
     is_build_annotation, ResId, ResMap, Resource, GEN_BEHAVIOR, NEEDS_HASH, ORIGIN,
@@ -39,17 +39,19 @@ pub fn absorb_one(m: &mut ResMap, mut res: Resource) -> Result<()> {
                 Behavior::Merge => {
                     let origin = old.annotation(ORIGIN).map(str::to_string);
                     copy_merge_metadata(&mut res, old);
-                    merge_string_field(&mut res, old, "data");
-                    merge_string_field(&mut res, old, "binaryData");
+                    merge_string_field(&mut res, old, "data")?;
+                    merge_string_field(&mut res, old, "binaryData")?;
                     if let Some(o) = origin {
                         res.set_annotation(ORIGIN, &o);
                     }
                 }
-                _ => return Err(Error::new(format!(
+                _ => {
+                    return Err(Error::new(format!(
                     "id {} exists; can not use behavior: '{}', behavior must be merge or replace",
                     go_id(&id),
                     behavior.as_str()
-                ))),
+                )))
+                }
             }
             m.replace(*index, res);
             Ok(())
@@ -120,15 +122,17 @@ fn string_field(res: &Resource, key: &str) -> IndexMap<String, String> {
 
 /// kustomize's `MergeDataMapFrom`/`MergeBinaryDataMapFrom`: the old map
 /// under the new one, rewritten with string values (sorted), or removed
-/// when empty.
-fn merge_string_field(res: &mut Resource, old: &Resource, key: &str) {
+/// when empty. The keys are written anew, untagged, so quoted ones that
+/// look like numbers stop being strings ([`check_keys`]).
+fn merge_string_field(res: &mut Resource, old: &Resource, key: &str) -> Result<()> {
     let all = merged([&string_field(old, key), &string_field(res, key)]);
+    check_keys(res.kind(), res.name(), all.keys())?;
     let Some(obj) = res.obj.as_map_mut() else {
-        return;
+        return Ok(());
     };
     obj.shift_remove(key);
     if all.is_empty() {
-        return;
+        return Ok(());
     }
     let mut keys: Vec<&String> = all.keys().collect();
     keys.sort();
@@ -137,4 +141,5 @@ fn merge_string_field(res: &mut Resource, old: &Resource, key: &str) {
         .map(|k| (k.clone(), Value::string(all[k].clone())))
         .collect();
     obj.insert(key.to_string(), Value::Map(m));
+    Ok(())
 }

@@ -9,6 +9,8 @@ use crate::resource::Resource;
 use crate::yaml::{Map, Value};
 use base64::Engine as _;
 use indexmap::IndexMap;
+use regex::Regex;
+use std::sync::OnceLock;
 
 /// Which object a generator makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +137,91 @@ fn data_map(name: &str, pairs: Vec<Pair>) -> Result<Vec<Pair>> {
     Ok(pairs)
 }
 
+/// What go-yaml v3 would read an untagged scalar `text` as, when that is
+/// not a string: `int`, `float`, `bool`, `null` or `timestamp`.
+fn non_string_type(text: &str) -> Option<&'static str> {
+    static INT: OnceLock<Regex> = OnceLock::new();
+    static FLOAT: OnceLock<Regex> = OnceLock::new();
+    static STAMP: OnceLock<Regex> = OnceLock::new();
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some("null"),
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => return Some("bool"),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => return Some("float"),
+        _ => {}
+    }
+    // go-yaml v3 tries numbers only for text starting with a digit, a sign
+    // or a dot (the dot form without dropping underscores).
+    let plain = match text.as_bytes()[0] {
+        b'0'..=b'9' | b'+' | b'-' => text.replace('_', ""),
+        b'.' => text.to_string(),
+        _ => return None,
+    };
+    // Go's ParseInt/ParseUint with base 0, within 64 bits.
+    let int = INT.get_or_init(|| {
+        Regex::new(r"^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
+            .expect("int pattern")
+    });
+    if let Some(c) = int.captures(&plain) {
+        let body = &c[2];
+        let (digits, radix) = match body.get(..2) {
+            Some("0x" | "0X") => (&body[2..], 16),
+            Some("0o" | "0O") => (&body[2..], 8),
+            Some("0b" | "0B") => (&body[2..], 2),
+            _ if body.len() > 1 && body.starts_with('0') => (&body[1..], 8),
+            _ => (body, 10),
+        };
+        if let Ok(v) = u64::from_str_radix(digits, radix) {
+            if &c[1] != "-" || v <= 1 << 63 {
+                return Some("int");
+            }
+        }
+    }
+    // go-yaml's float syntax, and in range.
+    let float = FLOAT.get_or_init(|| {
+        Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$").expect("float pattern")
+    });
+    if float.is_match(&plain) && plain.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Some("float");
+    }
+    let stamp = STAMP.get_or_init(|| {
+        Regex::new(concat!(
+            r"^[0-9]{4}-([0-9]{1,2})-([0-9]{1,2})",
+            r"(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2}))",
+            r"|( +[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$"
+        ))
+        .expect("timestamp pattern")
+    });
+    if let Some(c) = stamp.captures(text) {
+        let month: u32 = c[1].parse().unwrap_or(0);
+        let day: u32 = c[2].parse().unwrap_or(0);
+        if (1..=12).contains(&month) && (1..=31).contains(&day) {
+            return Some("timestamp");
+        }
+    }
+    None
+}
+
+/// kustomize writes generated data keys as untagged scalars; one that
+/// go-yaml then reads as a number, boolean, null or timestamp makes its
+/// output fail (`json: unsupported type: map[interface {}]interface {}`).
+/// strata fails the same inputs, when the keys are made.
+pub fn check_keys<'a>(
+    kind: &str,
+    name: &str,
+    keys: impl IntoIterator<Item = &'a String>,
+) -> Result<()> {
+    for k in keys {
+        if let Some(t) = non_string_type(k) {
+            return Err(Error::new(format!(
+                "{kind} '{name}': data key '{k}' would be read back as type {t}, which kustomize cannot \
+                 write out (json: unsupported type: map[interface {{}}]interface {{}})"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Makes the resource one generator describes. `args.options` must already
 /// hold the kustomization-wide options where they apply.
 pub fn make(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Resource> {
@@ -144,6 +231,7 @@ pub fn make(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Resource> 
     }
     let pairs = load_pairs(args, ldr).map_err(|e| e.context("loading KV pairs"))?;
     let pairs = data_map(&args.name, pairs)?;
+    check_keys(kind.object_kind(), &args.name, pairs.iter().map(|p| &p.key))?;
 
     let mut metadata = Map::new();
     metadata.insert("name".into(), Value::string(&args.name));
@@ -244,6 +332,32 @@ mod tests {
         assert_eq!(m.disable_name_suffix_hash, Some(true));
         assert_eq!(merge_options(None, None), None);
         assert_eq!(merge_options(Some(&local), None), Some(local));
+    }
+
+    #[test]
+    fn non_string_keys() {
+        // Keys kubectl kustomize fails on, and keys it accepts.
+        for k in [
+            "0",
+            "1_0",
+            ".inf",
+            "~",
+            "TRUE",
+            "1e3",
+            "+1",
+            "0o17",
+            "-.5",
+            ".NaN",
+            "2001-12-14",
+            "08",
+        ] {
+            assert!(non_string_type(k).is_some(), "{k}");
+        }
+        for k in [
+            "_38", "x1", "0x1G", "yes", "0b12", "1.5.1", "1:20", "a1", "1e400", "-", ".",
+        ] {
+            assert_eq!(non_string_type(k), None, "{k}");
+        }
     }
 
     #[test]

@@ -18,10 +18,12 @@ mod hash;
 mod kv;
 mod make;
 mod plugin;
+mod reencode;
 
 pub use hash::hash_suffix;
 pub use kv::{parse_env, parse_file_source, parse_literal, Pair};
 pub use make::{encode_base64, merge_options, Behavior, Kind};
+pub use reencode::reencode;
 
 use crate::error::{Error, Result};
 use crate::kustomization::{GeneratorArgs, Kustomization};
@@ -59,6 +61,8 @@ pub fn kustomization_generators(k: &Kustomization, ldr: &Loader) -> Result<Vec<G
         for args in list {
             let mut args = args.clone();
             args.options = merge_options(args.options.as_ref(), global);
+            let args = reencode::reencode_args(&args)
+                .map_err(|e| e.context(format!("builtin {} marshal", kind.generator_kind())))?;
             out.push(run(kind, &args, ldr)?);
         }
     }
@@ -90,6 +94,7 @@ pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Reso
         }
     };
     let args = plugin::decode(kind, config)
+        .and_then(|a| reencode::reencode_args(&a))
         .map_err(|e| e.context(format!("plugin {} fails configuration", config.org_id())))?;
     Ok(run(kind, &args, ldr)?.resources)
 }
