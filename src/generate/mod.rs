@@ -1,6 +1,6 @@
 //! Generators: configMapGenerator, secretGenerator and their plugin
-//! configs; absorbing generated resources with create/merge/replace; the
-//! content-hash name suffix.
+//! configs (plus the builtin IAMPolicyGenerator); absorbing generated
+//! resources with create/merge/replace; the content-hash name suffix.
 //!
 //! A generated resource carries two of kustomize's build annotations: its
 //! behaviour, and (unless `disableNameSuffixHash`) the request for a hash
@@ -15,6 +15,7 @@
 
 mod absorb;
 mod hash;
+mod iam;
 mod kv;
 mod make;
 mod plugin;
@@ -81,6 +82,10 @@ pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Reso
     let kind = match kind_name {
         "ConfigMapGenerator" => Kind::ConfigMap,
         "SecretGenerator" => Kind::Secret,
+        "IAMPolicyGenerator" => {
+            return iam::generate(config)
+                .map_err(|e| e.context(format!("plugin {} fails configuration", config.org_id())))
+        }
         "HelmChartInflationGenerator" => {
             return Err(Error::new(
                 "builtin HelmChartInflationGenerator is not supported yet",

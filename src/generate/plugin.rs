@@ -32,14 +32,14 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 /// Decodes one struct level of the config.
-struct Fields<'a> {
+pub(super) struct Fields<'a> {
     /// The Go struct path for errors (`ConfigMapGeneratorPlugin.ConfigMapArgs.GeneratorArgs`).
     go_path: String,
     map: Option<&'a crate::yaml::Map>,
 }
 
 impl<'a> Fields<'a> {
-    fn new(go_path: impl Into<String>, v: Option<&'a Value>) -> Result<Fields<'a>> {
+    pub(super) fn new(go_path: impl Into<String>, v: Option<&'a Value>) -> Result<Fields<'a>> {
         let go_path = go_path.into();
         let map = match v {
             None => None,
@@ -58,7 +58,7 @@ impl<'a> Fields<'a> {
     /// The value of field `name`: keys matched case-insensitively, nulls
     /// skipped, the last in byte order winning (Go visits the sorted keys,
     /// each overwriting the field).
-    fn get(&self, name: &str) -> Option<&'a Value> {
+    pub(super) fn get(&self, name: &str) -> Option<&'a Value> {
         let m = self.map?;
         let mut hits: Vec<(&String, &Value)> = m
             .iter()
@@ -76,7 +76,7 @@ impl<'a> Fields<'a> {
         ))
     }
 
-    fn string(&self, name: &str) -> Result<String> {
+    pub(super) fn string(&self, name: &str) -> Result<String> {
         match self.get(name) {
             None => Ok(String::new()),
             Some(v) => scalar_string(v).ok_or_else(|| self.type_error(name, v, "string")),

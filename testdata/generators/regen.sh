@@ -24,6 +24,6 @@ for case in */; do
     :
   else
     rm -f "$case/expected.yaml"
-    sed "s#$(pwd)#\$CASES#g" /tmp/regen-gen-err >"$case/expected-error.txt"
+    sed -e "s#$(pwd)#\$CASES#g" -e "s/0x[0-9a-f]\{6,\}/0xPTR/g" /tmp/regen-gen-err >"$case/expected-error.txt"
   fi
 done
