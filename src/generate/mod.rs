@@ -70,6 +70,25 @@ pub fn kustomization_generators(k: &Kustomization, ldr: &Loader) -> Result<Vec<G
     Ok(out)
 }
 
+/// kustomize's builtin transformer kinds: listed under `generators:`, they
+/// load but are not generators.
+const BUILTIN_TRANSFORMERS: [&str; 14] = [
+    "AnnotationsTransformer",
+    "HashTransformer",
+    "ImageTagTransformer",
+    "LabelTransformer",
+    "NamespaceTransformer",
+    "PatchJson6902Transformer",
+    "PatchStrategicMergeTransformer",
+    "PatchTransformer",
+    "PrefixSuffixTransformer",
+    "PrefixTransformer",
+    "SuffixTransformer",
+    "ReplicaCountTransformer",
+    "ValueAddTransformer",
+    "ReplacementTransformer",
+];
+
 /// Runs one generator plugin config (a `generators:` entry of a builtin
 /// kind such as `ConfigMapGenerator`).
 pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
@@ -91,10 +110,16 @@ pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Reso
                 "builtin HelmChartInflationGenerator is not supported yet",
             ))
         }
-        other => {
+        other if BUILTIN_TRANSFORMERS.contains(&other) => {
             return Err(Error::new(format!(
-                "plugin {} not a generator (kind '{other}')",
+                "plugin {} not a generator",
                 config.org_id()
+            )))
+        }
+        _ => {
+            return Err(Error::new(format!(
+                "unable to load builtin {}",
+                config.gvk()
             )))
         }
     };
