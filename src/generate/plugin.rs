@@ -130,11 +130,30 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// The text of a value JSON would carry as a string.
+/// The text of a value JSON would carry as a string. A date became a Go
+/// time on the way, which JSON writes in RFC 3339 (`2001-12-14` →
+/// `2001-12-14T00:00:00Z`); longer timestamps keep their text.
 fn scalar_string(v: &Value) -> Option<String> {
     match v {
-        Value::Scalar(s) if matches!(s.tag, Tag::Str | Tag::Timestamp) => Some(s.text.clone()),
+        Value::Scalar(s) if s.tag == Tag::Str => Some(s.text.clone()),
+        Value::Scalar(s) if s.tag == Tag::Timestamp => Some(date_rfc3339(&s.text)),
         _ => None,
+    }
+}
+
+/// `Y-M-D` as Go prints that date at midnight UTC; other text unchanged.
+fn date_rfc3339(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d]
+            if [y, m, d]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+            format!("{y}-{m:02}-{d:02}T00:00:00Z")
+        }
+        _ => text.to_string(),
     }
 }
 
@@ -219,6 +238,17 @@ mod tests {
         let a = decode(Kind::Secret, &c).unwrap();
         assert_eq!(a.name, "0x10");
         assert_eq!(a.type_, "tls");
+    }
+
+    #[test]
+    fn dates_become_rfc3339() {
+        // kubectl kustomize names the ConfigMap `2001-12-14T00:00:00Z-<hash>`.
+        let c = res("kind: ConfigMapGenerator\nname: 2001-12-14\n");
+        assert_eq!(
+            decode(Kind::ConfigMap, &c).unwrap().name,
+            "2001-12-14T00:00:00Z"
+        );
+        assert_eq!(date_rfc3339("2001-1-2"), "2001-01-02T00:00:00Z");
     }
 
     #[test]
