@@ -1,11 +1,33 @@
 //! Generators: configMapGenerator, secretGenerator and their plugin
-//! configs; absorbing generated resources with create/merge/replace; the
-//! content-hash name suffix.
+//! configs (plus the builtin IAMPolicyGenerator); absorbing generated
+//! resources with create/merge/replace; the content-hash name suffix.
 //!
-//! PLACEHOLDER API: the bodies are being written (issue 3).
+//! A generated resource carries two of kustomize's build annotations: its
+//! behaviour, and (unless `disableNameSuffixHash`) the request for a hash
+//! suffix. The suffix itself is added once, at the end of the top-level
+//! build ([`add_hash_suffixes`]), after every prefix, suffix and patch, and
+//! the old name is kept as a previous name so references follow it.
+//!
+//! kustomize honours the `kustomize.config.k8s.io/needs-hash` and
+//! `kustomize.config.k8s.io/behavior` annotations only on what exec and
+//! function plugins return; on ordinary resources and builtin generator
+//! configs they are plain annotations, and strata treats them so.
+
+mod absorb;
+mod hash;
+mod iam;
+mod kv;
+mod make;
+mod plugin;
+mod reencode;
+
+pub use hash::hash_suffix;
+pub use kv::{parse_env, parse_file_source, parse_literal, Pair};
+pub use make::{encode_base64, merge_options, Behavior, Kind};
+pub use reencode::reencode;
 
 use crate::error::{Error, Result};
-use crate::kustomization::Kustomization;
+use crate::kustomization::{GeneratorArgs, Kustomization};
 use crate::load::Loader;
 use crate::resource::{ResMap, Resource};
 
@@ -18,34 +40,159 @@ pub struct Generated {
     pub resources: Vec<Resource>,
 }
 
+/// Runs one generator, the kustomization's `generatorOptions` (if any)
+/// already merged into its options.
+fn run(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Generated> {
+    let res = make::make(kind, args, ldr)?;
+    Ok(Generated {
+        kind: kind.generator_kind(),
+        resources: vec![res],
+    })
+}
+
 /// Runs the generators a kustomization's own fields configure
 /// (`configMapGenerator`, then `secretGenerator`), reading files through `ldr`.
-pub fn kustomization_generators(k: &Kustomization, _ldr: &Loader) -> Result<Vec<Generated>> {
-    if !k.config_map_generator.is_empty() || !k.secret_generator.is_empty() {
-        return Err(Error::new(
-            "configMapGenerator and secretGenerator are not supported yet",
-        ));
+pub fn kustomization_generators(k: &Kustomization, ldr: &Loader) -> Result<Vec<Generated>> {
+    let global = k.generator_options.as_ref();
+    let mut out = Vec::new();
+    for (kind, list) in [
+        (Kind::ConfigMap, &k.config_map_generator),
+        (Kind::Secret, &k.secret_generator),
+    ] {
+        for args in list {
+            let mut args = args.clone();
+            args.options = merge_options(args.options.as_ref(), global);
+            let args = reencode::reencode_args(&args)
+                .map_err(|e| e.context(format!("builtin {} marshal", kind.generator_kind())))?;
+            out.push(run(kind, &args, ldr)?);
+        }
     }
-    Ok(Vec::new())
+    Ok(out)
 }
+
+/// kustomize's builtin transformer kinds: listed under `generators:`, they
+/// load but are not generators.
+const BUILTIN_TRANSFORMERS: [&str; 14] = [
+    "AnnotationsTransformer",
+    "HashTransformer",
+    "ImageTagTransformer",
+    "LabelTransformer",
+    "NamespaceTransformer",
+    "PatchJson6902Transformer",
+    "PatchStrategicMergeTransformer",
+    "PatchTransformer",
+    "PrefixSuffixTransformer",
+    "PrefixTransformer",
+    "SuffixTransformer",
+    "ReplicaCountTransformer",
+    "ValueAddTransformer",
+    "ReplacementTransformer",
+];
 
 /// Runs one generator plugin config (a `generators:` entry of a builtin
 /// kind such as `ConfigMapGenerator`).
-pub fn generator_from_config(config: &Resource, _ldr: &Loader) -> Result<Vec<Resource>> {
-    Err(Error::new(format!(
-        "generator kind '{}' is not supported yet",
-        config.kind()
-    )))
+pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
+    let kind_name = config.kind();
+    if config.api_version() != "builtin" {
+        return Err(Error::new(format!(
+            "external plugins disabled; unable to load external plugin '{kind_name}'"
+        )));
+    }
+    let kind = match kind_name {
+        "ConfigMapGenerator" => Kind::ConfigMap,
+        "SecretGenerator" => Kind::Secret,
+        "IAMPolicyGenerator" => {
+            return iam::generate(config)
+                .map_err(|e| e.context(format!("plugin {} fails configuration", config.org_id())))
+        }
+        "HelmChartInflationGenerator" => {
+            return Err(Error::new(
+                "builtin HelmChartInflationGenerator is not supported yet",
+            ))
+        }
+        other if BUILTIN_TRANSFORMERS.contains(&other) => {
+            return Err(Error::new(format!(
+                "plugin {} not a generator",
+                config.org_id()
+            )))
+        }
+        _ => {
+            return Err(Error::new(format!(
+                "unable to load builtin {}",
+                config.gvk()
+            )))
+        }
+    };
+    let args = plugin::decode(kind, config)
+        .and_then(|a| reencode::reencode_args(&a))
+        .map_err(|e| e.context(format!("plugin {} fails configuration", config.org_id())))?;
+    Ok(run(kind, &args, ldr)?.resources)
 }
 
 /// Adds generated resources to `m` following their behavior annotation:
 /// create (the id must be new), merge or replace (the id must exist).
 pub fn absorb(m: &mut ResMap, generated: Vec<Resource>) -> Result<()> {
-    m.append_all(generated)
+    for res in generated {
+        absorb::absorb_one(m, res).map_err(|e| e.context("merging from generator"))?;
+    }
+    Ok(())
 }
 
 /// Appends the content hash to the names of resources that asked for one
 /// (run once, at the end of the top-level build).
-pub fn add_hash_suffixes(_m: &mut ResMap) -> Result<()> {
+pub fn add_hash_suffixes(m: &mut ResMap) -> Result<()> {
+    for res in m.resources_mut() {
+        if res.needs_hash_suffix() {
+            let h = hash_suffix(&res.obj)?;
+            res.store_previous_id();
+            let name = format!("{}-{h}", res.name());
+            res.set_name(&name);
+        }
+    }
     Ok(())
+}
+
+/// The builtin `HashTransformer` as a `transformers:` config: the same
+/// hash step, on the resources at that point of the build. Its config has
+/// no fields.
+pub struct HashTransformer;
+
+impl crate::transform::Transformer for HashTransformer {
+    fn transform(&self, resources: &mut ResMap) -> Result<()> {
+        add_hash_suffixes(resources)
+    }
+
+    fn builtin_kind(&self) -> &str {
+        "HashTransformer"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transform::Transformer;
+    use crate::yaml::{parse_documents, ParseOptions};
+
+    fn resources(text: &str) -> ResMap {
+        parse_documents(text.as_bytes(), &ParseOptions::default())
+            .unwrap()
+            .into_iter()
+            .map(|d| Resource::new(d.value))
+            .collect()
+    }
+
+    #[test]
+    fn hash_step_renames_only_what_asked_and_keeps_the_old_name() {
+        let mut m = resources(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n---\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gen\n  annotations:\n    \
+             internal.config.kubernetes.io/needsHashSuffix: enabled\n",
+        );
+        HashTransformer.transform(&mut m).unwrap();
+        let r = m.resources();
+        assert_eq!(r[0].name(), "plain");
+        // The empty ConfigMap's suffix, as kubectl kustomize prints it.
+        assert_eq!(r[1].name(), "gen-6ct58987ht");
+        assert_eq!(r[1].prev_ids()[0].name, "gen");
+    }
 }

@@ -62,6 +62,12 @@ const BUILD_ANNOTATIONS: [&str; 19] = [
     "internal.config.kubernetes.io/helm-generated",
 ];
 
+/// Whether `key` is one of kustomize's build annotations (removed before
+/// output; a generator merge takes them from the resource merged into).
+pub fn is_build_annotation(key: &str) -> bool {
+    BUILD_ANNOTATIONS.contains(&key)
+}
+
 /// A Kubernetes object being built.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {

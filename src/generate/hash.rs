@@ -1,0 +1,352 @@
+//! The content hash kustomize appends to generated names (its
+//! `api/hasher`): SHA-256 of a small JSON document, first ten hex digits,
+//! with `0 1 3 a e` spelled `g h k m t` so the suffix never looks like a
+//! number or a word.
+//!
+//! The JSON is Go's `encoding/json` output, byte for byte: object keys in
+//! byte order, `<` `>` `&` escaped (HTML-safe), `\b \f \n \r \t` short
+//! escapes, other control characters and U+2028/U+2029 as `\u00XX`, numbers
+//! as Go prints a float64. Only `data` (and `binaryData` for ConfigMaps,
+//! `type` and `stringData` for Secrets) and the kind count: the name in
+//! the hashed document is always empty, because kustomize looks the name
+//! up with one path element `metadata/name`, which finds nothing.
+
+use crate::error::{Error, Result};
+use crate::yaml::{Scalar, Tag, Value};
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+
+/// A JSON value as Go decodes one into `interface{}`.
+#[derive(Clone, Debug, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Json>),
+    /// Keys kept sorted (Go marshals maps sorted by key).
+    Object(Vec<(String, Json)>),
+}
+
+/// The hash suffix of a ConfigMap or Secret object.
+pub fn hash_suffix(obj: &Value) -> Result<String> {
+    let kind = obj.str_at(&["kind"]).unwrap_or("");
+    let doc = match kind {
+        "ConfigMap" => {
+            let mut fields = vec![
+                ("data".to_string(), field(obj, "data")?),
+                ("kind".to_string(), Json::String("ConfigMap".into())),
+                ("name".to_string(), Json::String(String::new())),
+            ];
+            if let Some(b) = map_field(obj, "binaryData")? {
+                fields.push(("binaryData".to_string(), b));
+            }
+            object(fields)
+        }
+        "Secret" => {
+            let mut fields = vec![
+                ("data".to_string(), field(obj, "data")?),
+                ("kind".to_string(), Json::String("Secret".into())),
+                ("name".to_string(), Json::String(String::new())),
+                ("type".to_string(), field(obj, "type")?),
+            ];
+            if let Some(s) = map_field(obj, "stringData")? {
+                fields.push(("stringData".to_string(), s));
+            }
+            object(fields)
+        }
+        // kustomize hashes other kinds by JSON-encoding its internal YAML node
+        // (line and column numbers included); only exec and function plugins,
+        // which strata does not run, can ask for that.
+        other => {
+            return Err(Error::new(format!(
+                "cannot compute a name hash for kind '{other}': only ConfigMap and Secret are supported"
+            )))
+        }
+    };
+    let mut text = String::new();
+    write_json(&doc, &mut text);
+    Ok(encode(&Sha256::digest(text.as_bytes())))
+}
+
+/// First ten hex digits of the digest, with kustomize's letter swaps.
+fn encode(digest: &[u8]) -> String {
+    let mut hex = String::with_capacity(10);
+    for b in &digest[..5] {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex.chars()
+        .map(|c| match c {
+            '0' => 'g',
+            '1' => 'h',
+            '3' => 'k',
+            'a' => 'm',
+            'e' => 't',
+            c => c,
+        })
+        .collect()
+}
+
+fn object(mut fields: Vec<(String, Json)>) -> Json {
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    Json::Object(fields)
+}
+
+/// kustomize's `getNodeValues` for one top-level field: missing is the
+/// empty string, a scalar is its text (whatever its type), a mapping goes
+/// through JSON into a Go map (anything else that is not a scalar fails
+/// that decoding and becomes a nil map: `null`).
+fn field(obj: &Value, key: &str) -> Result<Json> {
+    Ok(match obj.get(key) {
+        None => Json::String(String::new()),
+        Some(Value::Scalar(s)) => Json::String(s.text.clone()),
+        Some(v @ Value::Map(_)) => to_json(v)?,
+        Some(Value::Seq(_)) => Json::Null,
+    })
+}
+
+/// `binaryData`/`stringData`: included only when it decoded to a Go map
+/// (a mapping, or a sequence, whose failed decoding leaves a nil map).
+fn map_field(obj: &Value, key: &str) -> Result<Option<Json>> {
+    Ok(match field(obj, key)? {
+        Json::String(_) => None,
+        other => Some(other),
+    })
+}
+
+/// A node as `RNode.MarshalJSON` then `json.Unmarshal` into `interface{}`
+/// see it: go-yaml v3 typing, numbers as float64.
+fn to_json(v: &Value) -> Result<Json> {
+    Ok(match v {
+        Value::Map(m) => {
+            let mut fields = Vec::with_capacity(m.len());
+            for (k, v) in m {
+                fields.push((k.clone(), to_json(v)?));
+            }
+            object(fields)
+        }
+        Value::Seq(s) => Json::Array(s.iter().map(to_json).collect::<Result<_>>()?),
+        Value::Scalar(s) => scalar_json(s)?,
+    })
+}
+
+fn scalar_json(s: &Scalar) -> Result<Json> {
+    Ok(match s.tag {
+        Tag::Null => Json::Null,
+        Tag::Bool => Json::Bool(s.text.eq_ignore_ascii_case("true")),
+        Tag::Int => match go_int(&s.text) {
+            Some(i) => Json::Number(i as f64),
+            None => Json::String(s.text.clone()),
+        },
+        Tag::Float => match go_float(&s.text) {
+            Some(f) if f.is_finite() => Json::Number(f),
+            Some(_) => return Err(Error::new(format!("json: unsupported value: {}", s.text))),
+            None => Json::String(s.text.clone()),
+        },
+        // Timestamps become RFC 3339 strings in kustomize; data generated
+        // here never holds one, so the text is kept as written.
+        Tag::Timestamp | Tag::Str => Json::String(s.text.clone()),
+    })
+}
+
+/// go-yaml v3's integer spellings (`_` allowed, `0x`, `0o`, `0b`, leading
+/// zero octal), as a wide integer.
+fn go_int(text: &str) -> Option<i128> {
+    let t: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b.to_string()),
+        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+    };
+    let v = if let Some(h) = body.strip_prefix("0x") {
+        i128::from_str_radix(h, 16).ok()?
+    } else if let Some(o) = body.strip_prefix("0o") {
+        i128::from_str_radix(o, 8).ok()?
+    } else if let Some(b) = body.strip_prefix("0b") {
+        i128::from_str_radix(b, 2).ok()?
+    } else if body.len() > 1 && body.starts_with('0') {
+        i128::from_str_radix(&body[1..], 8).ok()?
+    } else {
+        body.parse::<i128>().ok()?
+    };
+    Some(if neg { -v } else { v })
+}
+
+/// go-yaml v3's float spellings, `.inf`/`.nan` included.
+fn go_float(text: &str) -> Option<f64> {
+    match text.trim_start_matches(['+', '-']) {
+        ".inf" | ".Inf" | ".INF" => {
+            return Some(if text.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    text.replace('_', "").parse::<f64>().ok()
+}
+
+/// Writes Go's `json.Marshal` of `v`.
+fn write_json(v: &Json, out: &mut String) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(f) => write_go_float(*f, out),
+        Json::String(s) => write_string(s, out),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(fields) => {
+            out.push('{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(k, out);
+                out.push(':');
+                write_json(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A float64 as `encoding/json` prints it: shortest round-trip digits,
+/// plain notation unless the magnitude is below 1e-6 or at least 1e21,
+/// then `e` notation with a signed exponent of at least one digit.
+fn write_go_float(f: f64, out: &mut String) {
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let s = format!("{f:e}");
+        let (mantissa, exp) = s.split_once('e').expect("exponent form");
+        out.push_str(mantissa);
+        out.push('e');
+        if !exp.starts_with('-') {
+            out.push('+');
+        }
+        out.push_str(exp);
+    } else {
+        let _ = write!(out, "{f}");
+    }
+}
+
+/// A string as `encoding/json` (HTML-safe) prints it.
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::Map;
+
+    fn json_of(v: &Value) -> String {
+        let mut s = String::new();
+        write_json(&to_json(v).unwrap(), &mut s);
+        s
+    }
+
+    fn config_map(pairs: &[(&str, &str)]) -> Value {
+        let mut data = Map::new();
+        for (k, v) in pairs {
+            data.insert(k.to_string(), Value::string(*v));
+        }
+        let mut m = Map::new();
+        m.insert("kind".into(), Value::string("ConfigMap"));
+        if !pairs.is_empty() {
+            m.insert("data".into(), Value::Map(data));
+        }
+        Value::Map(m)
+    }
+
+    #[test]
+    fn oracle_hashes() {
+        // Suffixes kubectl kustomize (v5.8.1) printed for these data.
+        assert_eq!(hash_suffix(&config_map(&[])).unwrap(), "6ct58987ht");
+        assert_eq!(
+            hash_suffix(&config_map(&[("k", "<>&")])).unwrap(),
+            "6ghhmcbdd4"
+        );
+        assert_eq!(
+            hash_suffix(&config_map(&[("k", "\u{8}")])).unwrap(),
+            "2fhh784dfk"
+        );
+        assert_eq!(
+            hash_suffix(&config_map(&[("k", "\u{c}")])).unwrap(),
+            "9578bdg65k"
+        );
+        assert_eq!(
+            hash_suffix(&config_map(&[("k", "\u{1}")])).unwrap(),
+            "fhcm6bfft6"
+        );
+        assert_eq!(
+            hash_suffix(&config_map(&[("k", "\u{2028}")])).unwrap(),
+            "gc2m9bctfh"
+        );
+        assert_eq!(
+            hash_suffix(&config_map(&[("k", "\"\\/")])).unwrap(),
+            "4dmh84hc5t"
+        );
+        assert_eq!(
+            hash_suffix(&config_map(&[("k", "a\tb\r\n")])).unwrap(),
+            "g47hktg5hh"
+        );
+        let mut secret = Map::new();
+        secret.insert("kind".into(), Value::string("Secret"));
+        secret.insert("type".into(), Value::string("kubernetes.io/tls"));
+        secret.insert("data".into(), Value::map());
+        assert_eq!(hash_suffix(&Value::Map(secret)).unwrap(), "694464d966");
+    }
+
+    #[test]
+    fn go_json() {
+        let v = config_map(&[("b", "x"), ("a", "é<")]);
+        assert_eq!(
+            json_of(&v),
+            r#"{"data":{"a":"é\u003c","b":"x"},"kind":"ConfigMap"}"#
+        );
+        let n = |t: &str, tag: Tag| {
+            json_of(&Value::Scalar(Scalar {
+                tag,
+                text: t.into(),
+            }))
+        };
+        assert_eq!(n("12", Tag::Int), "12");
+        assert_eq!(n("0x10", Tag::Int), "16");
+        assert_eq!(n("1.0", Tag::Float), "1");
+        assert_eq!(n("1.5", Tag::Float), "1.5");
+        assert_eq!(n("1e21", Tag::Float), "1e+21");
+        assert_eq!(n("1e20", Tag::Float), "100000000000000000000");
+        assert_eq!(n("0.0000001", Tag::Float), "1e-7");
+        assert_eq!(n("0.000001", Tag::Float), "0.000001");
+        assert_eq!(n("true", Tag::Bool), "true");
+        assert_eq!(n("~", Tag::Null), "null");
+    }
+}
