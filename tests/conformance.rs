@@ -44,6 +44,15 @@ const IN_SCOPE: &[&str] = &[
     "plugin:imagetagtransformer",
     "plugin:replicacounttransformer",
     "plugin:sortordertransformer",
+    // Generators (issue 3).
+    "configmapgenerator",
+    "secretgenerator",
+    "generatoroptions",
+    "generators",
+    "plugin:configmapgenerator",
+    "plugin:secretgenerator",
+    "plugin:iampolicygenerator",
+    "plugin:hashtransformer",
 ];
 
 struct Case {

@@ -152,8 +152,8 @@ pub fn transformer_from_config(
         | "PatchStrategicMergeTransformer"
         | "PatchJson6902Transformer"
         | "ReplacementTransformer"
-        | "HashTransformer"
         | "ValueAddTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
+        "HashTransformer" => Box::new(crate::generate::HashTransformer),
         // Builtin generators load, but cannot transform.
         "ConfigMapGenerator"
         | "SecretGenerator"
