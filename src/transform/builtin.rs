@@ -40,16 +40,9 @@ fn unsupported(what: &str) -> Error {
 pub fn kustomization_transformers(
     k: &Kustomization,
     tc: &TransformerConfig,
-    _ldr: &Loader,
+    ldr: &Loader,
 ) -> Result<Vec<Box<dyn Transformer>>> {
-    // Slots for the patch transformers, which run first.
-    if !k.patches_strategic_merge.is_empty() {
-        return Err(unsupported("patchesStrategicMerge"));
-    }
-    if !k.patches.is_empty() {
-        return Err(unsupported("patches"));
-    }
-    let mut out: Vec<Box<dyn Transformer>> = Vec::new();
+    let mut out: Vec<Box<dyn Transformer>> = super::patch::strategic_merge_transformers(k, ldr)?;
     if !k.namespace.is_empty() {
         out.push(Box::new(NamespaceTransformer::from_kustomization(
             &k.namespace,
@@ -74,10 +67,7 @@ pub fn kustomization_transformers(
             tc,
         )));
     }
-    // Slot for patchesJson6902, which runs between annotations and replicas.
-    if !k.patches_json6902.is_empty() {
-        return Err(unsupported("patchesJson6902"));
-    }
+    out.extend(super::patch::json6902_transformers(k, ldr)?);
     for r in &k.replicas {
         out.push(Box::new(ReplicaCountTransformer::from_replica(r, tc)));
     }
@@ -97,8 +87,13 @@ pub fn kustomization_transformers(
 pub fn transformer_from_config(
     doc: &Value,
     _tc: &TransformerConfig,
-    _ldr: &Loader,
+    ldr: &Loader,
 ) -> Result<Box<dyn Transformer>> {
+    if doc.str_at(&["apiVersion"]) == Some("builtin") {
+        if let Some(t) = super::patch::patch_transformer_from_config(doc, ldr)? {
+            return Ok(t);
+        }
+    }
     let api_version = doc.str_at(&["apiVersion"]).unwrap_or("");
     let kind = doc.str_at(&["kind"]).unwrap_or("");
     if api_version != "builtin" {
@@ -127,11 +122,9 @@ pub fn transformer_from_config(
         "ReplicaCountTransformer" => {
             Box::new(ReplicaCountTransformer::from_config(doc).map_err(wrap)?)
         }
-        "PatchTransformer"
-        | "PatchStrategicMergeTransformer"
-        | "PatchJson6902Transformer"
-        | "ReplacementTransformer"
-        | "HashTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
+        "ReplacementTransformer" | "HashTransformer" => {
+            return Err(unsupported(&format!("builtin {kind}")))
+        }
         _ => {
             return Err(Error::new(format!(
                 "unable to load builtin {kind}: not supported yet"
