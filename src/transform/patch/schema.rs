@@ -10,6 +10,7 @@
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::Loader;
+use crate::resource::ResMap;
 use crate::yaml::{parse_documents, ParseOptions, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -45,6 +46,13 @@ impl SchemaDoc {
             }
         }
         Ok(())
+    }
+
+    /// Adds every definition of another document; its ones win.
+    pub fn add_all(&mut self, other: &SchemaDoc) {
+        for (name, d) in &other.defs {
+            self.add_definition(name, d.clone());
+        }
     }
 
     fn add_definition(&mut self, name: &str, d: Value) {
@@ -174,6 +182,8 @@ struct State {
     /// Whether some kustomization has chosen already (kyaml's
     /// "schema is set": a version or a custom schema).
     chosen: bool,
+    /// Whether the builtin definitions were loaded (a merge consulted them).
+    builtin_loaded: bool,
 }
 
 thread_local! {
@@ -184,17 +194,62 @@ thread_local! {
 
 /// The schema in force.
 pub fn current() -> Arc<SchemaDoc> {
-    STATE
-        .with(|s| s.borrow().custom.clone())
-        .unwrap_or_else(builtin)
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        match &s.custom {
+            Some(c) => c.clone(),
+            None => {
+                s.builtin_loaded = true;
+                builtin()
+            }
+        }
+    })
+}
+
+/// Whether kyaml's precomputed namespace-scope table knows a type; asking
+/// about any other type makes kyaml load its builtin schema later on.
+fn precomputed(api_version: &str, kind: &str) -> bool {
+    static TABLE: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let src = include_str!("../../../data/namespace-scope.yaml");
+            let docs = parse_documents(src.as_bytes(), &ParseOptions::default())
+                .expect("embedded namespace-scope table parses");
+            let entries = docs[0].value.get("resources").and_then(Value::as_seq);
+            entries
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    (
+                        e.str_at(&["apiVersion"]).unwrap_or("").to_string(),
+                        e.str_at(&["kind"]).unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .iter()
+        .any(|(a, k)| a == api_version && k == kind)
 }
 
 /// Applies a kustomization's `openapi:` field as kustomize does when it
 /// loads that kustomization: the top one (`top`) always decides (and resets
 /// what an earlier build chose); below it, the first kustomization that sets
 /// the field wins and later ones are ignored.
-pub fn set_openapi(k: &Kustomization, ldr: &Loader, top: bool) -> Result<()> {
-    let chosen = STATE.with(|s| s.borrow().chosen);
+///
+/// `loaded` are the resources accumulated before this kustomization. kyaml
+/// keeps every definition it ever loaded: a custom schema set below the top
+/// joins the builtin definitions if a merge already used them, and is
+/// joined by them (builtin ones win) if a resource of a type outside the
+/// precomputed scope table was read before (kyaml then defers loading the
+/// builtin schema until the next lookup).
+pub fn set_openapi(k: &Kustomization, ldr: &Loader, top: bool, loaded: &ResMap) -> Result<()> {
+    if top {
+        STATE.with(|s| *s.borrow_mut() = State::default());
+    }
+    let (chosen, builtin_loaded) = STATE.with(|s| {
+        let s = s.borrow();
+        (s.chosen, s.builtin_loaded)
+    });
     if chosen && !top {
         return Ok(());
     }
@@ -207,8 +262,19 @@ pub fn set_openapi(k: &Kustomization, ldr: &Loader, top: bool) -> Result<()> {
                     "builtin version and custom schema provided, cannot use both",
                 ));
             }
-            let mut doc = SchemaDoc::from_bytes(&bytes)
+            let deferred_builtin = loaded
+                .resources()
+                .iter()
+                .any(|r| !precomputed(r.api_version(), r.kind()));
+            let mut doc = SchemaDoc::default();
+            if builtin_loaded {
+                doc.add_all(&builtin());
+            }
+            doc.add_bytes(&bytes)
                 .map_err(|e| Error::new(format!("invalid schema file: {e}")))?;
+            if deferred_builtin {
+                doc.add_all(&builtin());
+            }
             doc.add_bytes(KUSTOMIZATION_API.as_bytes())?;
             Some(Arc::new(doc))
         }
@@ -224,7 +290,9 @@ pub fn set_openapi(k: &Kustomization, ldr: &Loader, top: bool) -> Result<()> {
     let now_chosen = custom.is_some() || version.is_some_and(|v| !v.is_empty());
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        s.custom = custom;
+        if custom.is_some() || now_chosen {
+            s.custom = custom;
+        }
         s.chosen = now_chosen;
     });
     Ok(())
