@@ -62,7 +62,12 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
     let mut diag = Diagnostics::default();
     let loader = Loader::new(fs, dir, opts.restrictor)?;
     let target = Target::load(loader, &mut diag)?;
-    crate::transform::patch::set_openapi(&target.kustomization, &target.loader, true)?;
+    crate::transform::patch::set_openapi(
+        &target.kustomization,
+        &target.loader,
+        true,
+        &Default::default(),
+    )?;
     let ra = target.accumulate(Accumulator::default(), &mut diag)?;
     let Accumulator {
         mut resources,
