@@ -307,7 +307,7 @@ impl Transformer for StrategicMergeTransformer {
         for patch in &self.patches {
             let id = patch.org_id();
             let i = get_by_id(m, &id).map_err(|e| {
-                e.context(format!("no resource matches strategic merge patch {id}"))
+                e.context(format!("no resource matches strategic merge patch \"{id}\""))
             })?;
             apply_sm_to_selected(m, &[i], patch)
                 .map_err(|e| e.context(format!("applying strategic merge patch {id}")))?;
@@ -421,10 +421,8 @@ impl Transformer for PatchTransformer {
                 for patch in patches {
                     let id = patch.org_id();
                     let i = get_by_id(m, &id).map_err(|e| {
-                        e.context(format!(
-                            "no resource matches strategic merge patch \"{id}\" ({})",
-                            self.source
-                        ))
+                        e.context(format!("no resource matches strategic merge patch \"{id}\""))
+                            .context(format!("applying patch {}", self.source))
                     })?;
                     apply_sm(&mut m.resources_mut()[i], patch.clone())
                         .map_err(|e| e.context(format!("applying patch {}", self.source)))?;
