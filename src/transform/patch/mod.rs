@@ -11,6 +11,7 @@
 pub mod json6902;
 pub mod schema;
 pub mod smp;
+mod text;
 
 pub use schema::set_openapi;
 
@@ -134,7 +135,15 @@ pub fn patch_transformer_from_config(
 /// Reads strategic merge patches from text: resources, as kustomize's
 /// resource factory reads them (kind and name required, lists expanded).
 fn sm_patches_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
-    resources_from_bytes(bytes)
+    let Ok(s) = std::str::from_utf8(bytes) else {
+        return resources_from_bytes(bytes);
+    };
+    let (fixed, cut) = text::terminated(s);
+    let mut patches = resources_from_bytes(fixed.as_bytes())?;
+    if let (Some(path), Some(last)) = (cut, patches.last_mut()) {
+        text::unterminate(&mut last.obj, &path);
+    }
+    Ok(patches)
 }
 
 /// kustomize's `GetById`: the one resource whose current or a previous id
@@ -307,7 +316,9 @@ impl Transformer for StrategicMergeTransformer {
         for patch in &self.patches {
             let id = patch.org_id();
             let i = get_by_id(m, &id).map_err(|e| {
-                e.context(format!("no resource matches strategic merge patch \"{id}\""))
+                e.context(format!(
+                    "no resource matches strategic merge patch \"{id}\""
+                ))
             })?;
             apply_sm_to_selected(m, &[i], patch)
                 .map_err(|e| e.context(format!("applying strategic merge patch {id}")))?;
@@ -421,8 +432,10 @@ impl Transformer for PatchTransformer {
                 for patch in patches {
                     let id = patch.org_id();
                     let i = get_by_id(m, &id).map_err(|e| {
-                        e.context(format!("no resource matches strategic merge patch \"{id}\""))
-                            .context(format!("applying patch {}", self.source))
+                        e.context(format!(
+                            "no resource matches strategic merge patch \"{id}\""
+                        ))
+                        .context(format!("applying patch {}", self.source))
                     })?;
                     apply_sm(&mut m.resources_mut()[i], patch.clone())
                         .map_err(|e| e.context(format!("applying patch {}", self.source)))?;
