@@ -199,9 +199,9 @@ fn apply_sm_to_selected(m: &mut ResMap, selected: &[usize], patch: &Resource) ->
     for &i in selected {
         let res = &mut m.resources_mut()[i];
         let mut copy = patch.clone();
-        let labels = copy.labels();
+        let labels = meta_texts(&copy, "labels");
         copy.set_labels(&labels);
-        let annotations = copy.annotations();
+        let annotations = meta_texts(&copy, "annotations");
         copy.set_annotations(&annotations);
         let (n, ns) = (copy.name().to_string(), copy.namespace().to_string());
         copy.set_name(&n);
@@ -235,8 +235,14 @@ fn is_internal_annotation(k: &str) -> bool {
 
 /// A resource's annotations as kyaml reads them: each value's text.
 fn annotation_texts(r: &Resource) -> IndexMap<String, String> {
+    meta_texts(r, "annotations")
+}
+
+/// A string map of `metadata` as kyaml's `GetLabels`/`GetAnnotations` read
+/// it: each value's text as written, so a null reads `null` or `~`.
+fn meta_texts(r: &Resource, field: &str) -> IndexMap<String, String> {
     let mut out = IndexMap::new();
-    if let Some(Value::Map(m)) = r.obj.get_path(&["metadata", "annotations"]) {
+    if let Some(Value::Map(m)) = r.obj.get_path(&["metadata", field]) {
         for (k, v) in m {
             out.insert(k.clone(), v.as_scalar_text().unwrap_or("").to_string());
         }

@@ -174,7 +174,7 @@ impl<'s> Walker<'s> {
                     return Err(Error::new(format!(
                         "wrong node kind: expected {kind} but got {}: node contents:\n{}",
                         node_kind(v),
-                        crate::yaml::emit_stream([v]).unwrap_or_default()
+                        crate::yaml::emit_stream([v]).unwrap_or_default().trim_end()
                     )));
                 }
             }
