@@ -133,3 +133,98 @@ pub fn transformer_from_config(
     };
     Ok(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kustomization::{Image, Patch};
+    use crate::yaml::{parse_documents, ParseOptions};
+
+    /// A loader on a scratch directory (these configs read no files).
+    fn ldr() -> Loader {
+        let dir = std::env::temp_dir();
+        Loader::new(
+            std::sync::Arc::new(crate::load::DiskFs),
+            &dir,
+            crate::load::LoadRestrictor::RootOnly,
+        )
+        .unwrap()
+    }
+
+    fn doc(src: &str) -> Value {
+        parse_documents(src.as_bytes(), &ParseOptions::default())
+            .unwrap()
+            .remove(0)
+            .value
+    }
+
+    #[test]
+    fn patches_and_replacements_are_refused() {
+        let tc = TransformerConfig::builtin();
+        let k = Kustomization {
+            patches: vec![Patch::default()],
+            ..Kustomization::default()
+        };
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
+        assert_eq!(e.message, "patches not supported yet");
+        let k = Kustomization {
+            replacements: vec![Value::map()],
+            ..Kustomization::default()
+        };
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
+        assert_eq!(e.message, "replacements not supported yet");
+    }
+
+    #[test]
+    fn one_transformer_per_configured_field() {
+        let tc = TransformerConfig::builtin();
+        let k = Kustomization {
+            namespace: "ns".into(),
+            name_prefix: "p-".into(),
+            images: vec![Image {
+                name: "a".into(),
+                ..Image::default()
+            }],
+            image_tags: vec![Image {
+                name: "b".into(),
+                ..Image::default()
+            }],
+            ..Kustomization::default()
+        };
+        assert_eq!(kustomization_transformers(&k, tc, &ldr()).unwrap().len(), 4);
+        assert!(
+            kustomization_transformers(&Kustomization::default(), tc, &ldr())
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn plugin_configs() {
+        let tc = TransformerConfig::builtin();
+        let ok = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\nfieldSpecs: []\n";
+        assert!(transformer_from_config(&doc(ok), tc, &ldr()).is_ok());
+        let nil = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\n";
+        let e = transformer_from_config(&doc(nil), tc, &ldr())
+            .err()
+            .unwrap();
+        assert!(e.message.contains("fieldSpecs is not expected to be nil"));
+        let bad = "apiVersion: builtin\nkind: NamespaceTransformer\nsetRoleBindingSubjects: some\n";
+        let e = transformer_from_config(&doc(bad), tc, &ldr())
+            .err()
+            .unwrap();
+        assert!(e
+            .message
+            .contains("invalid value \"some\" for setRoleBindingSubjects"));
+        let unknown = "apiVersion: builtin\nkind: FooTransformer\n";
+        let e = transformer_from_config(&doc(unknown), tc, &ldr())
+            .err()
+            .unwrap();
+        assert!(e.message.contains("not supported yet"));
+        let ext = "apiVersion: example.com/v1\nkind: Foo\n";
+        let e = transformer_from_config(&doc(ext), tc, &ldr())
+            .err()
+            .unwrap();
+        assert!(e.message.contains("external plugins disabled"));
+    }
+}

@@ -20,12 +20,19 @@ pub(crate) fn node_kind(v: &Value) -> &'static str {
     }
 }
 
-/// kyaml's "wrong node kind" error.
+/// kyaml's "wrong node kind" error, which shows the node.
 pub(crate) fn wrong_kind(expected: &str, got: &Value) -> Error {
-    Error::new(format!(
+    let mut contents = String::new();
+    let shown = crate::yaml::emit_document(got, &mut contents).is_ok();
+    let mut msg = format!(
         "wrong node kind: expected {expected} but got {}",
         node_kind(got)
-    ))
+    );
+    if shown {
+        msg.push_str(": node contents:\n");
+        msg.push_str(&contents);
+    }
+    Error::new(msg)
 }
 
 /// The tag go-yaml v3 gives `text` written as a plain scalar. Values kyaml
@@ -86,14 +93,16 @@ pub(crate) fn set_scalar(node: &mut Value, text: &str, tag: Option<Tag>) -> Resu
     Ok(())
 }
 
-/// The scalar replacing `old`. kyaml keeps the old node's quoting style;
-/// a string whose text would not read back as a string was quoted, so a
-/// value set without a tag over it stays a string.
+/// The scalar replacing `old`. kyaml keeps the old node's quoting style,
+/// and go-yaml decodes a quoted scalar as a string whatever its tag; a
+/// string whose text would not read back as a string was quoted, so
+/// whatever replaces it is a string too (`replicas: "1"` becomes `"4"`).
 pub(crate) fn restyled(old: &Scalar, text: &str, tag: Option<Tag>) -> Value {
     let was_quoted = old.tag == Tag::Str && plain_tag(&old.text) != Tag::Str;
-    match tag {
-        None if was_quoted => Value::string(text),
-        _ => scalar(text, tag),
+    if was_quoted {
+        Value::string(text)
+    } else {
+        scalar(text, tag)
     }
 }
 
@@ -305,6 +314,73 @@ pub(crate) fn parse_int(text: &str) -> Option<i64> {
         body.parse::<i64>().ok()?
     };
     Some(if neg { -v } else { v })
+}
+
+/// An object as Go's `json.Marshal` prints it (keys sorted, HTML-safe
+/// escapes), for messages that show resources this way. Floats and
+/// timestamps keep their text: an approximation good enough for errors.
+pub(crate) fn compact_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out);
+    out
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Map(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_string(k, out);
+                out.push(':');
+                write_json(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Scalar(s) => match s.tag {
+            Tag::Null => out.push_str("null"),
+            Tag::Bool => out.push_str(&s.text.to_ascii_lowercase()),
+            Tag::Int => match parse_int(&s.text) {
+                Some(i) => out.push_str(&i.to_string()),
+                None => out.push_str(&s.text),
+            },
+            Tag::Float => out.push_str(&s.text),
+            Tag::Str | Tag::Timestamp => json_string(&s.text, out),
+        },
+    }
+}
+
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 #[cfg(test)]

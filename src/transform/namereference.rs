@@ -291,8 +291,18 @@ impl Ctx<'_> {
             .iter()
             .map(|&j| self.res(j).cur_id().to_string())
             .collect();
+        let mut details = format!(
+            "\n**** Too many possible referral targets to referrer:\n{}\n",
+            yaml_of(&self.referrer.obj)
+        );
+        for (n, &j) in c.iter().enumerate() {
+            details.push_str(&format!(
+                "--- possible referral {n}:\n{}\n",
+                yaml_of(&self.res(j).obj)
+            ));
+        }
         Err(Error::new(format!(
-            "found multiple possible referrals: {}",
+            "found multiple possible referrals: {}\n{details}",
             ids.join(", ")
         )))
     }
@@ -320,4 +330,92 @@ fn set_field(map: &mut Map, key: &str, text: &str) {
         _ => scalar(text, None),
     };
     map.insert(key.to_string(), v);
+}
+
+/// An object as YAML, for error details (bookkeeping annotations included,
+/// as kustomize shows them).
+fn yaml_of(obj: &Value) -> String {
+    let mut out = String::new();
+    match crate::yaml::emit_document(obj, &mut out) {
+        Ok(()) => out,
+        Err(e) => format!("<unprintable: {}>", e.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transform::fieldspec::TransformerConfig;
+    use crate::transform::prefix_suffix::NameAffixTransformer;
+    use crate::transform::Transformer;
+    use crate::yaml::{parse_documents, ParseOptions};
+
+    fn resmap(src: &str) -> ResMap {
+        parse_documents(src.as_bytes(), &ParseOptions::default())
+            .unwrap()
+            .into_iter()
+            .map(|d| Resource::new(d.value))
+            .collect()
+    }
+
+    const SRC: &str = "
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  volumes:
+  - configMap: {name: cm}
+  - configMap: {name: other}
+";
+
+    #[test]
+    fn renamed_referral_is_followed_and_records_ref_by() {
+        let tc = TransformerConfig::builtin();
+        let mut m = resmap(SRC);
+        NameAffixTransformer::prefix("x-", tc)
+            .transform(&mut m)
+            .unwrap();
+        fix_name_references(&mut m, &tc.name_reference).unwrap();
+        let pod = &m.resources()[1].obj;
+        let vols = pod
+            .get_path(&["spec", "volumes"])
+            .unwrap()
+            .as_seq()
+            .unwrap();
+        assert_eq!(vols[0].str_at(&["configMap", "name"]), Some("x-cm"));
+        assert_eq!(vols[1].str_at(&["configMap", "name"]), Some("other"));
+        let by = m.resources()[0].ref_by();
+        assert_eq!(by.len(), 1);
+        assert_eq!(by[0].to_string(), "Pod.v1.[noGrp]/x-p.[noNs]");
+    }
+
+    #[test]
+    fn never_renamed_resources_are_not_candidates() {
+        let tc = TransformerConfig::builtin();
+        let mut m = resmap(SRC);
+        fix_name_references(&mut m, &tc.name_reference).unwrap();
+        assert!(m.resources()[0].ref_by().is_empty());
+    }
+
+    #[test]
+    fn other_namespaces_are_not_candidates() {
+        let tc = TransformerConfig::builtin();
+        let src = SRC.replace("metadata: {name: cm}", "metadata: {name: cm, namespace: a}");
+        let mut m = resmap(&src);
+        NameAffixTransformer::prefix("x-", tc)
+            .transform(&mut m)
+            .unwrap();
+        fix_name_references(&mut m, &tc.name_reference).unwrap();
+        let pod = &m.resources()[1].obj;
+        let vols = pod
+            .get_path(&["spec", "volumes"])
+            .unwrap()
+            .as_seq()
+            .unwrap();
+        assert_eq!(vols[0].str_at(&["configMap", "name"]), Some("cm"));
+    }
 }

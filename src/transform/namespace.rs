@@ -5,7 +5,7 @@
 //! cluster-scoped, the namespace table's other fields, and the namespace of
 //! (Cluster)RoleBinding subjects according to `setRoleBindingSubjects`.
 
-use super::common::{is_nil_or_empty, set_scalar, wrong_kind, Config};
+use super::common::{compact_json, is_nil_or_empty, set_scalar, wrong_kind, Config};
 use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::{Error, Result};
@@ -203,7 +203,7 @@ impl Transformer for NamespaceTransformer {
             if matches.len() != 1 {
                 let ids: Vec<String> = matches
                     .iter()
-                    .map(|&j| m.resources()[j].cur_id().to_string())
+                    .map(|&j| compact_json(&m.resources()[j].obj))
                     .collect();
                 return Err(Error::new(format!(
                     "namespace transformation produces ID conflict: [{}]",
