@@ -165,8 +165,9 @@ mod tests {
             patches: vec![Patch::default()],
             ..Kustomization::default()
         };
+        // WIP wiring: patches are built now; an empty entry is a config error.
         let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
-        assert_eq!(e.message, "patches not supported yet");
+        assert_eq!(e.message, "must specify one of patch and path");
         let k = Kustomization {
             replacements: vec![Value::map()],
             ..Kustomization::default()
