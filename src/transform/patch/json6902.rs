@@ -49,15 +49,8 @@ impl JsonPatch {
     /// Decodes a patch: JSON when the text starts with `[`, YAML otherwise.
     pub fn decode(text: &str) -> Result<JsonPatch> {
         let json = text.starts_with('[');
-        let (text, cut) = super::text::terminated(text);
-        let text = text.as_str();
         let opts = ParseOptions { record_marks: true };
-        let mut docs =
-            parse_documents(text.as_bytes(), &opts).map_err(|e| Error::new(e.message))?;
-        // The cut scalar is in the last document; only the first is read.
-        if let (Some(path), 1) = (cut, docs.len()) {
-            super::text::unterminate(&mut docs[0].value, &path);
-        }
+        let docs = parse_documents(text.as_bytes(), &opts).map_err(|e| Error::new(e.message))?;
         // YAMLToJSON reads the first document only.
         let value = match docs.first() {
             None => Json::Null,

@@ -11,7 +11,6 @@
 pub mod json6902;
 pub mod schema;
 pub mod smp;
-mod text;
 
 pub use schema::set_openapi;
 
@@ -135,15 +134,7 @@ pub fn patch_transformer_from_config(
 /// Reads strategic merge patches from text: resources, as kustomize's
 /// resource factory reads them (kind and name required, lists expanded).
 fn sm_patches_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
-    let Ok(s) = std::str::from_utf8(bytes) else {
-        return resources_from_bytes(bytes);
-    };
-    let (fixed, cut) = text::terminated(s);
-    let mut patches = resources_from_bytes(fixed.as_bytes())?;
-    if let (Some(path), Some(last)) = (cut, patches.last_mut()) {
-        text::unterminate(&mut last.obj, &path);
-    }
-    Ok(patches)
+    resources_from_bytes(bytes)
 }
 
 /// kustomize's `GetById`: the one resource whose current or a previous id
