@@ -176,15 +176,61 @@ fn scalar_to_json(s: &Scalar) -> Result<Json> {
     })
 }
 
-/// A go-yaml v3 timestamp as Go's JSON writes a `time.Time` (RFC 3339,
-/// fraction trimmed). Only the date-only form needs rewriting in practice.
+/// A go-yaml v3 timestamp as Go's JSON writes the `time.Time` it decodes
+/// to: RFC 3339 with zero-padded fields, the fraction without trailing
+/// zeros, `Z` for a zero offset (no zone means UTC).
 fn rfc3339(text: &str) -> String {
-    let parts: Vec<&str> = text.split('-').collect();
-    if parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
-        let (y, m, d) = (parts[0], parts[1], parts[2]);
-        return format!("{y}-{m:0>2}-{d:0>2}T00:00:00Z");
+    fn num(s: &str) -> Option<u32> {
+        (!s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
     }
-    text.to_string()
+    let parse = || -> Option<String> {
+        let (date, rest) = match text.find(['T', 't', ' ']) {
+            Some(i) => (&text[..i], Some(text[i + 1..].trim_start())),
+            None => (text, None),
+        };
+        let mut d = date.splitn(3, '-');
+        let (y, mo, da) = (d.next()?, num(d.next()?)?, num(d.next()?)?);
+        if y.len() != 4 || num(y).is_none() {
+            return None;
+        }
+        let Some(rest) = rest else {
+            return Some(format!("{y}-{mo:02}-{da:02}T00:00:00Z"));
+        };
+        let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+        let (clock, zone) = rest.split_at(zone_at);
+        let (hms, frac) = match clock.trim_end().split_once('.') {
+            Some((a, b)) => (a, b.trim_end_matches('0')),
+            None => (clock.trim_end(), ""),
+        };
+        let mut c = hms.splitn(3, ':');
+        let (h, mi, se) = (num(c.next()?)?, num(c.next()?)?, num(c.next()?)?);
+        let zone = match zone {
+            "" | "Z" | "z" => "Z".to_string(),
+            z => {
+                let sign = &z[..1];
+                let (zh, zm) = match z[1..].split_once(':') {
+                    Some((a, b)) => (num(a)?, num(b)?),
+                    None => (num(&z[1..])?, 0),
+                };
+                if zh == 0 && zm == 0 {
+                    "Z".to_string()
+                } else {
+                    format!("{sign}{zh:02}:{zm:02}")
+                }
+            }
+        };
+        let frac = if frac.is_empty() {
+            String::new()
+        } else {
+            format!(".{frac}")
+        };
+        Some(format!(
+            "{y}-{mo:02}-{da:02}T{h:02}:{mi:02}:{se:02}{frac}{zone}"
+        ))
+    };
+    parse().unwrap_or_else(|| text.to_string())
 }
 
 /// A resource as JSON.
@@ -208,6 +254,25 @@ fn yaml11_bool(text: &str) -> Option<bool> {
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
         _ => None,
+    }
+}
+
+/// A mapping key as `YAMLToJSON` writes it: go-yaml v2 types plain keys
+/// (`n` is the boolean false, `~` null) and JSON spells them as text. Keys
+/// are stored as their text, so quoting is judged from the source.
+fn yaml11_key(k: &str, src: &str) -> String {
+    let quoted = src.contains(&format!("\"{k}\":")) || src.contains(&format!("'{k}':"));
+    if quoted {
+        return k.to_string();
+    }
+    if let Some(b) = yaml11_bool(k) {
+        return b.to_string();
+    }
+    match k {
+        "true" | "True" | "TRUE" => "true".into(),
+        "false" | "False" | "FALSE" => "false".into(),
+        "~" | "null" | "Null" | "NULL" => "null".into(),
+        _ => k.to_string(),
     }
 }
 
@@ -266,10 +331,12 @@ fn to_json_patch_value(
             for (k, v) in m {
                 let len = path.len();
                 push_segment(path, k);
-                o.insert(
-                    k.clone(),
-                    to_json_patch_value(v, doc, src, json_text, path)?,
-                );
+                let key = if json_text {
+                    k.clone()
+                } else {
+                    yaml11_key(k, src)
+                };
+                o.insert(key, to_json_patch_value(v, doc, src, json_text, path)?);
                 path.truncate(len);
             }
             Json::Obj(o)
@@ -570,6 +637,18 @@ mod tests {
 
     fn apply(doc: &str, patch: &str) -> Result<Value> {
         JsonPatch::decode(patch)?.apply_to(&obj(doc))
+    }
+
+    #[test]
+    fn timestamps_as_go_json() {
+        assert_eq!(rfc3339("2001-12-14"), "2001-12-14T00:00:00Z");
+        assert_eq!(rfc3339("2001-1-4"), "2001-01-04T00:00:00Z");
+        assert_eq!(
+            rfc3339("2001-12-14T21:59:43.10-05:00"),
+            "2001-12-14T21:59:43.1-05:00"
+        );
+        assert_eq!(rfc3339("2001-12-14 21:59:43.0"), "2001-12-14T21:59:43Z");
+        assert_eq!(rfc3339("2001-12-14t1:2:3+00:00"), "2001-12-14T01:02:03Z");
     }
 
     #[test]
