@@ -8,12 +8,18 @@
 use std::path::Path;
 use strata::build::{build_dir, BuildOptions};
 
-/// The oracle's message, without kubectl's `error: ` and its `; ...`
-/// elaborations, which strata words its own way.
+/// The oracle's innermost message: after kubectl's `error: ` and any
+/// config dump kustomize quotes (up to "`: "), before its `; ...`
+/// elaborations, and of the `: `-separated chain only the last link (the
+/// outer links name things as kustomize does, strata words them its way).
 fn key_message(stderr: &str) -> String {
-    let last = stderr.lines().rev().find(|l| l.starts_with("error: "));
-    let msg = last.unwrap_or("").trim_start_matches("error: ");
-    msg.split("; ").next().unwrap_or("").to_string()
+    let start = stderr.find("error: ").map_or(0, |i| i + "error: ".len());
+    let mut msg = &stderr[start..];
+    if let Some(i) = msg.rfind("`: ") {
+        msg = &msg[i + 3..];
+    }
+    let msg = msg.trim_end().split("; ").next().unwrap_or("");
+    msg.rsplit(": ").next().unwrap_or("").to_string()
 }
 
 #[test]
