@@ -10,8 +10,9 @@ use strata::build::{build_dir, BuildOptions};
 
 /// The oracle's innermost message: after kubectl's `error: ` and any
 /// config dump kustomize quotes (up to "`: "), before its `; ...`
-/// elaborations, and of the `: `-separated chain only the last link (the
-/// outer links name things as kustomize does, strata words them its way).
+/// elaborations, and of the `: `-separated chain only the last two links
+/// (the outer links name things as kustomize does, strata words them its
+/// own way).
 fn key_message(stderr: &str) -> String {
     let start = stderr.find("error: ").map_or(0, |i| i + "error: ".len());
     let mut msg = &stderr[start..];
@@ -19,7 +20,11 @@ fn key_message(stderr: &str) -> String {
         msg = &msg[i + 3..];
     }
     let msg = msg.trim_end().split("; ").next().unwrap_or("");
-    msg.rsplit(": ").next().unwrap_or("").to_string()
+    let links: Vec<&str> = msg.rsplitn(3, ": ").collect();
+    match links.as_slice() {
+        [last, before, _] | [last, before] => format!("{before}: {last}"),
+        _ => msg.to_string(),
+    }
 }
 
 #[test]
