@@ -270,7 +270,8 @@ fn quoted(s: &str) -> String {
 /// The builtin PatchStrategicMergeTransformer (`patchesStrategicMerge:`):
 /// each patch goes to the one resource with the patch's id.
 pub struct StrategicMergeTransformer {
-    patches: Vec<Resource>,
+    /// Each patch with where it came from, for error messages.
+    patches: Vec<(Resource, String)>,
 }
 
 impl StrategicMergeTransformer {
@@ -283,17 +284,23 @@ impl StrategicMergeTransformer {
         let mut loaded = Vec::new();
         for p in paths {
             match sm_patches_from_bytes(p.as_bytes()) {
-                Ok(ps) => loaded.extend(ps),
+                Ok(ps) => {
+                    let source = format!("[patch: {}]", quoted(p));
+                    loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
+                }
                 Err(_) => {
                     let bytes = ldr.load(p)?;
                     let ps =
                         sm_patches_from_bytes(&bytes).map_err(|e| e.in_file(ldr.resolve(p)))?;
-                    loaded.extend(ps);
+                    let source = format!("[path: {}]", quoted(p));
+                    loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
                 }
             }
         }
         if !patches.is_empty() {
-            loaded.extend(sm_patches_from_bytes(patches.as_bytes())?);
+            let source = format!("[patch: {}]", quoted(patches));
+            let ps = sm_patches_from_bytes(patches.as_bytes())?;
+            loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
         }
         if loaded.is_empty() {
             return Err(Error::new(format!(
@@ -310,15 +317,17 @@ impl Transformer for StrategicMergeTransformer {
     }
 
     fn transform(&self, m: &mut ResMap) -> Result<()> {
-        for patch in &self.patches {
+        for (patch, source) in &self.patches {
             let id = patch.org_id();
             let i = get_by_id(m, &id).map_err(|e| {
                 e.context(format!(
                     "no resource matches strategic merge patch \"{id}\""
                 ))
+                .context(format!("applying patch {source}"))
             })?;
-            apply_sm_to_selected(m, &[i], patch)
-                .map_err(|e| e.context(format!("applying strategic merge patch {id}")))?;
+            apply_sm_to_selected(m, &[i], patch).map_err(|e| {
+                e.context(format!("applying strategic merge patch {id} from {source}"))
+            })?;
         }
         Ok(())
     }
