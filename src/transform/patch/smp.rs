@@ -759,3 +759,78 @@ fn append_list(dst: &mut Vec<Value>, src: Vec<Value>, keys: &[String]) -> Result
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{parse_documents, ParseOptions};
+
+    fn v(src: &str) -> Value {
+        parse_documents(src.as_bytes(), &ParseOptions::default()).unwrap()[0]
+            .value
+            .clone()
+    }
+
+    fn s(items: &[&str]) -> Vec<String> {
+        items.iter().map(|i| i.to_string()).collect()
+    }
+
+    #[test]
+    fn key_tuples_differing_only_in_blanks_merge() {
+        let mut l = vec![s(&["8080", ""]), s(&["8080", "TCP"]), s(&["9090", "UDP"])];
+        merge_values(&mut l);
+        assert_eq!(l[0], s(&["8080", "TCP"]));
+        assert_eq!(l[2], s(&["9090", "UDP"]));
+        let (k, vals) = validate_keys(
+            &[s(&["80", ""])],
+            &s(&["80", ""]),
+            &s(&["port", "protocol"]),
+        );
+        assert_eq!((k, vals), (s(&["port"]), s(&["80"])));
+    }
+
+    #[test]
+    fn element_setter_empty_value_matches_any_element_with_the_key() {
+        let mut list = vec![v("name: a"), v("name: b"), v("image: x"), v("{}")];
+        element_setter(&mut list, None, &s(&["name"]), &s(&[""])).unwrap();
+        // Both named elements go, the empty map is dropped on the way.
+        assert_eq!(list, vec![v("image: x")]);
+    }
+
+    #[test]
+    fn crd_lists_replace_and_schema_lists_merge() {
+        let schemas = super::super::schema::builtin();
+        let crd = v("apiVersion: x/v1\nkind: W\nmetadata: {name: w}\nl: [{name: a, v: 1}]");
+        let out = merge(&schemas, crd, v("l: [{name: b}]")).unwrap().unwrap();
+        assert_eq!(out.get("l"), Some(&v("[{name: b}]")));
+        let pod = v("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: i}]}");
+        let out = merge(
+            &schemas,
+            pod,
+            v("spec: {containers: [{name: b, image: j}]}"),
+        )
+        .unwrap()
+        .unwrap();
+        let names: Vec<&str> = out
+            .get_path(&["spec", "containers"])
+            .unwrap()
+            .as_seq()
+            .unwrap()
+            .iter()
+            .map(|c| c.str_at(&["name"]).unwrap())
+            .collect();
+        assert_eq!(names, ["b", "a"]);
+    }
+
+    #[test]
+    fn delete_directive_removes_the_object_and_unknown_ones_fail() {
+        let schemas = super::super::schema::builtin();
+        let cm = v("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}");
+        assert_eq!(
+            merge(&schemas, cm.clone(), v("$patch: delete")).unwrap(),
+            None
+        );
+        let e = merge(&schemas, cm, v("$patch: bogus")).unwrap_err();
+        assert_eq!(e.message, "unknown patch strategy 'bogus'");
+    }
+}
