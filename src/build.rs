@@ -77,6 +77,12 @@ pub fn build_with(
 ) -> Result<Vec<Resource>> {
     let loader = Loader::new(fs, dir, opts.restrictor)?;
     let target = Target::load(loader, diag)?;
+    crate::transform::patch::set_openapi(
+        &target.kustomization,
+        &target.loader,
+        true,
+        &Default::default(),
+    )?;
     let ra = target.accumulate(Accumulator::default(), diag)?;
     let Accumulator {
         mut resources,

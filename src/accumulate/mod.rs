@@ -277,6 +277,12 @@ impl Target {
         let loader = self.loader.child(path)?;
         let root = loader.root().to_path_buf();
         let mut sub = Target::load(loader, diag)?;
+        crate::transform::patch::set_openapi(
+            &sub.kustomization,
+            &sub.loader,
+            false,
+            &ra.resources,
+        )?;
         // kustomize hands the top kustomization's buildMetadata down to every level.
         sub.kustomization.build_metadata = self.kustomization.build_metadata.clone();
         sub.origin = self.origin.as_ref().map(|o| o.append(path));

@@ -9,6 +9,7 @@ pub mod images;
 pub mod labels;
 pub mod namereference;
 pub mod namespace;
+pub mod patch;
 pub mod prefix_suffix;
 pub mod replicas;
 pub mod vars;

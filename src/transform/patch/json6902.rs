@@ -1,0 +1,716 @@
+//! JSON patches (RFC 6902) as kustomize applies them: the resource goes
+//! through JSON (`RNode.MarshalJSON`), `gopkg.in/evanphx/json-patch.v4`
+//! applies the operations, and the JSON comes back as YAML. So every value
+//! is re-typed on the way (numbers become float64 and print in Go's
+//! shortest form, timestamps become strings), and the library's quirks are
+//! kept: `replace` of a missing object key adds it, negative indices count
+//! from the end, errors read as the library words them.
+//!
+//! A YAML patch body is converted with `sigs.k8s.io/yaml.YAMLToJSON`, which
+//! reads YAML 1.1 (`yes`/`on` are booleans there, timestamps stay strings).
+
+use crate::error::{Error, Result};
+use crate::yaml::{parse_documents, Document, Map, ParseOptions, Scalar, Tag, Value};
+use indexmap::IndexMap;
+
+/// A JSON value as Go's `encoding/json` decodes it into `interface{}`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// Every number is a float64.
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// An array.
+    Arr(Vec<Json>),
+    /// An object.
+    Obj(IndexMap<String, Json>),
+}
+
+/// One operation of a patch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    op: String,
+    path: Option<String>,
+    from: Option<String>,
+    value: Option<Json>,
+}
+
+/// A decoded JSON patch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonPatch {
+    ops: Vec<Operation>,
+}
+
+impl JsonPatch {
+    /// Decodes a patch: JSON when the text starts with `[`, YAML otherwise.
+    pub fn decode(text: &str) -> Result<JsonPatch> {
+        let json = text.starts_with('[');
+        let opts = ParseOptions { record_marks: true };
+        let docs = parse_documents(text.as_bytes(), &opts).map_err(|e| Error::new(e.message))?;
+        // YAMLToJSON reads the first document only.
+        let value = match docs.first() {
+            None => Json::Null,
+            Some(d) => to_json_patch_value(&d.value, d, text, json, &mut String::new())?,
+        };
+        let items = match value {
+            Json::Null => Vec::new(),
+            Json::Arr(items) => items,
+            other => {
+                return Err(Error::new(format!(
+                    "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
+                    json_kind(&other)
+                )))
+            }
+        };
+        let mut ops = Vec::with_capacity(items.len());
+        for item in items {
+            let Json::Obj(mut m) = item else {
+                return Err(Error::new(format!(
+                    "json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
+                    json_kind(&item)
+                )));
+            };
+            let string_field = |m: &IndexMap<String, Json>, k: &str| match m.get(k) {
+                Some(Json::Str(s)) => Some(s.clone()),
+                _ => None,
+            };
+            ops.push(Operation {
+                op: string_field(&m, "op").unwrap_or_default(),
+                path: string_field(&m, "path"),
+                from: string_field(&m, "from"),
+                value: m.shift_remove("value"),
+            });
+        }
+        Ok(JsonPatch { ops })
+    }
+
+    /// Whether the patch has no operations.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Applies the patch to a resource object, through JSON and back.
+    pub fn apply_to(&self, obj: &Value) -> Result<Value> {
+        let mut doc = to_json(obj)?;
+        if !matches!(doc, Json::Obj(_)) {
+            return Err(Error::new("json: cannot unmarshal into a JSON object"));
+        }
+        for op in &self.ops {
+            apply_op(&mut doc, op)?;
+        }
+        Ok(from_json(&doc))
+    }
+}
+
+fn json_kind(j: &Json) -> &'static str {
+    match j {
+        Json::Null => "null",
+        Json::Bool(_) => "bool",
+        Json::Num(_) => "number",
+        Json::Str(_) => "string",
+        Json::Arr(_) => "array",
+        Json::Obj(_) => "object",
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` after dropping `_`, widened.
+fn go_int(text: &str) -> Option<f64> {
+    let t: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.strip_prefix('+').unwrap_or(&t)),
+    };
+    let v = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        u128::from_str_radix(h, 16).ok()?
+    } else if let Some(o) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+        u128::from_str_radix(o, 8).ok()?
+    } else if let Some(b) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+        u128::from_str_radix(b, 2).ok()?
+    } else if body.len() > 1 && body.starts_with('0') {
+        u128::from_str_radix(&body[1..], 8).ok()?
+    } else {
+        body.parse::<u128>().ok()?
+    };
+    let f = v as f64;
+    Some(if neg { -f } else { f })
+}
+
+fn go_float(text: &str) -> Option<f64> {
+    let t: String = text.chars().filter(|c| *c != '_').collect();
+    match t.as_str() {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Some(f64::NAN),
+        _ => t.parse::<f64>().ok(),
+    }
+}
+
+/// A resource scalar as `RNode.MarshalJSON` writes it (go-yaml v3 typing).
+fn scalar_to_json(s: &Scalar) -> Result<Json> {
+    Ok(match s.tag {
+        Tag::Null => Json::Null,
+        Tag::Bool => Json::Bool(s.text.eq_ignore_ascii_case("true")),
+        Tag::Int => Json::Num(go_int(&s.text).or_else(|| go_float(&s.text)).unwrap_or(0.0)),
+        Tag::Float => {
+            let f = go_float(&s.text).or_else(|| go_int(&s.text)).unwrap_or(0.0);
+            if !f.is_finite() {
+                return Err(Error::new(format!(
+                    "json: unsupported value: {}",
+                    if f.is_nan() {
+                        "NaN"
+                    } else if f > 0.0 {
+                        "+Inf"
+                    } else {
+                        "-Inf"
+                    }
+                )));
+            }
+            Json::Num(f)
+        }
+        Tag::Timestamp => Json::Str(rfc3339(&s.text)),
+        Tag::Str => Json::Str(s.text.clone()),
+    })
+}
+
+/// A go-yaml v3 timestamp as Go's JSON writes the `time.Time` it decodes
+/// to: RFC 3339 with zero-padded fields, the fraction without trailing
+/// zeros, `Z` for a zero offset (no zone means UTC).
+fn rfc3339(text: &str) -> String {
+    fn num(s: &str) -> Option<u32> {
+        (!s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    }
+    let parse = || -> Option<String> {
+        let (date, rest) = match text.find(['T', 't', ' ']) {
+            Some(i) => (&text[..i], Some(text[i + 1..].trim_start())),
+            None => (text, None),
+        };
+        let mut d = date.splitn(3, '-');
+        let (y, mo, da) = (d.next()?, num(d.next()?)?, num(d.next()?)?);
+        if y.len() != 4 || num(y).is_none() {
+            return None;
+        }
+        let Some(rest) = rest else {
+            return Some(format!("{y}-{mo:02}-{da:02}T00:00:00Z"));
+        };
+        let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+        let (clock, zone) = rest.split_at(zone_at);
+        let (hms, frac) = match clock.trim_end().split_once('.') {
+            Some((a, b)) => (a, b.trim_end_matches('0')),
+            None => (clock.trim_end(), ""),
+        };
+        let mut c = hms.splitn(3, ':');
+        let (h, mi, se) = (num(c.next()?)?, num(c.next()?)?, num(c.next()?)?);
+        let zone = match zone {
+            "" | "Z" | "z" => "Z".to_string(),
+            z => {
+                let sign = &z[..1];
+                let (zh, zm) = match z[1..].split_once(':') {
+                    Some((a, b)) => (num(a)?, num(b)?),
+                    None => (num(&z[1..])?, 0),
+                };
+                if zh == 0 && zm == 0 {
+                    "Z".to_string()
+                } else {
+                    format!("{sign}{zh:02}:{zm:02}")
+                }
+            }
+        };
+        let frac = if frac.is_empty() {
+            String::new()
+        } else {
+            format!(".{frac}")
+        };
+        Some(format!(
+            "{y}-{mo:02}-{da:02}T{h:02}:{mi:02}:{se:02}{frac}{zone}"
+        ))
+    };
+    parse().unwrap_or_else(|| text.to_string())
+}
+
+/// A resource as JSON.
+pub fn to_json(v: &Value) -> Result<Json> {
+    Ok(match v {
+        Value::Scalar(s) => scalar_to_json(s)?,
+        Value::Seq(items) => Json::Arr(items.iter().map(to_json).collect::<Result<_>>()?),
+        Value::Map(m) => {
+            let mut o = IndexMap::with_capacity(m.len());
+            for (k, v) in m {
+                o.insert(k.clone(), to_json(v)?);
+            }
+            Json::Obj(o)
+        }
+    })
+}
+
+/// YAML 1.1 booleans (go-yaml v2) that YAML 1.2 reads as strings.
+fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
+
+/// A mapping key as `YAMLToJSON` writes it: go-yaml v2 types plain keys
+/// (`n` is the boolean false, `~` null) and JSON spells them as text. Keys
+/// are stored as their text, so quoting is judged from the source.
+fn yaml11_key(k: &str, src: &str) -> String {
+    let quoted = src.contains(&format!("\"{k}\":")) || src.contains(&format!("'{k}':"));
+    if quoted {
+        return k.to_string();
+    }
+    if let Some(b) = yaml11_bool(k) {
+        return b.to_string();
+    }
+    match k {
+        "true" | "True" | "TRUE" => "true".into(),
+        "false" | "False" | "FALSE" => "false".into(),
+        "~" | "null" | "Null" | "NULL" => "null".into(),
+        _ => k.to_string(),
+    }
+}
+
+/// Appends a path segment the way the parser keys node marks (RFC 6901).
+fn push_segment(path: &mut String, seg: &str) {
+    path.push('/');
+    path.push_str(&seg.replace('~', "~0").replace('/', "~1"));
+}
+
+/// Whether the scalar at `path` was written quoted: our parsed values do
+/// not keep quoting styles, so look at the source where the node starts.
+fn is_quoted(doc: &Document, src: &str, path: &str) -> bool {
+    let Some(m) = doc.marks.as_ref().and_then(|m| m.get(path)) else {
+        return false;
+    };
+    let Some(line) = src.lines().nth(m.line.saturating_sub(1)) else {
+        return false;
+    };
+    matches!(
+        line.chars().nth(m.column.saturating_sub(1)),
+        Some('"' | '\'')
+    )
+}
+
+/// A patch document as JSON: through Go's JSON decoder when it is JSON
+/// text, through `YAMLToJSON` (YAML 1.1 typing) otherwise.
+fn to_json_patch_value(
+    v: &Value,
+    doc: &Document,
+    src: &str,
+    json_text: bool,
+    path: &mut String,
+) -> Result<Json> {
+    Ok(match v {
+        Value::Scalar(s) => match s.tag {
+            Tag::Str if !json_text => match yaml11_bool(&s.text) {
+                Some(b) if !is_quoted(doc, src, path) => Json::Bool(b),
+                _ => Json::Str(s.text.clone()),
+            },
+            // v2 keeps timestamps as strings when decoding into interface{}.
+            Tag::Timestamp => Json::Str(s.text.clone()),
+            _ => scalar_to_json(s)?,
+        },
+        Value::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                push_segment(path, &i.to_string());
+                out.push(to_json_patch_value(item, doc, src, json_text, path)?);
+                path.truncate(len);
+            }
+            Json::Arr(out)
+        }
+        Value::Map(m) => {
+            let mut o = IndexMap::with_capacity(m.len());
+            for (k, v) in m {
+                let len = path.len();
+                push_segment(path, k);
+                let key = if json_text {
+                    k.clone()
+                } else {
+                    yaml11_key(k, src)
+                };
+                o.insert(key, to_json_patch_value(v, doc, src, json_text, path)?);
+                path.truncate(len);
+            }
+            Json::Obj(o)
+        }
+    })
+}
+
+/// JSON back to YAML as kyaml's `FromMap` does (marshal with go-yaml v3,
+/// parse again): numbers in Go's shortest form, typed by their text.
+pub fn from_json(j: &Json) -> Value {
+    match j {
+        Json::Null => Value::Scalar(Scalar {
+            tag: Tag::Null,
+            text: "null".into(),
+        }),
+        Json::Bool(b) => Value::bool(*b),
+        Json::Num(f) => {
+            let text = go_format_float_g(*f);
+            Value::Scalar(Scalar {
+                tag: crate::transform::plain_tag(&text),
+                text,
+            })
+        }
+        Json::Str(s) => Value::string(s.clone()),
+        Json::Arr(items) => Value::Seq(items.iter().map(from_json).collect()),
+        Json::Obj(o) => {
+            let mut m = Map::with_capacity(o.len());
+            for (k, v) in o {
+                m.insert(k.clone(), from_json(v));
+            }
+            Value::Map(m)
+        }
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`: shortest digits, with an
+/// exponent below 1e-4 and from 1e6 upward (Go decides with precision 6
+/// when formatting shortest).
+fn go_format_float_g(f: f64) -> String {
+    if f == 0.0 {
+        return "0".to_string();
+    }
+    let sci = format!("{f:e}");
+    let (mant, exp) = sci.split_once('e').expect("exponent form");
+    let exp: i32 = exp.parse().expect("exponent");
+    if !(-4..6).contains(&exp) {
+        return format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+    format!("{f}")
+}
+
+// ---- evanphx/json-patch v4 semantics --------------------------------------
+
+fn missing(what: String) -> Error {
+    Error::new(format!("{what}: missing value"))
+}
+
+fn invalid_index(idx: i64) -> Error {
+    Error::new(format!(
+        "Unable to access invalid index: {idx}: invalid index referenced"
+    ))
+}
+
+/// RFC 6901 unescaping as evanphx does it (`~1` first, then `~0`).
+fn decode_key(k: &str) -> String {
+    k.replace("~1", "/").replace("~0", "~")
+}
+
+/// v4 `findObject`: the container of the path's last token, and that
+/// token. `None` when an intermediate step is missing or not a container.
+fn find_object<'a>(doc: &'a mut Json, path: &str) -> Option<(&'a mut Json, String)> {
+    let split: Vec<&str> = path.split('/').collect();
+    if split.len() < 2 {
+        return None;
+    }
+    let parts = &split[1..split.len() - 1];
+    let key = decode_key(split[split.len() - 1]);
+    let mut cur = doc;
+    for part in parts {
+        let part = decode_key(part);
+        let next = match cur {
+            Json::Obj(m) => m.get_mut(&part)?,
+            Json::Arr(a) => {
+                let i = array_index(a.len(), &part, false).ok()?;
+                a.get_mut(i)?
+            }
+            _ => return None,
+        };
+        if !matches!(next, Json::Obj(_) | Json::Arr(_)) {
+            return None;
+        }
+        cur = next;
+    }
+    Some((cur, key))
+}
+
+/// An array index for get/set/remove: in range, negatives from the end.
+/// With `insert`, the length itself is allowed.
+fn array_index(len: usize, key: &str, insert: bool) -> Result<usize> {
+    let idx: i64 = key
+        .parse()
+        .map_err(|_| Error::new(format!("strconv.Atoi: parsing {key:?}: invalid syntax")))?;
+    let len_i = len as i64;
+    let mut i = idx;
+    if i < 0 {
+        if i < -len_i {
+            return Err(invalid_index(idx));
+        }
+        i += len_i;
+    }
+    let limit = if insert { len_i } else { len_i - 1 };
+    if i > limit {
+        return Err(invalid_index(idx));
+    }
+    Ok(i as usize)
+}
+
+fn get(con: &Json, key: &str) -> Result<Option<Json>> {
+    match con {
+        Json::Obj(m) => Ok(m.get(key).cloned()),
+        Json::Arr(a) => {
+            let i = array_index(a.len(), key, false)?;
+            Ok(a.get(i).cloned())
+        }
+        _ => Ok(None),
+    }
+}
+
+fn add(con: &mut Json, key: &str, val: Json) -> Result<()> {
+    match con {
+        Json::Obj(m) => {
+            m.insert(key.to_string(), val);
+            Ok(())
+        }
+        Json::Arr(a) => {
+            if key == "-" {
+                a.push(val);
+                return Ok(());
+            }
+            let i = array_index(a.len(), key, true)?;
+            a.insert(i, val);
+            Ok(())
+        }
+        _ => Err(Error::new("invalid container")),
+    }
+}
+
+fn set(con: &mut Json, key: &str, val: Json) -> Result<()> {
+    match con {
+        Json::Obj(m) => {
+            m.insert(key.to_string(), val);
+            Ok(())
+        }
+        Json::Arr(a) => {
+            let i = array_index(a.len(), key, false)?;
+            a[i] = val;
+            Ok(())
+        }
+        _ => Err(Error::new("invalid container")),
+    }
+}
+
+fn remove(con: &mut Json, key: &str) -> Result<()> {
+    match con {
+        Json::Obj(m) => {
+            if m.shift_remove(key).is_none() {
+                return Err(missing(format!("Unable to remove nonexistent key: {key}")));
+            }
+            Ok(())
+        }
+        Json::Arr(a) => {
+            let i = array_index(a.len(), key, false)?;
+            a.remove(i);
+            Ok(())
+        }
+        _ => Err(Error::new("invalid container")),
+    }
+}
+
+fn apply_op(doc: &mut Json, op: &Operation) -> Result<()> {
+    let path = op
+        .path
+        .clone()
+        .ok_or_else(|| Error::new("operation missing path field"))?;
+    let value = || op.value.clone().unwrap_or(Json::Null);
+    match op.op.as_str() {
+        "add" => {
+            let (con, key) = find_object(doc, &path).ok_or_else(|| {
+                missing(format!(
+                    "add operation does not apply: doc is missing path: {path:?}"
+                ))
+            })?;
+            add(con, &key, value())
+                .map_err(|e| e.context(format!("error in add for path: '{path}'")))
+        }
+        "remove" => {
+            let (con, key) = find_object(doc, &path).ok_or_else(|| {
+                missing(format!(
+                    "remove operation does not apply: doc is missing path: {path:?}"
+                ))
+            })?;
+            remove(con, &key).map_err(|e| e.context(format!("error in remove for path: '{path}'")))
+        }
+        "replace" => {
+            let (con, key) = find_object(doc, &path).ok_or_else(|| {
+                missing(format!(
+                    "replace operation does not apply: doc is missing path: {path}"
+                ))
+            })?;
+            // v4 reads a missing object key as "nothing there", not an error.
+            get(con, &key).map_err(|_| {
+                missing(format!(
+                    "replace operation does not apply: doc is missing key: {path}"
+                ))
+            })?;
+            set(con, &key, value())
+                .map_err(|e| e.context(format!("error in replace for path: '{path}'")))
+        }
+        "move" => {
+            let from = op
+                .from
+                .clone()
+                .ok_or_else(|| Error::new("operation missing from field"))?;
+            let (con, key) = find_object(doc, &from).ok_or_else(|| {
+                missing(format!(
+                    "move operation does not apply: doc is missing from path: {from}"
+                ))
+            })?;
+            let val = get(con, &key)
+                .map_err(|e| e.context(format!("error in move for path: '{key}'")))?;
+            remove(con, &key).map_err(|e| e.context(format!("error in move for path: '{key}'")))?;
+            let (con, key) = find_object(doc, &path).ok_or_else(|| {
+                missing(format!(
+                    "move operation does not apply: doc is missing destination path: {path}"
+                ))
+            })?;
+            add(con, &key, val.unwrap_or(Json::Null))
+                .map_err(|e| e.context(format!("error in move for path: '{path}'")))
+        }
+        "copy" => {
+            let from = op
+                .from
+                .clone()
+                .ok_or_else(|| Error::new("operation missing from field"))?;
+            let (con, key) = find_object(doc, &from).ok_or_else(|| {
+                missing(format!(
+                    "copy operation does not apply: doc is missing from path: {from}"
+                ))
+            })?;
+            let val = get(con, &key)
+                .map_err(|e| e.context(format!("error in copy for from: '{from}'")))?
+                .ok_or_else(|| {
+                    missing(format!(
+                        "copy operation does not apply: doc is missing from path: {from}"
+                    ))
+                })?;
+            let (con, key) = find_object(doc, &path).ok_or_else(|| {
+                missing(format!(
+                    "copy operation does not apply: doc is missing destination path: {path}"
+                ))
+            })?;
+            add(con, &key, val).map_err(|e| e.context(format!("error in copy for path: '{path}'")))
+        }
+        "test" => {
+            let (con, key) = find_object(doc, &path).ok_or_else(|| {
+                missing(format!(
+                    "test operation does not apply: is missing path: {path}"
+                ))
+            })?;
+            let got = get(con, &key)
+                .map_err(|e| e.context(format!("error in test for path: '{path}'")))?;
+            let want = op.value.clone().unwrap_or(Json::Null);
+            let ok = match got {
+                None => want == Json::Null,
+                Some(g) => g == want,
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::new(format!(
+                    "testing value {path} failed: test failed"
+                )))
+            }
+        }
+        other => Err(Error::new(format!("Unexpected kind: {other}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(src: &str) -> Value {
+        parse_documents(src.as_bytes(), &ParseOptions::default()).unwrap()[0]
+            .value
+            .clone()
+    }
+
+    fn apply(doc: &str, patch: &str) -> Result<Value> {
+        JsonPatch::decode(patch)?.apply_to(&obj(doc))
+    }
+
+    #[test]
+    fn timestamps_as_go_json() {
+        assert_eq!(rfc3339("2001-12-14"), "2001-12-14T00:00:00Z");
+        assert_eq!(rfc3339("2001-1-4"), "2001-01-04T00:00:00Z");
+        assert_eq!(
+            rfc3339("2001-12-14T21:59:43.10-05:00"),
+            "2001-12-14T21:59:43.1-05:00"
+        );
+        assert_eq!(rfc3339("2001-12-14 21:59:43.0"), "2001-12-14T21:59:43Z");
+        assert_eq!(rfc3339("2001-12-14t1:2:3+00:00"), "2001-12-14T01:02:03Z");
+    }
+
+    #[test]
+    fn floats_print_like_go() {
+        assert_eq!(go_format_float_g(3.0), "3");
+        assert_eq!(go_format_float_g(1.5), "1.5");
+        assert_eq!(go_format_float_g(1e21), "1e+21");
+        assert_eq!(go_format_float_g(123456.0), "123456");
+        assert_eq!(go_format_float_g(1234567.0), "1.234567e+06");
+        assert_eq!(go_format_float_g(0.00001), "1e-05");
+        assert_eq!(go_format_float_g(0.0001), "0.0001");
+    }
+
+    #[test]
+    fn replace_of_missing_key_adds_it() {
+        let out = apply("a: {b: 1}", "- op: replace\n  path: /a/c\n  value: x\n").unwrap();
+        assert_eq!(out.str_at(&["a", "c"]), Some("x"));
+    }
+
+    #[test]
+    fn negative_index_and_append() {
+        let out = apply(
+            "l: [1, 2, 3]",
+            r#"[{"op":"replace","path":"/l/-1","value":9},{"op":"add","path":"/l/-","value":4}]"#,
+        )
+        .unwrap();
+        let texts: Vec<&str> = out
+            .get("l")
+            .unwrap()
+            .as_seq()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_scalar_text().unwrap())
+            .collect();
+        assert_eq!(texts, ["1", "2", "9", "4"]);
+    }
+
+    #[test]
+    fn errors_read_like_evanphx() {
+        let e = apply("a: 1", "- op: remove\n  path: /nope\n").unwrap_err();
+        assert!(e
+            .to_string()
+            .contains("Unable to remove nonexistent key: nope: missing value"));
+        let e = apply("l: [1]", "- op: add\n  path: /l/5\n  value: 1\n").unwrap_err();
+        assert!(e.to_string().contains("Unable to access invalid index: 5"));
+        let e = apply("a: 1", "- op: test\n  path: /a\n  value: 2\n").unwrap_err();
+        assert!(e
+            .to_string()
+            .contains("testing value /a failed: test failed"));
+        let e = apply("a: 1", "- op: add\n  path: /x/y\n  value: 2\n").unwrap_err();
+        assert!(e.to_string().contains("doc is missing path"));
+    }
+
+    #[test]
+    fn escapes_and_yaml11_values() {
+        let out = apply(
+            "m: {}",
+            "- op: add\n  path: /m/a~1b~0c\n  value: on\n- op: add\n  path: /m/q\n  value: \"on\"\n",
+        )
+        .unwrap();
+        let m = out.get("m").unwrap();
+        assert_eq!(m.get("a/b~c").unwrap(), &Value::bool(true));
+        assert_eq!(m.get("q").unwrap(), &Value::string("on"));
+    }
+}
