@@ -10,6 +10,7 @@ pub mod labels;
 pub mod namereference;
 pub mod namespace;
 pub mod prefix_suffix;
+pub mod replacements;
 pub mod replicas;
 pub mod vars;
 
