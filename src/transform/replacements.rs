@@ -857,8 +857,9 @@ fn set_field(target: &mut Value, fresh: bool, value: &Value, opts: &FieldOptions
                 "delimiter option can only be used with scalar nodes",
             ));
         };
-        let mut parts: Vec<String> = t
-            .text
+        // A scalar just created has empty text.
+        let old_text = if fresh { "" } else { t.text.as_str() };
+        let mut parts: Vec<String> = old_text
             .split(opts.delimiter.as_str())
             .map(str::to_string)
             .collect();
