@@ -236,7 +236,7 @@ fn from_entries(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Rep
         let has_targets = matches!(field(entry, "targets"), Some(Value::Seq(t)) if !t.is_empty());
         if field(entry, "source").is_some() || has_targets {
             return Err(
-                Error::new("cannot specify both path and inline replacement").context(here)
+                Error::new("cannot specify both path and inline replacement").context(here),
             );
         }
         let file = ldr.resolve(&path).display().to_string();
@@ -277,9 +277,9 @@ fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     m.get(key)
         .or_else(|| {
             m.iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+                .rev()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
                 .map(|(_, v)| v)
-                .last()
         })
         .filter(|v| !v.is_null())
 }
@@ -405,8 +405,7 @@ fn all_ids(r: &Resource) -> Vec<ResId> {
 }
 
 fn apply_replacement(m: &mut ResMap, r: &Replacement) -> Result<()> {
-    let (Some(targets), true) = (&r.targets, r.source.is_some() || r.source_value.is_some())
-    else {
+    let (Some(targets), true) = (&r.targets, r.source.is_some() || r.source_value.is_some()) else {
         return Err(Error::new(
             "replacements must specify a source and at least one target",
         ));
@@ -527,8 +526,7 @@ fn apply_target(m: &mut ResMap, value: &Value, t: &Target) -> Result<()> {
             continue;
         }
         let ids = all_ids(res);
-        if t
-            .reject
+        if t.reject
             .iter()
             .any(|rej| !rej.id_is_empty() && ids.iter().any(|id| rej.matches_id(id)))
         {
@@ -994,7 +992,8 @@ mod tests {
             ["spec", "containers", "[name=a.b]", "image"]
         );
         assert_eq!(smarter_split(r"data.a\.b"), ["data", "a.b"]);
-        assert_eq!(smarter_split("a.[b]"), ["a", "b"]);
+        // A bracketed part without dots stays a (malformed) list selector.
+        assert_eq!(smarter_split("a.[b]"), ["a", "[b]"]);
     }
 
     #[test]
