@@ -9,6 +9,8 @@
 //! matches every element whose field matches an unanchored regular
 //! expression, `*` visits every element, and `create` adds what is missing).
 
+mod structured;
+
 use super::common::{plain_tag, wrong_kind};
 use super::Transformer;
 use crate::error::{Error, Result};
@@ -26,7 +28,7 @@ const KIND: &str = "ReplacementTransformer";
 
 /// `options` of a source or a target.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct FieldOptions {
+pub(crate) struct FieldOptions {
     delimiter: String,
     index: i64,
     encoding: String,
@@ -543,14 +545,14 @@ fn apply_target(m: &mut ResMap, value: &Value, t: &Target) -> Result<()> {
 
 /// What a missing field is created as (kustomize's `yaml.Kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Scalar,
     Seq,
     Map,
 }
 
 impl Kind {
-    fn of(v: &Value) -> Kind {
+    pub(crate) fn of(v: &Value) -> Kind {
         match v {
             Value::Scalar(_) => Kind::Scalar,
             Value::Seq(_) => Kind::Seq,
@@ -579,6 +581,9 @@ fn retrieval_error(fp: &str, create: bool) -> String {
 fn copy_to_field(obj: &mut Value, value: &Value, fp: &str, opts: &FieldOptions) -> Result<()> {
     let create = opts.create.then(|| Kind::of(value));
     let path = smarter_split(fp);
+    if structured::set_in_scalar(obj, value, &path, create).is_ok() {
+        return Ok(());
+    }
     let mut set = |node: &mut Value, fresh: bool| set_field(node, fresh, value, opts);
     let n = match_path(obj, &path, create, false, &mut set)
         .map_err(|e| e.context(retrieval_error(fp, create.is_some())))?;
@@ -588,7 +593,7 @@ fn copy_to_field(obj: &mut Value, value: &Value, fp: &str, opts: &FieldOptions) 
     Ok(())
 }
 
-type Setter<'a> = dyn FnMut(&mut Value, bool) -> Result<()> + 'a;
+pub(crate) type Setter<'a> = dyn FnMut(&mut Value, bool) -> Result<()> + 'a;
 
 /// kyaml's `IsIdxNumber`: a non-negative decimal integer.
 fn index_number(p: &str) -> Option<usize> {
@@ -642,7 +647,7 @@ fn match_text(v: &Value) -> Option<&str> {
 /// kyaml's `PathMatcher`: visits every node `path` reaches, creating what is
 /// missing when `create` gives the kind of the value to be set. Returns how
 /// many nodes were visited.
-fn match_path(
+pub(crate) fn match_path(
     node: &mut Value,
     path: &[String],
     create: Option<Kind>,
@@ -785,7 +790,7 @@ fn match_seq(
 }
 
 /// kyaml's `PathGetter` (no create): the node a source path names, if any.
-fn lookup<'a>(obj: &'a Value, path: &[String]) -> Result<Option<&'a Value>> {
+pub(crate) fn lookup<'a>(obj: &'a Value, path: &[String]) -> Result<Option<&'a Value>> {
     let mut cur = obj;
     for part in path.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         let next = if let Some(idx) = signed_int(part) {
@@ -847,7 +852,12 @@ fn seq_items(v: &Value) -> Result<&[Value]> {
 /// value's text (after `delimiter`/`index` splicing); any other target is
 /// replaced by the value. `fresh` marks a scalar just created, which is typed
 /// by its new text.
-fn set_field(target: &mut Value, fresh: bool, value: &Value, opts: &FieldOptions) -> Result<()> {
+pub(crate) fn set_field(
+    target: &mut Value,
+    fresh: bool,
+    value: &Value,
+    opts: &FieldOptions,
+) -> Result<()> {
     let mut value = value.clone();
     if !opts.delimiter.is_empty() {
         let Value::Scalar(t) = &*target else {
