@@ -535,8 +535,10 @@ fn apply_target(m: &mut ResMap, value: &Value, t: &Target) -> Result<()> {
             continue;
         }
         if ids.iter().any(|id| select.matches_id(id)) {
+            let id = res.cur_id();
             for fp in paths {
-                copy_to_field(&mut res.obj, value, fp, &t.options)?;
+                copy_to_field(&mut res.obj, value, fp, &t.options)
+                    .map_err(|e| e.context(format!("target {id}")))?;
             }
         }
     }
@@ -584,9 +586,20 @@ fn copy_to_field(obj: &mut Value, value: &Value, fp: &str, opts: &FieldOptions) 
     if structured::set_in_scalar(obj, value, &path, create).is_ok() {
         return Ok(());
     }
-    let mut set = |node: &mut Value, fresh: bool| set_field(node, fresh, value, opts);
-    let n = match_path(obj, &path, create, false, &mut set)
-        .map_err(|e| e.context(retrieval_error(fp, create.is_some())))?;
+    // An error setting a value is reported as it is, not as a failure to
+    // find the field.
+    let mut set_error = None;
+    let mut set = |node: &mut Value, fresh: bool| {
+        set_field(node, fresh, value, opts).map_err(|e| {
+            set_error = Some(e.clone());
+            e
+        })
+    };
+    let found = match_path(obj, &path, create, false, &mut set);
+    if let Some(e) = set_error {
+        return Err(e);
+    }
+    let n = found.map_err(|e| e.context(retrieval_error(fp, create.is_some())))?;
     if n == 0 {
         return Err(Error::new(retrieval_error(fp, create.is_some())));
     }
@@ -920,9 +933,8 @@ fn retyped(old: &Scalar, text: String) -> Result<Value> {
         || (old.tag == Tag::Float && resolved == Tag::Int);
     if !ok {
         return Err(Error::new(format!(
-            "cannot decode !!{} `{text}` as a !!{}: a replacement may not change the type of a {} field",
+            "cannot decode !!{} `{text}` as a !!{} (a replacement keeps the type of the field it overwrites)",
             tag_name(resolved),
-            tag_name(old.tag),
             tag_name(old.tag),
         )));
     }
