@@ -590,10 +590,7 @@ fn copy_to_field(obj: &mut Value, value: &Value, fp: &str, opts: &FieldOptions) 
     // find the field.
     let mut set_error = None;
     let mut set = |node: &mut Value, fresh: bool| {
-        set_field(node, fresh, value, opts).map_err(|e| {
-            set_error = Some(e.clone());
-            e
-        })
+        set_field(node, fresh, value, opts).inspect_err(|e| set_error = Some(e.clone()))
     };
     let found = match_path(obj, &path, create, false, &mut set);
     if let Some(e) = set_error {
