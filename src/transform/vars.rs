@@ -75,7 +75,10 @@ pub fn record_var_targets(m: &mut ResMap, incoming: &[Var]) -> Result<()> {
 /// known is an error, even when the two declarations are the same (a base
 /// reached twice declares its vars twice).
 pub fn merge_var_sets(acc: &mut Vec<Var>, incoming: Vec<Var>) -> Result<()> {
-    merge_vars(acc, &incoming)
+    merge_vars(acc, &incoming).map_err(|e| {
+        let why = "a var may be declared once in a build, and a base reached twice declares its vars twice";
+        Error::new(format!("{} ({why})", e.message))
+    })
 }
 
 /// A var's value as kustomize reads it from its resource.
@@ -249,10 +252,12 @@ pub fn resolve_vars_reporting(
     }
     let mut used: BTreeSet<String> = BTreeSet::new();
     for r in m.resources_mut() {
+        let id = r.cur_id();
         for fs in &tc.var_reference {
             apply_spec(&mut r.obj, fs, CreateKind::Nothing, &mut |node| {
                 substitute_node(node, &values, &mut used)
-            })?;
+            })
+            .map_err(|e| e.context(format!("substituting vars in {id}")))?;
         }
     }
     Ok(values

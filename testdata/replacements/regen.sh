@@ -6,6 +6,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 for case in "$here"/cases/*/; do
+  case=${case%/}
   input="$case/input"
   rm -f "$case/expected.yaml" "$case/expected-error.txt"
   if out=$(cd "$input" && kubectl kustomize . 2>/tmp/regen-err.$$); then
