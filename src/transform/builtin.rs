@@ -84,9 +84,9 @@ pub fn kustomization_transformers(
     for i in k.images.iter().chain(&k.image_tags) {
         out.push(Box::new(ImageTagTransformer::from_image(i, tc)?));
     }
-    // Replacements run last.
-    if let Some(t) = super::replacements::replacement_transformer(k, _ldr)? {
-        out.push(t);
+    // Slot for replacements, which run last.
+    if !k.replacements.is_empty() {
+        return Err(unsupported("replacements"));
     }
     Ok(out)
 }
@@ -124,15 +124,13 @@ pub fn transformer_from_config(
             Box::new(AnnotationsTransformer::from_config(doc).map_err(wrap)?)
         }
         "ImageTagTransformer" => Box::new(ImageTagTransformer::from_config(doc).map_err(wrap)?),
-        "ReplacementTransformer" => {
-            super::replacements::replacement_transformer_from_config(doc, _ldr).map_err(wrap)?
-        }
         "ReplicaCountTransformer" => {
             Box::new(ReplicaCountTransformer::from_config(doc).map_err(wrap)?)
         }
         "PatchTransformer"
         | "PatchStrategicMergeTransformer"
         | "PatchJson6902Transformer"
+        | "ReplacementTransformer"
         | "HashTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
         _ => {
             return Err(Error::new(format!(
