@@ -60,9 +60,24 @@ pub fn build_dir(dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
 /// Builds the kustomization in directory `dir` of `fs`.
 pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
     let mut diag = Diagnostics::default();
+    let resources = build_with(fs, dir, opts, &mut diag)?;
+    Ok(BuildOutput {
+        resources,
+        warnings: diag.warnings,
+    })
+}
+
+/// Builds the kustomization in directory `dir` of `fs`, collecting warnings
+/// in `diag` (kept when the build fails, so they can be shown first).
+pub fn build_with(
+    fs: Arc<dyn FileSystem>,
+    dir: &Path,
+    opts: &BuildOptions,
+    diag: &mut Diagnostics,
+) -> Result<Vec<Resource>> {
     let loader = Loader::new(fs, dir, opts.restrictor)?;
-    let target = Target::load(loader, &mut diag)?;
-    let ra = target.accumulate(Accumulator::default(), &mut diag)?;
+    let target = Target::load(loader, diag)?;
+    let ra = target.accumulate(Accumulator::default(), diag)?;
     let Accumulator {
         mut resources,
         config,
@@ -126,8 +141,5 @@ pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result
         }
         r.set_annotations(&a);
     }
-    Ok(BuildOutput {
-        resources: list,
-        warnings: diag.warnings,
-    })
+    Ok(list)
 }

@@ -1,11 +1,14 @@
 //! The command line: argument parsing and output. Kept apart from the
 //! library so every stage stays usable without it.
 
-use crate::build::{build_dir, BuildOptions, BuildOutput, Reorder};
+use crate::accumulate::Diagnostics;
+use crate::build::{build_with, BuildOptions, BuildOutput, Reorder};
+use crate::load::DiskFs;
 use crate::load::LoadRestrictor;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
 #[derive(Parser, Debug)]
@@ -70,8 +73,19 @@ enum ReorderArg {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Build(args) => run_build(args),
+    // Values are walked recursively and YAML may nest 10,000 levels deep
+    // (go-yaml's own limit): give the work a stack that always suffices.
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(move || match cli.command {
+            Command::Build(args) => run_build(args),
+        });
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: internal error (the build thread failed)");
+            2
+        }
     }
 }
 
@@ -91,10 +105,18 @@ fn run_build(args: BuildArgs) -> i32 {
         },
         managed_by_label: args.enable_managedby_label,
     };
-    let result = build_dir(&args.dir, &opts).and_then(|out| {
+    let mut diag = Diagnostics::default();
+    let result = build_with(Arc::new(DiskFs), &args.dir, &opts, &mut diag).and_then(|resources| {
+        let out = BuildOutput {
+            resources,
+            warnings: Vec::new(),
+        };
         let text = out.to_yaml()?;
         Ok((out, text))
     });
+    for w in &diag.warnings {
+        eprintln!("{w}");
+    }
     let (out, text) = match result {
         Ok(r) => r,
         Err(e) => {
@@ -102,9 +124,6 @@ fn run_build(args: BuildArgs) -> i32 {
             return 1;
         }
     };
-    for w in &out.warnings {
-        eprintln!("{w}");
-    }
     let written = match &args.output {
         None => write_stdout(&text),
         Some(p) if p.is_dir() => write_dir(p, &out),

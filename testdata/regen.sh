@@ -16,10 +16,14 @@ find . -name kustomization.yaml -o -name kustomization.yml -o -name Kustomizatio
   dir=$(dirname "$k")
   # Only leaves (directories no other case lists) need not be cases; every
   # kustomization directory gets an expected output, bases included.
-  rm -f "$dir/expected.yaml" "$dir/expected-error.txt"
+  rm -f "$dir/expected.yaml" "$dir/expected-error.txt" "$dir/expected-files.txt"
   # Written straight from stdout: the bytes are the test.
   if kubectl kustomize "$dir" >"$dir/expected.yaml" 2>/tmp/regen-err; then
-    :
+    # The file names `-o DIR` writes, one resource per file.
+    out=$(mktemp -d)
+    kubectl kustomize "$dir" -o "$out" 2>/dev/null
+    (cd "$out" && ls -1 | LC_ALL=C sort) > "$dir/expected-files.txt"
+    rm -rf "$out"
   else
     rm -f "$dir/expected.yaml"
     sed "s#$(pwd)#\$GOLDEN#g" /tmp/regen-err > "$dir/expected-error.txt"

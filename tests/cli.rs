@@ -94,3 +94,76 @@ fn closed_pipe_exits_quietly() {
     );
     assert!(!stderr.contains("panicked"), "stderr: {stderr}");
 }
+
+#[test]
+fn output_to_a_file_matches_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("out.yaml");
+    let dir = golden("example/overlays/prod");
+    let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["build", "-o"])
+        .arg(&file)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
+}
+
+/// Every golden case whose oracle run recorded `-o DIR` file names.
+fn cases_with_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.join("expected-files.txt").is_file() {
+                out.push(p.clone());
+            }
+            cases_with_files(&p, out);
+        }
+    }
+}
+
+#[test]
+fn output_to_a_directory_writes_one_file_per_resource() {
+    let mut cases = Vec::new();
+    cases_with_files(&golden(""), &mut cases);
+    assert!(cases.len() >= 10);
+    for dir in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(["build", "-o"])
+            .arg(tmp.path())
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut names: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let expected = std::fs::read_to_string(dir.join("expected-files.txt")).unwrap();
+        let expected: Vec<&str> = expected.lines().collect();
+        assert_eq!(names, expected, "{}", dir.display());
+        // Together the files hold exactly the documents of the stream.
+        let stream = std::fs::read_to_string(dir.join("expected.yaml")).unwrap();
+        let mut docs: Vec<String> = stream
+            .split("---\n")
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect();
+        docs.sort();
+        let mut files: Vec<String> = names
+            .iter()
+            .map(|n| std::fs::read_to_string(tmp.path().join(n)).unwrap())
+            .collect();
+        files.sort();
+        assert_eq!(docs, files, "{}", dir.display());
+    }
+}

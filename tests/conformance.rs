@@ -323,6 +323,17 @@ fn main() {
             println!("  {r}");
         }
     }
+    if let Ok(path) = std::env::var("STRATA_CONFORMANCE_REPORT") {
+        // A markdown table for docs/conformance.md.
+        let mut md = String::from("| feature | pass | total |\n| --- | ---: | ---: |\n");
+        for (f, (p, t)) in &per_feature {
+            md.push_str(&format!("| {f} | {p} | {t} |\n"));
+        }
+        md.push_str(&format!(
+            "\nAll cases: {passed} passed, {failed} failed. In scope so far: {scope_pass} of {scope_total}.\n"
+        ));
+        std::fs::write(&path, md).expect("write report");
+    }
     println!("conformance: {passed} passed, {failed} failed");
     if !regressions.is_empty() && filter.is_none() {
         std::process::exit(1);

@@ -4,11 +4,12 @@
 
 use crate::error::{Error, Result};
 use crate::resource::Resource;
-use crate::yaml::{parse_documents, ParseOptions, Value};
+use crate::yaml::{Document, ParseOptions, Value};
 
 /// Parses a resource file's bytes into resources.
 pub fn resources_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
-    let docs = parse_documents(bytes, &ParseOptions::default())?;
+    // kustomize splits resource files itself before parsing each piece.
+    let docs = Document::read_resources(bytes, &ParseOptions::default())?;
     let mut queue: std::collections::VecDeque<(Value, crate::yaml::Mark)> =
         docs.into_iter().map(|d| (d.value, d.start)).collect();
     let mut out = Vec::new();

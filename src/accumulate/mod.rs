@@ -11,7 +11,9 @@ pub use origin::{add_transformation, Origin};
 
 use crate::error::{Error, Result, ResultExt};
 use crate::generate;
-use crate::kustomization::{decode_kustomization, Kustomization, Var, KUSTOMIZATION_FILE_NAMES};
+use crate::kustomization::{
+    decode_kustomization_with_warnings, Kustomization, Var, KUSTOMIZATION_FILE_NAMES,
+};
 use crate::load::Loader;
 use crate::resource::{ResMap, Resource, ORIGIN};
 use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
@@ -96,8 +98,10 @@ impl Target {
         };
         let file = loader.resolve(name);
         let bytes = loader.load(name)?;
-        let decoded = decode_kustomization(&bytes).in_file(&file)?;
-        diag.warnings.extend(decoded.warnings);
+        // Warnings come first, even when decoding then fails, as in kustomize.
+        let (warnings, decoded) = decode_kustomization_with_warnings(&bytes);
+        diag.warnings.extend(warnings);
+        let decoded = decoded.in_file(&file)?;
         let origin = (!decoded.kustomization.build_metadata.is_empty()).then(Origin::default);
         Ok(Target {
             loader,

@@ -18,11 +18,20 @@ use crate::yaml::Value;
 
 /// Transformers run one after the other (kustomize's `MultiTransformer`,
 /// which is what `PrefixSuffixTransformer` is).
-pub struct Sequence(pub Vec<Box<dyn Transformer>>);
+pub struct Sequence {
+    /// The builtin kind the sequence is configured as.
+    pub kind: &'static str,
+    /// The steps, in order.
+    pub steps: Vec<Box<dyn Transformer>>,
+}
 
 impl Transformer for Sequence {
+    fn builtin_kind(&self) -> &str {
+        self.kind
+    }
+
     fn transform(&self, m: &mut ResMap) -> Result<()> {
-        self.0.iter().try_for_each(|t| t.transform(m))
+        self.steps.iter().try_for_each(|t| t.transform(m))
     }
 }
 
@@ -94,6 +103,9 @@ pub fn kustomization_transformers(
 /// The transformer one `transformers:` document configures. Only builtin
 /// kinds (`apiVersion: builtin`) are known; their field specs come from the
 /// document alone, as in kustomize (the tables in `tc` are not consulted).
+/// Builtin kinds strata does not implement yet (patches, replacements,
+/// hashing, ValueAdd) are an error saying so; kinds kustomize does not know
+/// get kustomize's own error.
 pub fn transformer_from_config(
     doc: &Value,
     _tc: &TransformerConfig,
@@ -106,7 +118,13 @@ pub fn transformer_from_config(
             "external plugins disabled; unable to load external plugin '{kind}'"
         )));
     }
-    let wrap = |e: Error| e.context(format!("configuring builtin {kind}"));
+    // kustomize's plugin loader names the plugin by its id.
+    let id = crate::resource::ResId::new(
+        crate::kustomization::Gvk::from_api_version(api_version, kind),
+        doc.str_at(&["metadata", "name"]).unwrap_or(""),
+        doc.str_at(&["metadata", "namespace"]).unwrap_or(""),
+    );
+    let wrap = |e: Error| e.context(format!("plugin {id} fails configuration"));
     let t: Box<dyn Transformer> = match kind {
         "NamespaceTransformer" => Box::new(NamespaceTransformer::from_config(doc).map_err(wrap)?),
         "PrefixTransformer" => {
@@ -115,10 +133,13 @@ pub fn transformer_from_config(
         "SuffixTransformer" => {
             Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?)
         }
-        "PrefixSuffixTransformer" => Box::new(Sequence(vec![
-            Box::new(NameAffixTransformer::from_config(Affix::Prefix, doc).map_err(wrap)?),
-            Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?),
-        ])),
+        "PrefixSuffixTransformer" => Box::new(Sequence {
+            kind: "PrefixSuffixTransformer",
+            steps: vec![
+                Box::new(NameAffixTransformer::from_config(Affix::Prefix, doc).map_err(wrap)?),
+                Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?),
+            ],
+        }),
         "LabelTransformer" => Box::new(LabelTransformer::from_config(doc).map_err(wrap)?),
         "AnnotationsTransformer" => {
             Box::new(AnnotationsTransformer::from_config(doc).map_err(wrap)?)
@@ -131,12 +152,122 @@ pub fn transformer_from_config(
         | "PatchStrategicMergeTransformer"
         | "PatchJson6902Transformer"
         | "ReplacementTransformer"
-        | "HashTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
+        | "HashTransformer"
+        | "ValueAddTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
+        // Builtin generators load, but cannot transform.
+        "ConfigMapGenerator"
+        | "SecretGenerator"
+        | "HelmChartInflationGenerator"
+        | "IAMPolicyGenerator" => return Err(Error::new(format!("plugin {id} not a transformer"))),
         _ => {
             return Err(Error::new(format!(
-                "unable to load builtin {kind}: not supported yet"
+                "unable to load builtin {}",
+                crate::kustomization::Gvk::from_api_version(api_version, kind)
             )))
         }
     };
     Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kustomization::{Image, Patch};
+    use crate::yaml::{parse_documents, ParseOptions};
+
+    /// A loader on a scratch directory (these configs read no files).
+    fn ldr() -> Loader {
+        let dir = std::env::temp_dir();
+        Loader::new(
+            std::sync::Arc::new(crate::load::DiskFs),
+            &dir,
+            crate::load::LoadRestrictor::RootOnly,
+        )
+        .unwrap()
+    }
+
+    fn doc(src: &str) -> Value {
+        parse_documents(src.as_bytes(), &ParseOptions::default())
+            .unwrap()
+            .remove(0)
+            .value
+    }
+
+    #[test]
+    fn patches_and_replacements_are_refused() {
+        let tc = TransformerConfig::builtin();
+        let k = Kustomization {
+            patches: vec![Patch::default()],
+            ..Kustomization::default()
+        };
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
+        assert_eq!(e.message, "patches not supported yet");
+        let k = Kustomization {
+            replacements: vec![Value::map()],
+            ..Kustomization::default()
+        };
+        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
+        assert_eq!(e.message, "replacements not supported yet");
+    }
+
+    #[test]
+    fn one_transformer_per_configured_field() {
+        let tc = TransformerConfig::builtin();
+        let k = Kustomization {
+            namespace: "ns".into(),
+            name_prefix: "p-".into(),
+            images: vec![Image {
+                name: "a".into(),
+                ..Image::default()
+            }],
+            image_tags: vec![Image {
+                name: "b".into(),
+                ..Image::default()
+            }],
+            ..Kustomization::default()
+        };
+        assert_eq!(kustomization_transformers(&k, tc, &ldr()).unwrap().len(), 4);
+        assert!(
+            kustomization_transformers(&Kustomization::default(), tc, &ldr())
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn plugin_configs() {
+        let tc = TransformerConfig::builtin();
+        let ok = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\nfieldSpecs: []\n";
+        assert!(transformer_from_config(&doc(ok), tc, &ldr()).is_ok());
+        let nil = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\n";
+        let e = transformer_from_config(&doc(nil), tc, &ldr())
+            .err()
+            .unwrap();
+        assert!(e.message.contains("fieldSpecs is not expected to be nil"));
+        let bad = "apiVersion: builtin\nkind: NamespaceTransformer\nsetRoleBindingSubjects: some\n";
+        let e = transformer_from_config(&doc(bad), tc, &ldr())
+            .err()
+            .unwrap();
+        assert!(e
+            .message
+            .contains("invalid value \"some\" for setRoleBindingSubjects"));
+        let unknown = "apiVersion: builtin\nkind: FooTransformer\n";
+        let e = transformer_from_config(&doc(unknown), tc, &ldr())
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.message,
+            "unable to load builtin FooTransformer.builtin.[noGrp]"
+        );
+        let patch = "apiVersion: builtin\nkind: PatchTransformer\n";
+        let e = transformer_from_config(&doc(patch), tc, &ldr())
+            .err()
+            .unwrap();
+        assert_eq!(e.message, "builtin PatchTransformer not supported yet");
+        let ext = "apiVersion: example.com/v1\nkind: Foo\n";
+        let e = transformer_from_config(&doc(ext), tc, &ldr())
+            .err()
+            .unwrap();
+        assert!(e.message.contains("external plugins disabled"));
+    }
 }

@@ -20,12 +20,19 @@ pub(crate) fn node_kind(v: &Value) -> &'static str {
     }
 }
 
-/// kyaml's "wrong node kind" error.
+/// kyaml's "wrong node kind" error, which shows the node.
 pub(crate) fn wrong_kind(expected: &str, got: &Value) -> Error {
-    Error::new(format!(
+    let mut contents = String::new();
+    let shown = crate::yaml::emit_document(got, &mut contents).is_ok();
+    let mut msg = format!(
         "wrong node kind: expected {expected} but got {}",
         node_kind(got)
-    ))
+    );
+    if shown {
+        msg.push_str(": node contents:\n");
+        msg.push_str(&contents);
+    }
+    Error::new(msg)
 }
 
 /// The tag go-yaml v3 gives `text` written as a plain scalar. Values kyaml
@@ -86,14 +93,16 @@ pub(crate) fn set_scalar(node: &mut Value, text: &str, tag: Option<Tag>) -> Resu
     Ok(())
 }
 
-/// The scalar replacing `old`. kyaml keeps the old node's quoting style;
-/// a string whose text would not read back as a string was quoted, so a
-/// value set without a tag over it stays a string.
+/// The scalar replacing `old`. kyaml keeps the old node's quoting style,
+/// and go-yaml decodes a quoted scalar as a string whatever its tag; a
+/// string whose text would not read back as a string was quoted, so
+/// whatever replaces it is a string too (`replicas: "1"` becomes `"4"`).
 pub(crate) fn restyled(old: &Scalar, text: &str, tag: Option<Tag>) -> Value {
     let was_quoted = old.tag == Tag::Str && plain_tag(&old.text) != Tag::Str;
-    match tag {
-        None if was_quoted => Value::string(text),
-        _ => scalar(text, tag),
+    if was_quoted {
+        Value::string(text)
+    } else {
+        scalar(text, tag)
     }
 }
 
@@ -121,10 +130,11 @@ pub(crate) fn is_nil_or_empty(v: &Value) -> bool {
 }
 
 /// Accessors for a builtin plugin's configuration document. kustomize
-/// decodes most configs with `sigs.k8s.io/yaml` (YAML 1.1 typing, then JSON
-/// into a typed struct, where any scalar may fill a string field in its
-/// canonical spelling) and the prefix/suffix ones with go-yaml v3 (any
-/// scalar's text fills a string field). Unknown fields are ignored and null
+/// re-serializes the document it parsed (so scalars keep go-yaml v3's
+/// types), then decodes most configs with `sigs.k8s.io/yaml` (JSON into a
+/// typed struct, where any scalar may fill a string field in its canonical
+/// spelling: `True` → `true`, `0x10` → `16`) and the prefix/suffix ones
+/// with go-yaml v3 (any scalar's text fills a string field). Unknown fields are ignored and null
 /// means "unset"; a mapping or list where a scalar is wanted is an error.
 pub(crate) struct Config<'a> {
     kind: &'a str,
@@ -133,22 +143,16 @@ pub(crate) struct Config<'a> {
     json: bool,
 }
 
-/// YAML 1.1 booleans that YAML 1.2 reads as strings.
-fn yaml11_bool(text: &str) -> Option<bool> {
-    match text {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
-        _ => None,
-    }
-}
-
 impl<'a> Config<'a> {
     /// Wraps a document decoded through JSON; it must be a mapping.
     pub(crate) fn new(kind: &'a str, doc: &'a Value) -> Result<Config<'a>> {
         if doc.as_map().is_none() {
             return Err(Error::new(format!(
-                "unmarshalling {kind} config: expected a mapping, found a {}",
-                doc.kind_name()
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type builtins.{kind}Plugin",
+                match doc {
+                    Value::Seq(_) => "array",
+                    _ => "string",
+                }
             )));
         }
         Ok(Config {
@@ -166,11 +170,38 @@ impl<'a> Config<'a> {
         })
     }
 
-    fn err(&self, path: &str, want: &str, v: &Value) -> Error {
+    /// The decoder's error for a value of the wrong type at `path` (a Go
+    /// field of type `go_type`): encoding/json's wording, or go-yaml's.
+    fn err(&self, path: &[&str], go_type: &str, v: &Value) -> Error {
+        if !self.json {
+            let tag = match v {
+                Value::Map(_) => "!!map".to_string(),
+                Value::Seq(_) => "!!seq".to_string(),
+                Value::Scalar(_) => format!("!!{}", v.kind_name()),
+            };
+            return Error::new(format!(
+                "yaml: unmarshal errors:\n  cannot unmarshal {tag} into {go_type}"
+            ));
+        }
+        let json_kind = match v {
+            Value::Map(_) => "object",
+            Value::Seq(_) => "array",
+            Value::Scalar(s) => match s.tag {
+                Tag::Bool => "bool",
+                Tag::Int | Tag::Float => "number",
+                _ => "string",
+            },
+        };
+        let owner = match (path.len(), path.first().copied()) {
+            (n, Some("replica")) if n > 1 => "Replica".to_string(),
+            (n, Some("imageTag")) if n > 1 => "Image".to_string(),
+            (n, Some("metadata")) if n > 1 => "ObjectMeta".to_string(),
+            _ => format!("{}Plugin", self.kind),
+        };
         Error::new(format!(
-            "unmarshalling {} config: field '{path}' must be {want}, found a {}",
-            self.kind,
-            v.kind_name()
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {json_kind} \
+             into Go struct field {owner}.{} of type {go_type}",
+            path.join(".")
         ))
     }
 
@@ -204,18 +235,17 @@ impl<'a> Config<'a> {
         match s.tag {
             Tag::Bool => s.text.to_ascii_lowercase(),
             Tag::Int => parse_int(&s.text).map_or_else(|| s.text.clone(), |i| i.to_string()),
-            Tag::Str => match yaml11_bool(&s.text) {
-                Some(b) => b.to_string(),
-                None => s.text.clone(),
-            },
+            Tag::Float => go_float_to_string(&s.text),
+            // A bare date decodes to a time, which JSON writes in RFC 3339.
+            Tag::Timestamp if s.text.len() <= 10 => format!("{}T00:00:00Z", s.text),
             _ => s.text.clone(),
         }
     }
 
-    fn string_of(&self, path: &str, v: &Value) -> Result<String> {
+    fn string_of(&self, path: &[&str], v: &Value) -> Result<String> {
         match v {
             Value::Scalar(s) => Ok(self.scalar_text(s)),
-            _ => Err(self.err(path, "a string", v)),
+            _ => Err(self.err(path, "string", v)),
         }
     }
 
@@ -223,7 +253,7 @@ impl<'a> Config<'a> {
     pub(crate) fn string(&self, path: &[&str]) -> Result<String> {
         match self.at(path) {
             None => Ok(String::new()),
-            Some(v) => self.string_of(&path.join("."), v),
+            Some(v) => self.string_of(path, v),
         }
     }
 
@@ -235,11 +265,7 @@ impl<'a> Config<'a> {
                 tag: Tag::Bool,
                 text,
             })) => Ok(text.eq_ignore_ascii_case("true")),
-            Some(Value::Scalar(Scalar {
-                tag: Tag::Str,
-                text,
-            })) if yaml11_bool(text).is_some() => Ok(yaml11_bool(text) == Some(true)),
-            Some(v) => Err(self.err(&path.join("."), "a boolean", v)),
+            Some(v) => Err(self.err(path, "bool", v)),
         }
     }
 
@@ -248,9 +274,21 @@ impl<'a> Config<'a> {
         match self.at(path) {
             None => Ok(0),
             Some(v @ Value::Scalar(s)) if s.tag == Tag::Int => {
-                parse_int(&s.text).ok_or_else(|| self.err(&path.join("."), "an integer", v))
+                parse_int(&s.text).ok_or_else(|| self.err(path, "int64", v))
             }
-            Some(v) => Err(self.err(&path.join("."), "an integer", v)),
+            // An integral float becomes an integer on the way to JSON.
+            Some(v @ Value::Scalar(s)) if s.tag == Tag::Float && self.json => {
+                match s.text.replace('_', "").parse::<f64>() {
+                    Ok(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(f as i64),
+                    // encoding/json names the number it could not fit.
+                    _ => Err(Error::new(self.err(path, "int64", v).message.replacen(
+                        "unmarshal number",
+                        &format!("unmarshal number {}", go_float_to_string(&s.text)),
+                        1,
+                    ))),
+                }
+            }
+            Some(v) => Err(self.err(path, "int64", v)),
         }
     }
 
@@ -264,12 +302,12 @@ impl<'a> Config<'a> {
                     let text = if v.is_null() {
                         String::new()
                     } else {
-                        self.string_of(&format!("{}.{k}", path.join(".")), v)?
+                        self.string_of(path, v)?
                     };
                     out.insert(k.clone(), text);
                 }
             }
-            Some(v) => return Err(self.err(&path.join("."), "a map of strings", v)),
+            Some(v) => return Err(self.err(path, "map[string]string", v)),
         }
         Ok(out)
     }
@@ -281,9 +319,72 @@ impl<'a> Config<'a> {
             Some(v @ Value::Seq(_)) => {
                 specs(v).map_err(|e| e.context(format!("{} config", self.kind)))
             }
-            Some(v) => Err(self.err(key, "a list of field specs", v)),
+            Some(v) => Err(self.err(&[key], "[]types.FieldSpec", v)),
         }
     }
+}
+
+/// A YAML float as `sigs.k8s.io/yaml` writes it into a string field: an
+/// integral value (within int64) as an integer, others as Go's
+/// `strconv.FormatFloat(f, 'g', -1, 32)`.
+pub(crate) fn go_float_to_string(text: &str) -> String {
+    let t = text.replace('_', "");
+    if let Ok(f) = t.parse::<f64>() {
+        if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+            return (f as i64).to_string();
+        }
+    }
+    go_float32_g(text)
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)` of a YAML float.
+pub(crate) fn go_float32_g(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let f: f64 = match lower.trim_start_matches('+') {
+        ".inf" => f64::INFINITY,
+        "-.inf" => f64::NEG_INFINITY,
+        ".nan" => f64::NAN,
+        t => match t.replace('_', "").parse() {
+            Ok(f) => f,
+            Err(_) => return text.to_string(),
+        },
+    };
+    let x = f as f32;
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    // Shortest round-trip digits and decimal exponent, from Rust's `{:e}`.
+    let e = format!("{:e}", x.abs());
+    let (mant, exp) = e.split_once('e').expect("exponent form");
+    let exp: i32 = exp.parse().expect("exponent");
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let sign = if x < 0.0 { "-" } else { "" };
+    if !(-4..6).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{frac}e{esign}{:02}", exp.abs());
+    }
+    let nd = digits.len() as i32;
+    let dp = exp + 1;
+    let body = if dp <= 0 {
+        format!("0.{}{digits}", "0".repeat((-dp) as usize))
+    } else if dp >= nd {
+        format!("{digits}{}", "0".repeat((dp - nd) as usize))
+    } else {
+        format!("{}.{}", &digits[..dp as usize], &digits[dp as usize..])
+    };
+    format!("{sign}{body}")
 }
 
 /// Parses go-yaml's integer spellings (decimal, `0x`, `0o`, `0b`, `_`).
@@ -307,6 +408,73 @@ pub(crate) fn parse_int(text: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// An object as Go's `json.Marshal` prints it (keys sorted, HTML-safe
+/// escapes), for messages that show resources this way. Floats and
+/// timestamps keep their text: an approximation good enough for errors.
+pub(crate) fn compact_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out);
+    out
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Map(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_string(k, out);
+                out.push(':');
+                write_json(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Scalar(s) => match s.tag {
+            Tag::Null => out.push_str("null"),
+            Tag::Bool => out.push_str(&s.text.to_ascii_lowercase()),
+            Tag::Int => match parse_int(&s.text) {
+                Some(i) => out.push_str(&i.to_string()),
+                None => out.push_str(&s.text),
+            },
+            Tag::Float => out.push_str(&s.text),
+            Tag::Str | Tag::Timestamp => json_string(&s.text, out),
+        },
+    }
+}
+
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +490,21 @@ mod tests {
         assert_eq!(plain_tag("2001-12-14"), Tag::Timestamp);
         assert_eq!(plain_tag("nginx:1.0"), Tag::Str);
         assert_eq!(plain_tag("p-123"), Tag::Str);
+    }
+
+    #[test]
+    fn go_floats() {
+        assert_eq!(go_float32_g("1.50"), "1.5");
+        assert_eq!(go_float32_g("1e3"), "1000");
+        assert_eq!(go_float32_g("1e6"), "1e+06");
+        assert_eq!(go_float32_g("0.0001"), "0.0001");
+        assert_eq!(go_float32_g("0.00001"), "1e-05");
+        assert_eq!(go_float32_g("-2.5e-7"), "-2.5e-07");
+        assert_eq!(go_float32_g("123456"), "123456");
+        assert_eq!(go_float32_g(".inf"), "+Inf");
+        assert_eq!(go_float_to_string("1e6"), "1000000");
+        assert_eq!(go_float_to_string("1e20"), "1e+20");
+        assert_eq!(go_float_to_string("3.14159265358979"), "3.1415927");
     }
 
     #[test]

@@ -263,8 +263,24 @@ pub fn apply_spec(
         return Ok(());
     }
     let path = split_path(&fs.path);
-    walk(obj, &path, fs.create, create_kind, set)
-        .map_err(|e| e.context(format!("considering field '{}' of object", fs.path)))
+    walk(obj, &path, fs.create, create_kind, set).map_err(|e| {
+        e.context(format!(
+            "considering field '{}' of object {}",
+            fs.path,
+            object_id(obj)
+        ))
+    })
+}
+
+/// The id of an object as kustomize prints it in errors.
+fn object_id(obj: &Value) -> crate::resource::ResId {
+    let kind = obj.str_at(&["kind"]).unwrap_or("");
+    let gvk = Gvk::from_api_version(obj.str_at(&["apiVersion"]).unwrap_or(""), kind);
+    crate::resource::ResId::new(
+        gvk,
+        obj.str_at(&["metadata", "name"]).unwrap_or(""),
+        obj.str_at(&["metadata", "namespace"]).unwrap_or(""),
+    )
 }
 
 fn walk(

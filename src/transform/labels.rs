@@ -26,21 +26,29 @@ impl LabelTransformer {
     /// table, otherwise `includeTemplates` adds `templateLabels` and
     /// `metadata/labels` is always created.
     pub fn from_label(label: &Label, tc: &TransformerConfig) -> Result<LabelTransformer> {
-        let wrap = |e: crate::Error| e.context("failed to merge labels");
-        let mut fss = merge_specs(label.fields.clone(), &tc.labels).map_err(wrap)?;
+        // kustomize's FsSlice merge only says "conflicting fieldspecs".
+        let merge = |a: Vec<FieldSpec>, b: &[FieldSpec], what: &str| {
+            merge_specs(a, b)
+                .map_err(|_| crate::Error::new("conflicting fieldspecs").context(what.to_string()))
+        };
+        let labels_err = "failed to merge labels";
+        let mut fss = merge(label.fields.clone(), &tc.labels, labels_err)?;
         if label.include_selectors {
-            fss = merge_specs(fss, &tc.common_labels).map_err(wrap)?;
+            fss = merge(fss, &tc.common_labels, labels_err)?;
         } else {
             if label.include_templates {
-                fss = merge_specs(fss, &tc.template_labels)
-                    .map_err(|e| e.context("failed to merge template fieldSpec"))?;
+                fss = merge(
+                    fss,
+                    &tc.template_labels,
+                    "failed to merge template fieldSpec",
+                )?;
             }
             let meta = FieldSpec {
                 path: "metadata/labels".into(),
                 create: true,
                 ..FieldSpec::default()
             };
-            fss = merge_specs(fss, &[meta]).map_err(wrap)?;
+            fss = merge(fss, &[meta], labels_err)?;
         }
         Ok(LabelTransformer {
             labels: label.pairs.clone(),

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Gvk};
 use crate::resource::{ResId, ResMap, Resource};
 use crate::yaml::{Map, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One pending update of a referrer: which field, pointing at which kind.
 struct Pending {
@@ -24,17 +24,84 @@ struct Pending {
     target: Gvk,
 }
 
+/// What the sieve reads of each resource, computed once: none of it
+/// changes during the pass (only referrers' reference fields and the
+/// referrals' refBy annotations do).
+struct Facts {
+    cur: ResId,
+    org: ResId,
+    prev: Vec<ResId>,
+    kind: String,
+    name: String,
+    namespace: String,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+impl Facts {
+    fn of(r: &Resource) -> Facts {
+        let prev = r.prev_ids();
+        Facts {
+            cur: r.cur_id(),
+            org: prev.first().cloned().unwrap_or_else(|| r.cur_id()),
+            prev,
+            kind: r.kind().to_string(),
+            name: r.name().to_string(),
+            namespace: r.namespace().to_string(),
+            prefixes: r.name_prefixes(),
+            suffixes: r.name_suffixes(),
+        }
+    }
+
+    /// kustomize's `PrefixesSuffixesEquals`.
+    fn affixes_agree(&self, o: &Facts, allow_empty: bool) -> bool {
+        let (p1, p2, s1, s2) = (&self.prefixes, &o.prefixes, &self.suffixes, &o.suffixes);
+        if allow_empty {
+            (p1.is_empty() || p2.is_empty() || same_ending(p1, p2))
+                && (s1.is_empty() || s2.is_empty() || same_ending(s1, s2))
+        } else {
+            same_ending(p1, p2) && same_ending(s1, s2)
+        }
+    }
+}
+
+/// Whether the shorter list ends the longer one (two empty lists agree).
+fn same_ending(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return long.is_empty();
+    }
+    long.ends_with(short)
+}
+
+/// The facts of every resource, and an index from previous names.
+struct World {
+    facts: Vec<Facts>,
+    by_prev_name: HashMap<String, Vec<usize>>,
+}
+
 /// Updates every name reference in `m` per the nameReference table.
 pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<()> {
+    let facts: Vec<Facts> = m.resources().iter().map(Facts::of).collect();
+    let mut by_prev_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        let names: HashSet<&str> = f.prev.iter().map(|id| id.name.as_str()).collect();
+        for n in names {
+            by_prev_name.entry(n.to_string()).or_default().push(i);
+        }
+    }
+    let world = World {
+        facts,
+        by_prev_name,
+    };
     // Filters per referrer, in table order, selected by original id
     // (kustomize keys a map by resource; the order of referrers does not
     // change the result, so document order is used).
-    let org_ids: Vec<ResId> = m.resources().iter().map(Resource::org_id).collect();
     let mut filters: Vec<Vec<Pending>> = (0..m.len()).map(|_| Vec::new()).collect();
     for br in backrefs {
         for spec in &br.referrers {
-            for (i, id) in org_ids.iter().enumerate() {
-                if id.gvk.is_selected_by(&spec.gvk) {
+            for (i, f) in world.facts.iter().enumerate() {
+                if f.org.gvk.is_selected_by(&spec.gvk) {
                     filters[i].push(Pending {
                         spec: spec.clone(),
                         target: br.gvk.clone(),
@@ -47,9 +114,9 @@ pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<(
         if list.is_empty() {
             continue;
         }
-        let candidates = referable_by(m, i)?;
+        let candidates = referable_by(m, &world, i)?;
         for p in list {
-            apply_filter(m, i, &candidates, &p)?;
+            apply_filter(m, &world, i, &candidates, &p)?;
         }
     }
     Ok(())
@@ -58,19 +125,17 @@ pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<(
 /// kustomize's `SubsetThatCouldBeReferencedByResource`: everything for a
 /// cluster-scoped referrer; otherwise cluster-scoped resources, those in
 /// the referrer's namespace, and for a RoleBinding those in the namespaces
-/// of its ServiceAccount subjects.
-fn referable_by(m: &ResMap, referrer: usize) -> Result<Vec<usize>> {
-    let r = &m.resources()[referrer];
-    let rid = r.cur_id();
+/// of its ServiceAccount subjects. Indices, ascending.
+fn referable_by(m: &ResMap, w: &World, referrer: usize) -> Result<Vec<usize>> {
+    let rid = &w.facts[referrer].cur;
     if rid.cluster_scoped {
         return Ok((0..m.len()).collect());
     }
-    let rb_namespaces = role_binding_namespaces(r, &rid)?;
+    let rb_namespaces = role_binding_namespaces(&m.resources()[referrer], rid)?;
     Ok((0..m.len())
         .filter(|&j| {
-            let t = &m.resources()[j];
-            let id = t.cur_id();
-            id.cluster_scoped || id.ns_equals(&rid) || rb_namespaces.contains(t.namespace())
+            let t = &w.facts[j];
+            t.cur.cluster_scoped || t.cur.ns_equals(rid) || rb_namespaces.contains(&t.namespace)
         })
         .collect())
 }
@@ -88,7 +153,7 @@ fn role_binding_namespaces(r: &Resource, rid: &ResId) -> Result<HashSet<String>>
         let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind")) else {
             continue;
         };
-        if kind.as_scalar_text() != Some("ServiceAccount") || kind.as_str().is_none() {
+        if kind.as_str() != Some("ServiceAccount") {
             continue;
         }
         match ns.as_str() {
@@ -108,9 +173,15 @@ fn role_binding_namespaces(r: &Resource, rid: &ResId) -> Result<HashSet<String>>
 /// Applies one filter to the referrer: the field is walked on a copy (the
 /// candidates are read from the map meanwhile), then written back, then
 /// the referrals found are told who referred to them.
-fn apply_filter(m: &mut ResMap, referrer: usize, candidates: &[usize], p: &Pending) -> Result<()> {
+fn apply_filter(
+    m: &mut ResMap,
+    w: &World,
+    referrer: usize,
+    candidates: &[usize],
+    p: &Pending,
+) -> Result<()> {
     let r = &m.resources()[referrer];
-    let rid = r.cur_id();
+    let rid = w.facts[referrer].cur.clone();
     // The spec was matched on the original id; the walk matches the current kind.
     let spec = FieldSpec {
         gvk: r.gvk(),
@@ -121,7 +192,8 @@ fn apply_filter(m: &mut ResMap, referrer: usize, candidates: &[usize], p: &Pendi
     {
         let ctx = Ctx {
             m,
-            referrer: r,
+            w,
+            referrer,
             candidates,
             target: &p.target,
             path: &p.spec.path,
@@ -146,15 +218,16 @@ fn apply_filter(m: &mut ResMap, referrer: usize, candidates: &[usize], p: &Pendi
 /// What one filter needs while walking.
 struct Ctx<'a> {
     m: &'a ResMap,
-    referrer: &'a Resource,
+    w: &'a World,
+    referrer: usize,
     candidates: &'a [usize],
     target: &'a Gvk,
     path: &'a str,
 }
 
 impl Ctx<'_> {
-    fn res(&self, i: usize) -> &Resource {
-        &self.m.resources()[i]
+    fn facts(&self, i: usize) -> &Facts {
+        &self.w.facts[i]
     }
 
     fn set(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
@@ -182,12 +255,12 @@ impl Ctx<'_> {
 
     fn set_scalar(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
         let old = node.as_scalar_text().unwrap_or("").to_string();
-        let Some(j) = self.select(&old, self.candidates.to_vec(), false)? else {
+        let Some(j) = self.select(&old, self.candidates, false)? else {
             return Ok(());
         };
         referred.push(j);
-        let new = self.res(j).name();
-        if new != old {
+        let new = &self.facts(j).name;
+        if *new != old {
             set_scalar(node, new, None)?;
         }
         Ok(())
@@ -199,20 +272,20 @@ impl Ctx<'_> {
             return Err(Error::new("path config error; no 'name' field in node"));
         };
         let old = name.as_scalar_text().unwrap_or("").to_string();
-        let candidates = match map.get("namespace") {
-            None => self.candidates.to_vec(),
+        let found = match map.get("namespace") {
+            None => self.select(&old, self.candidates, true)?,
             Some(ns) => {
                 let ns = ns.as_scalar_text().unwrap_or("");
-                self.in_namespace(ns)
+                self.select(&old, &self.in_namespace(ns), true)?
             }
         };
-        let Some(j) = self.select(&old, candidates, true)? else {
+        let Some(j) = found else {
             return Ok(());
         };
         referred.push(j);
-        let referral = self.res(j);
-        let (new, new_ns) = (referral.name(), referral.namespace());
-        if new == old && new_ns.is_empty() {
+        let referral = self.facts(j);
+        let (new, new_ns) = (&referral.name, &referral.namespace);
+        if *new == old && new_ns.is_empty() {
             return Ok(());
         }
         // kyaml sets both with an empty tag, keeping an existing field's style.
@@ -232,8 +305,8 @@ impl Ctx<'_> {
                 .iter()
                 .copied()
                 .filter(|&j| {
-                    let r = self.res(j);
-                    let id = if original { r.org_id() } else { r.cur_id() };
+                    let f = self.facts(j);
+                    let id = if original { &f.org } else { &f.cur };
                     let eff = id.effective_namespace();
                     !id.cluster_scoped && eff != CLUSTER_NS && eff == ns
                 })
@@ -246,53 +319,68 @@ impl Ctx<'_> {
         by(false)
     }
 
-    /// kustomize's `selectReferral`.
-    fn select(&self, old: &str, mut c: Vec<usize>, with_ns: bool) -> Result<Option<usize>> {
-        c.retain(|&j| self.res(j).prev_ids().iter().any(|id| id.name == old));
+    /// kustomize's `selectReferral` among `pool` (ascending indices).
+    fn select(&self, old: &str, pool: &[usize], with_ns: bool) -> Result<Option<usize>> {
+        // Had the referenced name once: looked up in the index, kept in order.
+        let mut c: Vec<usize> = match self.w.by_prev_name.get(old) {
+            Some(named) => named
+                .iter()
+                .copied()
+                .filter(|j| pool.binary_search(j).is_ok())
+                .collect(),
+            None => return Ok(None),
+        };
         c.retain(|&j| {
-            let prev = self.res(j).prev_ids();
+            let prev = &self.facts(j).prev;
             prev.iter().any(|id| id.gvk.is_selected_by(self.target))
         });
         if let Some(role) = self.role_ref_gvk() {
             c.retain(|&j| {
-                let prev = self.res(j).prev_ids();
+                let prev = &self.facts(j).prev;
                 prev.iter().any(|id| id.gvk.is_selected_by(&role))
             });
         }
-        let rid = self.referrer.cur_id();
-        if !rid.cluster_scoped {
+        let me = self.facts(self.referrer);
+        if !me.cur.cluster_scoped {
             c.retain(|&j| {
-                let r = self.res(j);
-                let id = r.cur_id();
-                id.cluster_scoped || r.kind() == "ServiceAccount" || rid.ns_equals(&id)
+                let f = self.facts(j);
+                f.cur.cluster_scoped || f.kind == "ServiceAccount" || me.cur.ns_equals(&f.cur)
             });
         }
         if c.len() == 1 {
             return Ok(Some(c[0]));
         }
-        c.retain(|&j| self.res(j).prefixes_suffixes_equal(self.referrer, true));
+        c.retain(|&j| self.facts(j).affixes_agree(me, true));
         if c.len() > 1 {
-            c.retain(|&j| self.res(j).prefixes_suffixes_equal(self.referrer, false));
+            c.retain(|&j| self.facts(j).affixes_agree(me, false));
         }
         match c.len() {
             0 => return Ok(None),
             1 => return Ok(Some(c[0])),
             _ => {}
         }
-        let first = self.res(c[0]);
+        let first = self.facts(c[0]);
         let identical = c.iter().all(|&j| {
-            let r = self.res(j);
-            r.name() == first.name() && (!with_ns || r.namespace() == first.namespace())
+            let f = self.facts(j);
+            f.name == first.name && (!with_ns || f.namespace == first.namespace)
         });
         if identical {
             return Ok(Some(c[0]));
         }
-        let ids: Vec<String> = c
-            .iter()
-            .map(|&j| self.res(j).cur_id().to_string())
-            .collect();
+        let ids: Vec<String> = c.iter().map(|&j| self.facts(j).cur.to_string()).collect();
+        let res = |i: usize| &self.m.resources()[i];
+        let mut details = format!(
+            "\n**** Too many possible referral targets to referrer:\n{}\n",
+            yaml_of(&res(self.referrer).obj)
+        );
+        for (n, &j) in c.iter().enumerate() {
+            details.push_str(&format!(
+                "--- possible referral {n}:\n{}\n",
+                yaml_of(&res(j).obj)
+            ));
+        }
         Err(Error::new(format!(
-            "found multiple possible referrals: {}",
+            "found multiple possible referrals: {}\n{details}",
             ids.join(", ")
         )))
     }
@@ -303,7 +391,7 @@ impl Ctx<'_> {
         if !self.path.ends_with("roleRef/name") {
             return None;
         }
-        let rr = self.referrer.obj.get("roleRef")?;
+        let rr = self.m.resources()[self.referrer].obj.get("roleRef")?;
         let group = rr.get("apiGroup")?.as_scalar_text()?;
         let kind = rr.get("kind")?.as_scalar_text()?;
         Some(Gvk::new(group, "", kind))
@@ -320,4 +408,92 @@ fn set_field(map: &mut Map, key: &str, text: &str) {
         _ => scalar(text, None),
     };
     map.insert(key.to_string(), v);
+}
+
+/// An object as YAML, for error details (bookkeeping annotations included,
+/// as kustomize shows them).
+fn yaml_of(obj: &Value) -> String {
+    let mut out = String::new();
+    match crate::yaml::emit_document(obj, &mut out) {
+        Ok(()) => out,
+        Err(e) => format!("<unprintable: {}>", e.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transform::fieldspec::TransformerConfig;
+    use crate::transform::prefix_suffix::NameAffixTransformer;
+    use crate::transform::Transformer;
+    use crate::yaml::{parse_documents, ParseOptions};
+
+    fn resmap(src: &str) -> ResMap {
+        parse_documents(src.as_bytes(), &ParseOptions::default())
+            .unwrap()
+            .into_iter()
+            .map(|d| Resource::new(d.value))
+            .collect()
+    }
+
+    const SRC: &str = "
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  volumes:
+  - configMap: {name: cm}
+  - configMap: {name: other}
+";
+
+    #[test]
+    fn renamed_referral_is_followed_and_records_ref_by() {
+        let tc = TransformerConfig::builtin();
+        let mut m = resmap(SRC);
+        NameAffixTransformer::prefix("x-", tc)
+            .transform(&mut m)
+            .unwrap();
+        fix_name_references(&mut m, &tc.name_reference).unwrap();
+        let pod = &m.resources()[1].obj;
+        let vols = pod
+            .get_path(&["spec", "volumes"])
+            .unwrap()
+            .as_seq()
+            .unwrap();
+        assert_eq!(vols[0].str_at(&["configMap", "name"]), Some("x-cm"));
+        assert_eq!(vols[1].str_at(&["configMap", "name"]), Some("other"));
+        let by = m.resources()[0].ref_by();
+        assert_eq!(by.len(), 1);
+        assert_eq!(by[0].to_string(), "Pod.v1.[noGrp]/x-p.[noNs]");
+    }
+
+    #[test]
+    fn never_renamed_resources_are_not_candidates() {
+        let tc = TransformerConfig::builtin();
+        let mut m = resmap(SRC);
+        fix_name_references(&mut m, &tc.name_reference).unwrap();
+        assert!(m.resources()[0].ref_by().is_empty());
+    }
+
+    #[test]
+    fn other_namespaces_are_not_candidates() {
+        let tc = TransformerConfig::builtin();
+        let src = SRC.replace("metadata: {name: cm}", "metadata: {name: cm, namespace: a}");
+        let mut m = resmap(&src);
+        NameAffixTransformer::prefix("x-", tc)
+            .transform(&mut m)
+            .unwrap();
+        fix_name_references(&mut m, &tc.name_reference).unwrap();
+        let pod = &m.resources()[1].obj;
+        let vols = pod
+            .get_path(&["spec", "volumes"])
+            .unwrap()
+            .as_seq()
+            .unwrap();
+        assert_eq!(vols[0].str_at(&["configMap", "name"]), Some("cm"));
+    }
 }

@@ -5,13 +5,14 @@
 //! cluster-scoped, the namespace table's other fields, and the namespace of
 //! (Cluster)RoleBinding subjects according to `setRoleBindingSubjects`.
 
-use super::common::{is_nil_or_empty, set_scalar, wrong_kind, Config};
+use super::common::{compact_json, is_nil_or_empty, set_scalar, wrong_kind, Config};
 use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Gvk};
 use crate::resource::ResMap;
 use crate::yaml::{Tag, Value};
+use std::collections::HashMap;
 
 /// Which RoleBinding/ClusterRoleBinding subjects get the namespace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -56,9 +57,19 @@ impl NamespaceTransformer {
     /// Decodes a `NamespaceTransformer` plugin config: `metadata.namespace`,
     /// `fieldSpecs`, `unsetOnly`, `setRoleBindingSubjects`.
     pub fn from_config(doc: &Value) -> Result<NamespaceTransformer> {
-        let c = Config::new("NamespaceTransformer", doc)?;
-        let mode = c.string(&["setRoleBindingSubjects"])?;
-        let subjects = match mode.as_str() {
+        let decode = || -> Result<(NamespaceTransformer, String)> {
+            let c = Config::new("NamespaceTransformer", doc)?;
+            let t = NamespaceTransformer {
+                namespace: c.string(&["metadata", "namespace"])?,
+                field_specs: c.field_specs("fieldSpecs")?,
+                unset_only: c.boolean(&["unsetOnly"])?,
+                subjects: SubjectMode::DefaultOnly,
+            };
+            Ok((t, c.string(&["setRoleBindingSubjects"])?))
+        };
+        let (mut t, mode) =
+            decode().map_err(|e| e.context("unmarshalling NamespaceTransformer config"))?;
+        t.subjects = match mode.as_str() {
             "" | "defaultOnly" => SubjectMode::DefaultOnly,
             "allServiceAccounts" => SubjectMode::AllServiceAccounts,
             "none" => SubjectMode::None,
@@ -69,12 +80,7 @@ impl NamespaceTransformer {
                 )))
             }
         };
-        Ok(NamespaceTransformer {
-            namespace: c.string(&["metadata", "namespace"])?,
-            field_specs: c.field_specs("fieldSpecs")?,
-            unset_only: c.boolean(&["unsetOnly"])?,
-            subjects,
-        })
+        Ok(t)
     }
 
     /// kyaml's setter for this transformer: replace the scalar, or with
@@ -191,7 +197,14 @@ impl Transformer for NamespaceTransformer {
         if self.namespace.is_empty() {
             return Ok(());
         }
-        for i in 0..m.len() {
+        // Current ids, counted, kept up to date as resources move: each
+        // moved resource must be alone with its new id.
+        let mut keys: Vec<_> = m.resources().iter().map(|r| r.cur_id().key()).collect();
+        let mut counts: HashMap<_, usize> = HashMap::new();
+        for k in &keys {
+            *counts.entry(k.clone()).or_default() += 1;
+        }
+        for (i, slot) in keys.iter_mut().enumerate() {
             let r = &mut m.resources_mut()[i];
             if is_nil_or_empty(&r.obj) || r.annotation(HELM_GENERATED) == Some("true") {
                 continue;
@@ -199,15 +212,23 @@ impl Transformer for NamespaceTransformer {
             r.store_previous_id();
             self.filter(&mut r.obj)?;
             let id = r.cur_id();
-            let matches = m.find_by_cur_id(&id);
-            if matches.len() != 1 {
-                let ids: Vec<String> = matches
+            let key = id.key();
+            if key != *slot {
+                if let Some(c) = counts.get_mut(slot) {
+                    *c -= 1;
+                }
+                *counts.entry(key.clone()).or_default() += 1;
+                *slot = key.clone();
+            }
+            if counts[&key] != 1 {
+                let objs: Vec<String> = m
+                    .find_by_cur_id(&id)
                     .iter()
-                    .map(|&j| m.resources()[j].cur_id().to_string())
+                    .map(|&j| compact_json(&m.resources()[j].obj))
                     .collect();
                 return Err(Error::new(format!(
                     "namespace transformation produces ID conflict: [{}]",
-                    ids.join(" ")
+                    objs.join(" ")
                 )));
             }
         }

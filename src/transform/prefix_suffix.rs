@@ -72,9 +72,7 @@ impl NameAffixTransformer {
             Affix::Suffix => "suffix",
         };
         if doc.get("fieldSpecs").is_none_or(Value::is_null) {
-            return Err(Error::new(format!(
-                "{kind}: fieldSpecs is not expected to be nil"
-            )));
+            return Err(Error::new("fieldSpecs is not expected to be nil"));
         }
         Ok(NameAffixTransformer {
             affix,

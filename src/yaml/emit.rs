@@ -9,6 +9,7 @@
 mod keys;
 mod number;
 mod resolve;
+mod unicode;
 
 use super::{Scalar, Tag, Value};
 use number::Number;
@@ -30,7 +31,7 @@ pub fn emit_document(value: &Value, out: &mut String) -> Result<(), EmitError> {
         whitespace: true,
         indention: true,
     };
-    let mut r = e.node(value, false, false);
+    let mut r = e.node(value, false);
     if r.as_ref().is_err_and(|e| e.0 == NEL_KEY) {
         r = Err(nel_key_error(value));
     }
@@ -83,9 +84,9 @@ struct Emitter<'o> {
 }
 
 impl Emitter<'_> {
-    fn node(&mut self, v: &Value, mapping_ctx: bool, simple_key: bool) -> Result<(), EmitError> {
+    fn node(&mut self, v: &Value, mapping_ctx: bool) -> Result<(), EmitError> {
         match v {
-            Value::Scalar(s) => self.scalar(s, simple_key),
+            Value::Scalar(s) => self.scalar(s),
             Value::Seq(items) if items.is_empty() => {
                 self.flow_empty("[", "]");
                 Ok(())
@@ -102,24 +103,25 @@ impl Emitter<'_> {
                 for item in items {
                     self.write_indent();
                     self.write_indicator("-", true, false, true);
-                    self.node(item, false, false)?;
+                    self.node(item, false)?;
                 }
                 self.indent = saved;
                 Ok(())
             }
             Value::Map(m) => {
                 // Keys go through the JSON hop too, then v2 sorts them (K1–K5).
-                if m.keys().any(|k| k.contains('\u{85}')) {
-                    return Err(EmitError(NEL_KEY.into()));
-                }
-                let hopped: Vec<Cow<'_, str>> =
-                    m.keys().map(|k| hop_str(k)).collect::<Result<_, _>>()?;
-                let mut entries: Vec<(&str, &Value)> =
-                    hopped.iter().map(|k| k.as_ref()).zip(m.values()).collect();
-                keys::sort(&mut entries);
+                let mut entries: Vec<(Cow<'_, str>, &Value)> = m
+                    .iter()
+                    .map(|(k, v)| match hop_str(k)? {
+                        // Only a NEL makes the hop change a string (J9).
+                        Cow::Owned(_) => Err(EmitError(NEL_KEY.into())),
+                        h => Ok((h, v)),
+                    })
+                    .collect::<Result<_, EmitError>>()?;
+                keys::sort_by(&mut entries, &|e: &(Cow<'_, str>, &Value)| e.0.as_ref());
                 let saved = self.indent;
                 self.increase_indent(false, false);
-                for &(key, value) in &entries {
+                for (key, value) in &entries {
                     self.write_indent();
                     if is_simple_key(key) {
                         self.string(key, true);
@@ -131,7 +133,7 @@ impl Emitter<'_> {
                         self.write_indent();
                         self.write_indicator(":", true, false, true);
                     }
-                    self.node(value, true, false)?;
+                    self.node(value, true)?;
                 }
                 self.indent = saved;
                 Ok(())
@@ -145,7 +147,8 @@ impl Emitter<'_> {
         self.write_indicator(close, false, false, false);
     }
 
-    fn scalar(&mut self, s: &Scalar, simple_key: bool) -> Result<(), EmitError> {
+    /// A value scalar (keys are strings and go to [`Self::string`] directly).
+    fn scalar(&mut self, s: &Scalar) -> Result<(), EmitError> {
         match s.tag {
             Tag::Null => self.token("null"),
             Tag::Bool => self.token(if s.text.starts_with(['t', 'T']) {
@@ -153,6 +156,7 @@ impl Emitter<'_> {
             } else {
                 "false"
             }),
+            Tag::Int if is_canonical_int(&s.text) => self.token(&s.text),
             Tag::Int | Tag::Float => {
                 let n = if s.tag == Tag::Int {
                     number::int_from_text(&s.text)
@@ -169,18 +173,18 @@ impl Emitter<'_> {
                     }
                     // Text v3 would not have typed as a number: print it as
                     // the string it then is.
-                    None => self.string(&hop_str(&s.text)?, simple_key),
+                    None => self.string(&hop_str(&s.text)?, false),
                 }
             }
             Tag::Timestamp => match resolve::parse_timestamp(&s.text) {
                 Some(t) => {
                     let mut text = String::with_capacity(32);
                     t.write_rfc3339(&mut text);
-                    self.string(&text, simple_key);
+                    self.string(&text, false);
                 }
-                None => self.string(&hop_str(&s.text)?, simple_key),
+                None => self.string(&hop_str(&s.text)?, false),
             },
-            Tag::Str => self.string(&hop_str(&s.text)?, simple_key),
+            Tag::Str => self.string(&hop_str(&s.text)?, false),
         }
         Ok(())
     }
@@ -198,6 +202,12 @@ impl Emitter<'_> {
 
     /// A string scalar (after the JSON hop): choose the style (S1–S6), write it.
     fn string(&mut self, s: &str, simple_key: bool) {
+        if is_bare_word(s) && !resolve::needs_quotes(s) {
+            // Fast path for the common identifier-like string: plain, no
+            // spaces so no folding, nothing to analyse.
+            self.token(s);
+            return;
+        }
         let requested = if s.contains('\n') {
             Style::Literal
         } else if resolve::needs_quotes(s) {
@@ -261,11 +271,19 @@ impl Emitter<'_> {
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
-        while self.column < indent {
-            self.put(' ');
-        }
+        self.pad_to(indent);
         self.whitespace = true;
         self.indention = true;
+    }
+
+    /// Spaces up to `indent`.
+    fn pad_to(&mut self, indent: usize) {
+        const SPACES: &str = "                                                                ";
+        while self.column < indent {
+            let n = (indent - self.column).min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            self.column += n;
+        }
     }
 
     fn write_indicator(&mut self, ind: &str, need_ws: bool, is_ws: bool, is_indention: bool) {
@@ -282,6 +300,15 @@ impl Emitter<'_> {
     fn write_plain(&mut self, s: &str, allow_breaks: bool) {
         if !self.whitespace {
             self.put(' ');
+        }
+        let width = s.chars().count();
+        if !allow_breaks || self.column + width <= BEST_WIDTH + 1 || !s.contains(' ') {
+            // No space can reach past column 80: write it in one go.
+            self.out.push_str(s);
+            self.column += width;
+            self.whitespace = false;
+            self.indention = false;
+            return;
         }
         let mut spaces = false;
         let mut it = s.chars().peekable();
@@ -453,6 +480,26 @@ impl Emitter<'_> {
     }
 }
 
+/// Decimal integer text that prints unchanged: optional `-`, no leading
+/// zero, short enough to fit int64 (the common case, no parsing needed).
+fn is_canonical_int(t: &str) -> bool {
+    let d = t.strip_prefix('-').unwrap_or(t).as_bytes();
+    !d.is_empty()
+        && d.len() <= 18
+        && d.iter().all(u8::is_ascii_digit)
+        && (d[0] != b'0' || (d.len() == 1 && d.len() == t.len()))
+}
+
+/// A non-empty ASCII string of letters, digits and `-./_` starting with a
+/// letter, digit or `/`, `_`: plain unless it re-types (S2), never folded.
+fn is_bare_word(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && (b[0].is_ascii_alphanumeric() || b[0] == b'/' || b[0] == b'_')
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'/' | b'_'))
+}
+
 /// L5: a key is written in place unless it spans lines or exceeds 128 bytes.
 fn is_simple_key(k: &str) -> bool {
     k.len() <= 128 && !k.chars().any(is_break)
@@ -513,6 +560,9 @@ fn non_finite_check(text: &str) -> Result<(), EmitError> {
 /// leaves them unescaped) fail the build; NEL is a line break inside the JSON
 /// string, so v2 folds it with the spaces around it.
 fn hop_str(s: &str) -> Result<Cow<'_, str>, EmitError> {
+    if s.is_ascii() && !s.contains('\x7f') {
+        return Ok(Cow::Borrowed(s));
+    }
     let mut has_nel = false;
     for c in s.chars() {
         match c {

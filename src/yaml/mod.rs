@@ -7,5 +7,8 @@ mod parse;
 mod value;
 
 pub use emit::{emit_document, emit_stream, EmitError};
-pub use parse::{parse_documents, Document, Mark, Marks, ParseError, ParseOptions};
+pub use parse::{
+    parse_documents, pointer, push_segment, resolve_plain, Document, Mark, Marks, NonStringKey,
+    ParseError, ParseErrorKind, ParseOptions,
+};
 pub use value::{Map, Scalar, Tag, Value};

@@ -5,6 +5,16 @@
 //! de-anchors them (aliases become copies, `<<` merge keys are expanded), so
 //! this module does the same in one pass over the event stream: a stack of
 //! open collections, each completed node handed to its parent.
+//!
+//! Two entry points: [`parse_documents`] reads a YAML stream as go-yaml's
+//! decoder does; [`Document::read_resources`] reads a resource file as
+//! kustomize's `kio.ByteReader` does (its own `---` splitting, one document
+//! per piece). Errors carry go-yaml's or kyaml's text (see
+//! [`ParseErrorKind`] for how kustomize wraps each kind); errors kustomize
+//! only finds after reading (duplicate keys, bad tags) yield to syntax
+//! errors anywhere in the text, as they do there. Alias expansion is
+//! bounded (a "billion laughs" document fails fast), and so is nesting
+//! (go-yaml's 10000 levels).
 
 mod resolve;
 
@@ -12,7 +22,8 @@ pub use resolve::resolve_plain;
 
 use super::{Map, Scalar, Tag, Value};
 use base64::Engine as _;
-use libyaml_safer::{EventData, Parser, ScalarStyle};
+use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A position in a source file, 1-based.
@@ -38,7 +49,7 @@ impl Mark {
 ///
 /// Keys are escaped as in a JSON pointer (RFC 6901): `~` as `~0`, `/` as
 /// `~1`, so `metadata.annotations["a.io/b"]` is `/metadata/annotations/a.io~1b`.
-/// Build paths with [`pointer`] or [`push_segment`].
+/// [`Document::mark_at`] builds the path from plain segments.
 pub type Marks = HashMap<String, Mark>;
 
 /// Appends one escaped path segment (a mapping key or a sequence index) to
@@ -88,7 +99,8 @@ pub struct ParseOptions {
 /// (`"1": x`) and `!!str 1: x` are plain strings and work.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NonStringKey {
-    /// The [`Marks`] path of the mapping holding the key.
+    /// The [`Marks`] path of the mapping holding the key (empty unless
+    /// [`ParseOptions::record_marks`] was set).
     pub map_path: String,
     /// The key's text as written (`1`, `true`, `~`).
     pub text: String,
@@ -107,9 +119,9 @@ pub struct Document {
     pub marks: Option<Marks>,
     /// Where the document starts.
     pub start: Mark,
-    /// Mapping keys that are not strings for go-yaml v3; see
-    /// [`NonStringKey`] for what kustomize does with them. Empty for almost
-    /// every document.
+    /// Mapping keys that are not strings for go-yaml v3 (see the type's
+    /// docs for what kustomize does with them). Empty for almost every
+    /// document.
     pub non_string_keys: Vec<NonStringKey>,
 }
 
@@ -122,14 +134,26 @@ impl Document {
 }
 
 /// What kind of failure a [`ParseError`] is, so callers can wrap it the
-/// way kustomize does (it reports these from different places).
+/// way kustomize does (it reports these from different places). Oracle
+/// wrappers, for a resource file `r.yaml`:
+/// * [`Syntax`](Self::Syntax), [`Encoding`](Self::Encoding): `accumulating
+///   resources from 'r.yaml': MalformedYAMLError: {message} in File: r.yaml`;
+/// * [`Merge`](Self::Merge), [`Separator`](Self::Separator): `accumulation
+///   err='accumulating resources from 'r.yaml': {message}': must build at
+///   directory: …`;
+/// * [`DuplicateKey`](Self::DuplicateKey), [`Tag`](Self::Tag),
+///   [`InvalidKey`](Self::InvalidKey): found when the resource is written
+///   out: `map[string]interface {}(nil): {message}`;
+/// * [`Aliasing`](Self::Aliasing): ours (kustomize just hangs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParseErrorKind {
     /// Malformed YAML, from the scanner or parser (kustomize:
     /// `MalformedYAMLError: yaml: line 6: did not find expected key in
     /// File: r.yaml`). Unknown anchors are reported this way too.
     Syntax,
-    /// Invalid bytes in the input (not UTF-8).
+    /// Bytes libyaml's reader refuses: invalid UTF-8 (`yaml: invalid
+    /// leading UTF-8 octet`, …) or control characters (`yaml: control
+    /// characters are not allowed`). go-yaml prints no line for these.
     Encoding,
     /// A key appears twice in one mapping. kustomize reports it when it
     /// writes the resource out: `map[string]interface {}(nil): yaml:
@@ -146,6 +170,10 @@ pub enum ParseErrorKind {
     Aliasing,
     /// A mapping key that is a sequence or mapping.
     InvalidKey,
+    /// A `---` line with more than a comment after it, in
+    /// [`Document::read_resources`] (kustomize: `invalid document
+    /// separator: ---foo`).
+    Separator,
 }
 
 /// A YAML syntax or structure error.
@@ -164,6 +192,22 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// Whether kustomize reports this as `MalformedYAMLError` while reading
+    /// (syntax and encoding errors, unknown anchors).
+    pub fn is_malformed_yaml(&self) -> bool {
+        matches!(self.kind, ParseErrorKind::Syntax | ParseErrorKind::Encoding)
+    }
+
+    /// Whether kustomize only meets this error when it writes the resource
+    /// out (duplicate keys, tags that do not fit, collection keys), where it
+    /// prefixes `map[string]interface {}(nil): `.
+    pub fn is_output_error(&self) -> bool {
+        matches!(
+            self.kind,
+            ParseErrorKind::DuplicateKey | ParseErrorKind::Tag | ParseErrorKind::InvalidKey
+        )
+    }
+
     fn new(kind: ParseErrorKind, message: impl Into<String>, mark: Option<Mark>) -> ParseError {
         ParseError {
             message: message.into(),
@@ -177,9 +221,191 @@ impl ParseError {
 ///
 /// Every document of the stream becomes a [`Document`], including empty
 /// ones (value null; callers skip them). A UTF-8 byte-order mark at the
-/// start is accepted.
+/// start is accepted. Line numbers in error messages count from the start
+/// of `src`, as go-yaml's decoder does for a stream.
+///
+/// kustomize reads resource files differently (it splits them at `---`
+/// lines itself and reads one document per piece): use
+/// [`Document::read_resources`] for those.
 pub fn parse_documents(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
-    check_utf8(src)?;
+    match parse_stream(src, opts, false)? {
+        (_, Some(deferred)) => Err(deferred),
+        (docs, None) => Ok(docs),
+    }
+}
+
+impl Document {
+    /// Reads a resource file the way kustomize's `kio.ByteReader` does,
+    /// which is not quite a YAML stream:
+    /// * every `\r\n` becomes `\n` first;
+    /// * the text is split at each line starting with `---` (after a line
+    ///   break, so not at the very start); anything after the dashes other
+    ///   than blanks or a `#` comment fails with `invalid document
+    ///   separator: ---foo`. A separator line directly after another is not
+    ///   split on (the first consumed the line break); go-yaml then sees it
+    ///   as a document start;
+    /// * only the *first* YAML document of each piece is read (oracle:
+    ///   `a: 1\n...\nb: 2` yields one resource, garbage after `...` is
+    ///   never looked at), and pieces holding no document or a null one
+    ///   are dropped.
+    ///
+    /// Marks are positions in `src`; line numbers in error messages count
+    /// from the start of the piece, as kustomize prints them.
+    pub fn read_resources(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
+        let normalised;
+        let src = if src.contains(&b'\r') && src.windows(2).any(|w| w == b"\r\n") {
+            normalised = crlf_to_lf(src);
+            &normalised[..]
+        } else {
+            src
+        };
+        let mut docs = Vec::new();
+        let mut first_deferred = None;
+        for (piece, line_offset) in split_documents(src)? {
+            let shift = |mut m: Mark| {
+                m.line += line_offset;
+                m
+            };
+            let shift_err = |mut e: ParseError| {
+                e.mark = e.mark.map(shift);
+                e
+            };
+            let (mut found, deferred) = parse_stream(&piece, opts, true).map_err(shift_err)?;
+            if first_deferred.is_none() {
+                first_deferred = deferred.map(shift_err);
+            }
+            let Some(mut doc) = found.pop() else { continue };
+            if doc.value.is_null() {
+                continue;
+            }
+            if line_offset != 0 {
+                doc.start = shift(doc.start);
+                if let Some(marks) = &mut doc.marks {
+                    marks.values_mut().for_each(|m| *m = shift(*m));
+                }
+                for k in &mut doc.non_string_keys {
+                    k.mark = shift(k.mark);
+                }
+            }
+            docs.push(doc);
+        }
+        match first_deferred {
+            Some(e) => Err(e),
+            None => Ok(docs),
+        }
+    }
+}
+
+fn crlf_to_lf(src: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(src.len());
+    let mut i = 0;
+    while i < src.len() {
+        if src[i] == b'\r' && src.get(i + 1) == Some(&b'\n') {
+            i += 1;
+            continue;
+        }
+        out.push(src[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A piece of a resource file and the number of lines before it.
+type Piece<'a> = (Cow<'a, [u8]>, usize);
+
+/// kustomize's `splitDocuments`: pieces between separator lines (regex
+/// `\n---.*\n`), each but the last given back its final `\n`, with the
+/// number of lines before each piece.
+fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
+    let mut pieces = Vec::new();
+    let mut prev = 0;
+    let mut search = 0;
+    let mut line = 0; // lines before `prev`
+    while let Some(off) = find_separator(&src[search..]) {
+        let sep_start = search + off;
+        // The separator runs to the next line break, which must exist.
+        let Some(nl) = src[sep_start + 1..].iter().position(|&c| c == b'\n') else {
+            break;
+        };
+        let sep_end = sep_start + 1 + nl + 1;
+        let after = String::from_utf8_lossy(&src[sep_start + 4..sep_end]);
+        let trimmed = after.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let sep = String::from_utf8_lossy(&src[sep_start..sep_end]);
+            let at = Mark {
+                line: line + count_lines(&src[prev..sep_start]) + 2,
+                column: 1,
+            };
+            return Err(ParseError::new(
+                ParseErrorKind::Separator,
+                format!("invalid document separator: {}", sep.trim()),
+                Some(at),
+            ));
+        }
+        let mut piece = src[prev..sep_start].to_vec();
+        piece.push(b'\n');
+        let lines_in_piece = count_lines(&src[prev..sep_end]);
+        pieces.push((Cow::Owned(piece), line));
+        line += lines_in_piece;
+        prev = sep_end;
+        search = sep_end;
+    }
+    if !src.is_empty() {
+        pieces.push((Cow::Borrowed(&src[prev..]), line));
+    }
+    Ok(pieces)
+}
+
+fn count_lines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
+/// The first `\n---` in `hay`.
+fn find_separator(hay: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(nl) = hay[from..].iter().position(|&c| c == b'\n') {
+        let at = from + nl;
+        if hay[at + 1..].starts_with(b"---") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The event loop: builds every document of `src`, or only the first one.
+///
+/// Syntax errors end it at once. Errors kustomize only meets after the
+/// whole text was read (duplicate keys, tags that do not fit, bad merges,
+/// collection keys) are deferred: the first is returned next to the
+/// documents, so a syntax error later in the text still wins, as in
+/// kustomize.
+fn parse_stream(
+    src: &[u8],
+    opts: &ParseOptions,
+    first_only: bool,
+) -> Result<(Vec<Document>, Option<ParseError>), ParseError> {
+    let utf8;
+    let src = match utf16_to_utf8(src)? {
+        Some(converted) => {
+            utf8 = converted;
+            &utf8[..]
+        }
+        None => src,
+    };
+    check_input(src)?;
+    // libyaml-safer panics on a block scalar that ends the input without a
+    // line break (`a: |\n  x`); go-yaml reads it, keeping no final newline.
+    // So end the input with a line break and take it back from such a scalar.
+    let padded;
+    let was_padded = src.last().is_some_and(|&c| c != b'\n' && c != b'\r');
+    let src = if was_padded {
+        padded = [src, b"\n"].concat();
+        &padded[..]
+    } else {
+        src
+    };
+    let end = src.len() as u64;
     let mut input = src;
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
@@ -192,50 +418,184 @@ pub fn parse_documents(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>,
             EventData::StreamStart { .. } => {}
             EventData::StreamEnd => break,
             EventData::DocumentStart { .. } => b.begin_document(start),
-            EventData::DocumentEnd { .. } => docs.push(b.end_document()),
-            EventData::Alias { anchor } => b.alias(&anchor, start)?,
+            EventData::DocumentEnd { .. } => {
+                docs.push(b.end_document());
+                if first_only {
+                    break;
+                }
+            }
+            EventData::Alias { anchor } => {
+                b.last_simple_key_line = Some(start.line);
+                b.alias(&anchor, start)?
+            }
             EventData::Scalar {
                 anchor,
                 tag,
-                value,
+                mut value,
                 style,
                 ..
             } => {
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
+                    value.pop();
+                }
                 let plain = style == ScalarStyle::Plain;
+                if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    b.last_simple_key_line = Some(start.line);
+                }
                 let merge = is_merge_key(plain, tag.as_deref(), &value);
-                let scalar = scalar(tag.as_deref(), value, plain, start)?;
+                let (scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
+                if let Some(e) = tag_error {
+                    b.defer(e);
+                }
                 let nodes_before = b.nodes;
                 b.nodes += 1;
                 b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
             }
-            EventData::SequenceStart { anchor, .. } => {
-                b.open(Open::Seq(Vec::new()), anchor, start)?
-            }
-            EventData::MappingStart { anchor, .. } => {
-                b.open(Open::Map(MapFrame::default()), anchor, start)?
-            }
+            EventData::SequenceStart { anchor, style, .. } => b.open(
+                Open::Seq(Vec::new(), Vec::new()),
+                style == SequenceStyle::Flow,
+                anchor,
+                start,
+            )?,
+            EventData::MappingStart { anchor, style, .. } => b.open(
+                Open::Map(MapFrame::default()),
+                style == MappingStyle::Flow,
+                anchor,
+                start,
+            )?,
             EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
         }
     }
-    Ok(docs)
+    Ok((docs, b.deferred))
 }
 
-/// Rejects input that is not UTF-8 with go-yaml's message; libyaml-safer's
-/// reader would report it with its own text.
-fn check_utf8(src: &[u8]) -> Result<(), ParseError> {
-    match std::str::from_utf8(src) {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let bad = e.valid_up_to();
-            let line = src[..bad].iter().filter(|&&c| c == b'\n').count() + 1;
-            let column = src[..bad].iter().rev().take_while(|&&c| c != b'\n').count() + 1;
-            Err(ParseError::new(
-                ParseErrorKind::Encoding,
-                "yaml: invalid leading UTF-8 octet",
-                Some(Mark { line, column }),
-            ))
+/// Input starting with a UTF-16 byte-order mark, as UTF-8 (go-yaml reads
+/// UTF-16 too; libyaml-safer's own UTF-16 reader fails on string input).
+/// `None` for anything else.
+fn utf16_to_utf8(src: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
+    let big_endian = match src {
+        [0xFF, 0xFE, ..] => false,
+        [0xFE, 0xFF, ..] => true,
+        _ => return Ok(None),
+    };
+    let body = &src[2..];
+    if body.len() % 2 != 0 {
+        return Err(ParseError::new(
+            ParseErrorKind::Encoding,
+            "yaml: incomplete UTF-16 character",
+            None,
+        ));
+    }
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let mut out = String::with_capacity(body.len());
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => out.push(c),
+            Err(_) => {
+                return Err(ParseError::new(
+                    ParseErrorKind::Encoding,
+                    "yaml: invalid UTF-16 surrogate pair",
+                    None,
+                ))
+            }
         }
     }
+    Ok(Some(out.into_bytes()))
+}
+
+/// Checks the bytes the way libyaml's (and go-yaml's) reader does, with
+/// their messages: valid UTF-8 and only printable characters (TAB, LF, CR,
+/// NEL and the printable ranges). go-yaml prints these without a line;
+/// the mark says where.
+fn check_input(src: &[u8]) -> Result<(), ParseError> {
+    // Fast path: the standard library's UTF-8 check, then a scan for
+    // characters libyaml refuses. The slow path below finds the message.
+    if let Ok(text) = std::str::from_utf8(src) {
+        let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+        let ascii_refused = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || *b == 0x7F;
+        if !src.iter().any(ascii_refused) && (text.is_ascii() || !text.chars().any(refused)) {
+            return Ok(());
+        }
+    }
+    check_input_slow(src)
+}
+
+/// [`check_input`] byte by byte, for input that has a problem.
+fn check_input_slow(src: &[u8]) -> Result<(), ParseError> {
+    let mut i = 0;
+    while i < src.len() {
+        let b = src[i];
+        if b < 0x80 {
+            if !(b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7F).contains(&b)) {
+                return Err(input_error(src, i, "control characters are not allowed"));
+            }
+            i += 1;
+            continue;
+        }
+        let (width, init) = match b {
+            0xC0..=0xDF => (2, u32::from(b & 0x1F)),
+            0xE0..=0xEF => (3, u32::from(b & 0x0F)),
+            0xF0..=0xF7 => (4, u32::from(b & 0x07)),
+            _ => return Err(input_error(src, i, "invalid leading UTF-8 octet")),
+        };
+        if i + width > src.len() {
+            return Err(input_error(src, i, "incomplete UTF-8 octet sequence"));
+        }
+        let mut value = init;
+        for &t in &src[i + 1..i + width] {
+            if t & 0xC0 != 0x80 {
+                return Err(input_error(src, i, "invalid trailing UTF-8 octet"));
+            }
+            value = (value << 6) | u32::from(t & 0x3F);
+        }
+        let shortest = match width {
+            2 => value >= 0x80,
+            3 => value >= 0x800,
+            _ => value >= 0x10000,
+        };
+        if !shortest {
+            return Err(input_error(src, i, "invalid length of a UTF-8 sequence"));
+        }
+        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
+            return Err(input_error(src, i, "invalid Unicode character"));
+        }
+        let printable = value == 0x85
+            || (0xA0..=0xD7FF).contains(&value)
+            || (0xE000..=0xFFFD).contains(&value)
+            || value >= 0x10000;
+        if !printable {
+            return Err(input_error(src, i, "control characters are not allowed"));
+        }
+        i += width;
+    }
+    Ok(())
+}
+
+/// A reader error at byte `at` of the input.
+fn input_error(src: &[u8], at: usize, problem: &str) -> ParseError {
+    let before = &src[..at];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    // Columns count characters, not bytes (the prefix is valid UTF-8).
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    ParseError::new(
+        ParseErrorKind::Encoding,
+        format!("yaml: {problem}"),
+        Some(Mark { line, column }),
+    )
 }
 
 /// Turns a libyaml error into go-yaml's text. go-yaml prints the 0-based
@@ -277,26 +637,34 @@ fn is_merge_key(plain: bool, tag: Option<&str>, value: &str) -> bool {
 /// Builds a scalar from its event: style and explicit tag decide, plain
 /// untagged text goes through [`resolve_plain`].
 ///
-/// Oracle facts: `!` (non-specific) resolves like an untagged plain scalar
+/// Oracle facts: `!` (non-specific) resolves like an untagged scalar
 /// (`! 12` → 12); unknown tags (`!mytag 123`, `!!seq x`) give strings;
 /// `!!int "12"` is an int; `!!float 1` is a float; `!!int abc` fails with
 /// ``cannot decode !!str `abc` as a !!int``; `!!binary` is base64-decoded
 /// and invalid UTF-8 in the result becomes U+FFFD per byte (Go's JSON
 /// encoder does that).
-fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> Result<Scalar, ParseError> {
+///
+/// A tag that does not fit its text gives a string scalar plus the error
+/// to report.
+fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Option<ParseError>) {
+    let ok = |tag: Tag, text: String| (Scalar { tag, text }, None);
     let Some(tag) = tag else {
         let tag = if plain {
             resolve_plain(&text)
         } else {
             Tag::Str
         };
-        return Ok(Scalar { tag, text });
+        return ok(tag, text);
     };
     if tag == "!" {
-        return Ok(Scalar {
-            tag: resolve_plain(&text),
-            text,
-        });
+        // Non-specific: a plain scalar resolves as usual, a quoted or
+        // block one stays a string (oracle: `! 12` → 12, `! "12"` → "12").
+        let tag = if plain {
+            resolve_plain(&text)
+        } else {
+            Tag::Str
+        };
+        return ok(tag, text);
     }
     let wanted = match tag.strip_prefix(TAG_PREFIX) {
         Some("str") => Tag::Str,
@@ -306,39 +674,44 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> Result<Scal
         Some("null") => Tag::Null,
         Some("timestamp") => Tag::Timestamp,
         Some("binary") => {
-            return Ok(Scalar {
-                tag: Tag::Str,
-                text: decode_binary(&text, at)?,
-            })
+            return match decode_binary(&text) {
+                Some(decoded) => ok(Tag::Str, decoded),
+                None => (
+                    Scalar {
+                        tag: Tag::Str,
+                        text,
+                    },
+                    Some(ParseError::new(
+                        ParseErrorKind::Tag,
+                        "yaml: !!binary value contains invalid base64 data",
+                        Some(at),
+                    )),
+                ),
+            };
         }
-        _ => {
-            return Ok(Scalar {
-                tag: Tag::Str,
-                text,
-            })
-        }
+        _ => return ok(Tag::Str, text),
     };
     if wanted == Tag::Str {
-        return Ok(Scalar {
-            tag: Tag::Str,
-            text,
-        });
+        return ok(Tag::Str, text);
     }
     let got = resolve_plain(&text);
     // v3 lets an int text carry `!!float`.
     if got == wanted || (wanted == Tag::Float && got == Tag::Int) {
-        return Ok(Scalar { tag: wanted, text });
+        return ok(wanted, text);
     }
-    Err(ParseError::new(
-        ParseErrorKind::Tag,
-        format!(
-            "yaml: cannot decode {} `{}` as a {}",
-            short_tag(got),
+    let message = format!(
+        "yaml: cannot decode {} `{}` as a {}",
+        short_tag(got),
+        text,
+        short_tag(wanted)
+    );
+    (
+        Scalar {
+            tag: Tag::Str,
             text,
-            short_tag(wanted)
-        ),
-        Some(at),
-    ))
+        },
+        Some(ParseError::new(ParseErrorKind::Tag, message, Some(at))),
+    )
 }
 
 fn short_tag(t: Tag) -> &'static str {
@@ -355,18 +728,12 @@ fn short_tag(t: Tag) -> &'static str {
 /// Decodes a `!!binary` scalar (whitespace ignored, as block scalars wrap
 /// it). Bytes that are not UTF-8 become U+FFFD one byte at a time, which
 /// is what Go's `encoding/json` does to them on kustomize's way out.
-fn decode_binary(text: &str, at: Mark) -> Result<String, ParseError> {
+fn decode_binary(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())
-        .map_err(|_| {
-            ParseError::new(
-                ParseErrorKind::Tag,
-                "yaml: !!binary value contains invalid base64 data",
-                Some(at),
-            )
-        })?;
-    Ok(lossy_per_byte(&bytes))
+        .ok()?;
+    Some(lossy_per_byte(&bytes))
 }
 
 /// Like `String::from_utf8_lossy`, but one U+FFFD for every invalid byte
@@ -395,7 +762,8 @@ fn lossy_per_byte(mut bytes: &[u8]) -> String {
 // difference costs nothing worth a box per mapping.
 #[allow(clippy::large_enum_variant)]
 enum Open {
-    Seq(Vec<Value>),
+    /// Items, and the indices of those that are aliases' copies.
+    Seq(Vec<Value>, Vec<usize>),
     Map(MapFrame),
 }
 
@@ -403,26 +771,55 @@ enum Open {
 #[derive(Default)]
 struct MapFrame {
     map: Map,
-    /// The key read, waiting for its value: text, whether it is `<<`, mark.
-    key: Option<(String, bool, Mark)>,
+    /// The key read, waiting for its value: text, kind, mark.
+    key: Option<(String, KeyKind, Mark)>,
     /// Line of each explicit key, by insertion index, for duplicate errors.
     key_lines: Vec<usize>,
     /// Whether a `<<` key was seen (a second one is an error).
     merge_seen: bool,
-    /// The value of the `<<` key and the key's mark.
-    merge: Option<(Value, Mark)>,
+    /// The value of the `<<` key.
+    merge: Option<MergeValue>,
+    /// Whether a value was dropped (see [`KeyKind::Dropped`]).
+    dropped: bool,
+}
+
+/// The value of a `<<` key, with where it came from: kyaml checks aliases
+/// and inline nodes differently.
+struct MergeValue {
+    value: Value,
+    /// The `<<` key's mark.
+    at: Mark,
+    /// The value is an alias.
+    from_alias: bool,
+    /// For an inline sequence, the indices of its items that are aliases.
+    alias_items: Vec<usize>,
+}
+
+/// What a mapping key does with its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    /// An ordinary key.
+    Normal,
+    /// The merge key `<<`.
+    Merge,
+    /// A `<<` that is not a merge key (quoted, or tagged `!!str`). Oracle:
+    /// kustomize drops such an entry, whatever its value (`"<<": {a: 1}`,
+    /// `'<<': x`, `"<<": *alias` all vanish, and one next to a real `<<`
+    /// is no duplicate).
+    Dropped,
 }
 
 /// One open collection with what is needed to finish it.
 struct Frame {
     open: Open,
+    /// Flow style (`[…]`, `{…}`), for the depth limits.
+    flow: bool,
     anchor: Option<String>,
     /// Node count when the collection started (for anchor sizes).
     nodes_before: usize,
     /// Index into the marks list where this node's own mark is.
     marks_start: usize,
-    /// Length of the path string before this node's segment, so the
-    /// parent's path can be restored when it closes.
+    /// Where the collection starts.
     mark: Mark,
 }
 
@@ -451,10 +848,28 @@ struct Builder {
     nodes: usize,
     /// Nodes made by copying aliases.
     alias_nodes: usize,
+    /// Nodes copied to keep anchored values.
+    anchor_copies: usize,
     root: Option<Value>,
     start: Mark,
     non_string_keys: Vec<NonStringKey>,
+    /// The first error to report once the text has been read.
+    deferred: Option<ParseError>,
+    /// Open flow collections.
+    flow_depth: usize,
+    /// Open block collections.
+    block_depth: usize,
+    /// The node being attached is an alias's copy.
+    incoming_alias: bool,
+    /// The sequence being attached has these items from aliases.
+    incoming_alias_items: Vec<usize>,
+    /// Line of the last plain or quoted scalar or alias (for the depth
+    /// error's line).
+    last_simple_key_line: Option<usize>,
 }
+
+/// go-yaml's nesting limit (flow levels and block indents, each).
+const MAX_DEPTH: usize = 10_000;
 
 impl Builder {
     fn new(record: bool) -> Builder {
@@ -468,9 +883,23 @@ impl Builder {
             open_anchors: Vec::new(),
             nodes: 0,
             alias_nodes: 0,
+            anchor_copies: 0,
             root: None,
             start: Mark::default(),
             non_string_keys: Vec::new(),
+            deferred: None,
+            flow_depth: 0,
+            block_depth: 0,
+            incoming_alias: false,
+            incoming_alias_items: Vec::new(),
+            last_simple_key_line: None,
+        }
+    }
+
+    /// Keeps the first error that kustomize reports only after reading.
+    fn defer(&mut self, e: ParseError) {
+        if self.deferred.is_none() {
+            self.deferred = Some(e);
         }
     }
 
@@ -483,6 +912,7 @@ impl Builder {
         self.path_lens.clear();
         self.nodes = 0;
         self.alias_nodes = 0;
+        self.anchor_copies = 0;
         self.root = None;
     }
 
@@ -516,7 +946,7 @@ impl Builder {
         match self.stack.last() {
             None => {}
             Some(Frame {
-                open: Open::Seq(items),
+                open: Open::Seq(items, _),
                 ..
             }) => {
                 let i = items.len().to_string();
@@ -525,13 +955,13 @@ impl Builder {
             Some(Frame {
                 open: Open::Map(m), ..
             }) => {
-                if let Some((k, merge, _)) = &m.key {
-                    // Merge values get a segment no real key can have,
-                    // rewritten when the mapping closes.
-                    if *merge {
-                        self.path.push_str(MERGE_SEGMENT);
-                    } else {
-                        push_segment(&mut self.path, k);
+                if let Some((k, kind, _)) = &m.key {
+                    // Merge and dropped values get segments no real key can
+                    // have, dealt with when the mapping closes.
+                    match kind {
+                        KeyKind::Normal => push_segment(&mut self.path, k),
+                        KeyKind::Merge => self.path.push_str(MERGE_SEGMENT),
+                        KeyKind::Dropped => self.path.push_str(DROP_SEGMENT),
                     }
                 }
             }
@@ -545,21 +975,38 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, open: Open, anchor: Option<String>, at: Mark) -> Result<(), ParseError> {
-        if self.expecting_key() {
+    fn open(
+        &mut self,
+        open: Open,
+        flow: bool,
+        anchor: Option<String>,
+        at: Mark,
+    ) -> Result<(), ParseError> {
+        // go-yaml's scanner refuses more than 10000 nested flow levels or
+        // block indentation levels (and our values drop recursively).
+        let depth = if flow {
+            &mut self.flow_depth
+        } else {
+            &mut self.block_depth
+        };
+        *depth += 1;
+        if *depth > MAX_DEPTH {
+            // go-yaml's line: for a flow level, the bracket's; for a block
+            // level, that of the last token that could have been a simple
+            // key (near enough: the last plain or quoted scalar), unless
+            // that is on the first line.
+            let line = match self.last_simple_key_line {
+                Some(l) if !flow && l > 1 => l,
+                _ => at.line,
+            };
             return Err(ParseError::new(
-                ParseErrorKind::InvalidKey,
-                format!(
-                    "yaml: invalid map key: a {}",
-                    if matches!(open, Open::Seq(_)) {
-                        "sequence"
-                    } else {
-                        "mapping"
-                    }
-                ),
+                ParseErrorKind::Syntax,
+                format!("yaml: line {line}: exceeded max depth of {MAX_DEPTH}"),
                 Some(at),
             ));
         }
+        // A collection used as a key is built like any node (its marks
+        // under a throwaway path) and rejected when it is attached.
         self.enter(at);
         let marks_start = self.marks.len().saturating_sub(1);
         if let Some(a) = &anchor {
@@ -569,6 +1016,7 @@ impl Builder {
         self.nodes += 1;
         self.stack.push(Frame {
             open,
+            flow,
             anchor,
             nodes_before,
             marks_start,
@@ -581,11 +1029,19 @@ impl Builder {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
+        if frame.flow {
+            self.flow_depth -= 1;
+        } else {
+            self.block_depth -= 1;
+        }
         if frame.anchor.is_some() {
             self.open_anchors.pop();
         }
         let value = match frame.open {
-            Open::Seq(items) => Value::Seq(items),
+            Open::Seq(items, alias_items) => {
+                self.incoming_alias_items = alias_items;
+                Value::Seq(items)
+            }
             Open::Map(m) => Value::Map(self.finish_map(m, frame.marks_start)?),
         };
         self.leave();
@@ -628,6 +1084,12 @@ impl Builder {
         marks_start: usize,
     ) -> Result<(), ParseError> {
         if let Some(name) = anchor {
+            let nodes = self.nodes - nodes_before;
+            // Keeping a copy of the anchored node costs memory too, and
+            // nested anchors would copy quadratically: the copies count
+            // against the aliasing budget.
+            self.anchor_copies = self.anchor_copies.saturating_add(nodes);
+            self.check_aliasing(at)?;
             let base = self.marks.get(marks_start).map_or(0, |(p, _)| p.len());
             let marks = if self.record {
                 self.marks[marks_start..]
@@ -642,7 +1104,7 @@ impl Builder {
                 name,
                 Anchored {
                     value: value.clone(),
-                    nodes: self.nodes - nodes_before,
+                    nodes,
                     marks,
                 },
             );
@@ -653,15 +1115,29 @@ impl Builder {
     /// Adds a finished node to the open collection (or makes it the root).
     fn attach(&mut self, value: Value, merge: bool, at: Mark) -> Result<(), ParseError> {
         let record = self.record;
+        // Where the value came from matters to `<<` (see `finish_map`).
+        let from_alias = std::mem::take(&mut self.incoming_alias);
+        let alias_items = std::mem::take(&mut self.incoming_alias_items);
+        let deferred = &mut self.deferred;
+        let mut defer = |e: ParseError| {
+            if deferred.is_none() {
+                *deferred = Some(e);
+            }
+        };
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(value);
             return Ok(());
         };
         match &mut frame.open {
-            Open::Seq(items) => items.push(value),
+            Open::Seq(items, alias_items) => {
+                if from_alias {
+                    alias_items.push(items.len());
+                }
+                items.push(value)
+            }
             Open::Map(m) => match m.key.take() {
                 None => {
-                    let text = match value {
+                    let (text, valid) = match value {
                         Value::Scalar(s) => {
                             if s.tag != Tag::Str && !merge {
                                 let map_path = if record {
@@ -676,47 +1152,67 @@ impl Builder {
                                     mark: at,
                                 });
                             }
-                            s.text
+                            (s.text, true)
                         }
                         other => {
-                            return Err(ParseError::new(
+                            defer(ParseError::new(
                                 ParseErrorKind::InvalidKey,
-                                format!("yaml: invalid map key: a {}", other.kind_name()),
+                                format!("yaml: invalid map key: {}", go_repr(&other)),
                                 Some(at),
-                            ))
+                            ));
+                            (String::new(), false)
                         }
                     };
-                    if merge {
+                    let kind = if !valid {
+                        KeyKind::Dropped
+                    } else if merge {
                         if m.merge_seen {
-                            return Err(ParseError::new(
+                            defer(ParseError::new(
                                 ParseErrorKind::Merge,
                                 "duplicate merge key",
                                 Some(at),
                             ));
+                            KeyKind::Dropped
+                        } else {
+                            m.merge_seen = true;
+                            KeyKind::Merge
                         }
-                    } else if let Some(i) = m.map.get_index_of(&text) {
-                        return Err(ParseError::new(
-                            ParseErrorKind::DuplicateKey,
-                            format!(
-                                "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
-                                at.line,
-                                go_quote(&text),
-                                m.key_lines[i]
-                            ),
-                            Some(at),
-                        ));
-                    }
-                    m.merge_seen |= merge;
-                    m.key = Some((text, merge, at));
-                }
-                Some((key, merge, key_at)) => {
-                    if merge {
-                        m.merge = Some((value, key_at));
+                    } else if text == "<<" {
+                        KeyKind::Dropped
                     } else {
-                        m.key_lines.push(key_at.line);
-                        m.map.insert(key, value);
-                    }
+                        KeyKind::Normal
+                    };
+                    m.key = Some((text, kind, at));
                 }
+                Some((key, kind, key_at)) => match kind {
+                    KeyKind::Merge => {
+                        m.merge = Some(MergeValue {
+                            value,
+                            at: key_at,
+                            from_alias,
+                            alias_items,
+                        })
+                    }
+                    KeyKind::Dropped => m.dropped = true,
+                    KeyKind::Normal => {
+                        // One hash per key: a duplicate shows up here.
+                        let (i, old) = m.map.insert_full(key, value);
+                        if old.is_some() {
+                            defer(ParseError::new(
+                                ParseErrorKind::DuplicateKey,
+                                format!(
+                                    "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
+                                    key_at.line,
+                                    go_quote(m.map.get_index(i).map_or("", |(k, _)| k.as_str())),
+                                    m.key_lines[i]
+                                ),
+                                Some(key_at),
+                            ));
+                        } else {
+                            m.key_lines.push(key_at.line);
+                        }
+                    }
+                },
             },
         }
         Ok(())
@@ -725,22 +1221,50 @@ impl Builder {
     /// Applies the mapping's `<<` merge: explicit keys win, then earlier
     /// sources win over later ones (kustomize's de-anchoring, per oracle).
     fn finish_map(&mut self, mut m: MapFrame, marks_start: usize) -> Result<Map, ParseError> {
-        let Some((value, at)) = m.merge.take() else {
+        if m.dropped && self.record {
+            self.drop_marks_under(marks_start, DROP_SEGMENT);
+        }
+        let Some(MergeValue {
+            value,
+            at,
+            from_alias,
+            alias_items,
+        }) = m.merge.take()
+        else {
             return Ok(m.map);
         };
+        // kyaml's checks, with its messages (oracle).
+        const REQUIRES: &str = "map merge requires map or sequence of maps as the value";
+        const ALIAS: &str = "invalid map merge: received alias for a non-map value";
+        const NESTED: &str = "invalid map merge: received a nested sequence";
+        let problem = match &value {
+            Value::Map(_) => None,
+            _ if from_alias => Some(ALIAS),
+            Value::Scalar(_) => Some(REQUIRES),
+            Value::Seq(items) => items.iter().enumerate().find_map(|(i, item)| match item {
+                Value::Map(_) => None,
+                _ if alias_items.contains(&i) => Some(ALIAS),
+                Value::Seq(_) => Some(NESTED),
+                Value::Scalar(_) => Some(REQUIRES),
+            }),
+        };
+        if let Some(message) = problem {
+            self.defer(ParseError::new(ParseErrorKind::Merge, message, Some(at)));
+            return Ok(m.map);
+        }
         let (sources, seq_form) = match value {
             Value::Map(src) => (vec![src], false),
-            Value::Seq(items) => {
-                let mut maps = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Value::Map(src) => maps.push(src),
-                        _ => return Err(merge_error(at)),
-                    }
-                }
-                (maps, true)
-            }
-            Value::Scalar(_) => return Err(merge_error(at)),
+            Value::Seq(items) => (
+                items
+                    .into_iter()
+                    .filter_map(|item| match item {
+                        Value::Map(src) => Some(src),
+                        _ => None,
+                    })
+                    .collect(),
+                true,
+            ),
+            Value::Scalar(_) => return Ok(m.map),
         };
         // Which source each merged key came from, for re-rooting marks.
         let mut origin: HashMap<String, usize> = HashMap::new();
@@ -758,6 +1282,23 @@ impl Builder {
             self.reroot_merge_marks(marks_start, &origin, seq_form);
         }
         Ok(m.map)
+    }
+
+    /// Drops the marks under a special segment of the mapping whose own
+    /// mark is at `marks_start`.
+    fn drop_marks_under(&mut self, marks_start: usize, segment: &str) {
+        let Some((base, _)) = self.marks.get(marks_start) else {
+            return;
+        };
+        let root = format!("{base}{segment}");
+        for (p, _) in self.marks[marks_start..].iter_mut() {
+            let under = p
+                .strip_prefix(root.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+            if under {
+                *p = DEAD.to_string();
+            }
+        }
     }
 
     /// Rewrites the marks recorded under the `<<` value of the mapping whose
@@ -797,6 +1338,21 @@ impl Builder {
         }
     }
 
+    /// Fails once alias and anchor copies exceed the budget, before the
+    /// next copy is made.
+    fn check_aliasing(&self, at: Mark) -> Result<(), ParseError> {
+        let read = self.nodes - self.alias_nodes;
+        let copies = self.alias_nodes.saturating_add(self.anchor_copies);
+        if excessive_aliasing(read, copies) {
+            return Err(ParseError::new(
+                ParseErrorKind::Aliasing,
+                "yaml: document contains excessive aliasing",
+                Some(at),
+            ));
+        }
+        Ok(())
+    }
+
     fn alias(&mut self, name: &str, at: Mark) -> Result<(), ParseError> {
         if self.open_anchors.iter().any(|a| a == name) {
             return Err(ParseError::new(
@@ -813,15 +1369,9 @@ impl Builder {
             ));
         };
         let n = anchored.nodes;
-        self.alias_nodes += n;
-        self.nodes += n;
-        if excessive_aliasing(self.nodes, self.alias_nodes) {
-            return Err(ParseError::new(
-                ParseErrorKind::Aliasing,
-                "yaml: document contains excessive aliasing",
-                Some(at),
-            ));
-        }
+        self.alias_nodes = self.alias_nodes.saturating_add(n);
+        self.nodes = self.nodes.saturating_add(n);
+        self.check_aliasing(at)?;
         let value = anchored.value.clone();
         let is_key = self.expecting_key();
         if self.record && !is_key {
@@ -835,14 +1385,17 @@ impl Builder {
             }
             self.leave();
         }
-        let merge = false;
-        self.attach(value, merge, at)
+        self.incoming_alias = true;
+        self.attach(value, false, at)
     }
 }
 
 /// A path segment no escaped key can produce (escaped keys never contain a
 /// raw `~` not followed by 0 or 1), marking the value of a `<<` key.
 const MERGE_SEGMENT: &str = "/~<<";
+
+/// Like [`MERGE_SEGMENT`], for the value of a dropped `<<` key.
+const DROP_SEGMENT: &str = "/~drop";
 
 /// The path of a mark dropped by a merge (filtered out at the end).
 const DEAD: &str = "\0";
@@ -862,29 +1415,73 @@ fn origin_lookup(origin: &HashMap<String, usize>, escaped: &str) -> Option<usize
     }
 }
 
-fn merge_error(at: Mark) -> ParseError {
-    ParseError::new(
-        ParseErrorKind::Merge,
-        "map merge requires map or sequence of maps as the value",
-        Some(at),
-    )
+/// Alias copies allowed on top of ten per node read from the text.
+const ALIAS_NODE_ALLOWANCE: usize = 2_000_000;
+
+/// The aliasing bound. kustomize itself has none that bites (it de-anchors
+/// before go-yaml's ratio check runs, so a "billion laughs" document makes
+/// it hang; 10^5 copies take 0.75 s, 1.1 million 8 s). Copies are allowed
+/// up to two million plus ten per node written in the document: generous
+/// for real anchors, and memory stays proportional to the input.
+fn excessive_aliasing(read: usize, aliased: usize) -> bool {
+    aliased > ALIAS_NODE_ALLOWANCE.saturating_add(read.saturating_mul(10))
 }
 
-/// The aliasing bound. go-yaml allows aliases to make up nearly all of a
-/// small document but an ever smaller share of a large one; this uses the
-/// same shape: up to 400k nodes 99 %, from 4M nodes 10 %, linear between.
-fn excessive_aliasing(total: usize, aliased: usize) -> bool {
-    if aliased <= 100 || total <= 1000 {
-        return false;
+/// Go's `%#v` of the value v3 decodes from a node, for `invalid map key`
+/// messages (`[]interface {}{"a"}`, `map[string]interface {}{"a":1}`).
+/// Close enough for the common cases; exotic scalars print their text.
+fn go_repr(v: &Value) -> String {
+    match v {
+        Value::Scalar(s) => match s.tag {
+            Tag::Str | Tag::Timestamp => go_quote(&s.text),
+            Tag::Null => "interface {}(nil)".to_string(),
+            Tag::Bool => s.text.to_ascii_lowercase(),
+            Tag::Int => go_int_repr(&s.text),
+            Tag::Float => s.text.clone(),
+        },
+        Value::Seq(items) => {
+            let parts: Vec<String> = items.iter().map(go_repr).collect();
+            format!("[]interface {{}}{{{}}}", parts.join(", "))
+        }
+        Value::Map(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", go_quote(k), go_repr(&m[*k])))
+                .collect();
+            format!("map[string]interface {{}}{{{}}}", parts.join(", "))
+        }
     }
-    let allowed = if total <= 400_000 {
-        0.99
-    } else if total >= 4_000_000 {
-        0.10
-    } else {
-        0.99 - 0.89 * ((total - 400_000) as f64 / 3_600_000.0)
+}
+
+/// Go's `%#v` of a resolved int: decimal for int, `0x…` for a uint64
+/// beyond int64.
+fn go_int_repr(text: &str) -> String {
+    let t = text.replace('_', "");
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, &t[..]),
     };
-    aliased as f64 / total as f64 > allowed
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, &lower[..])
+    };
+    match u64::from_str_radix(digits, radix) {
+        Ok(v) if neg => format!("-{v}"),
+        Ok(v) if v > i64::MAX as u64 => format!("{v:#x}"),
+        Ok(v) => v.to_string(),
+        Err(_) => text.to_string(),
+    }
 }
 
 /// Go's `%#v` of a string (`strconv.Quote`): double quotes, `\"`, `\\`,

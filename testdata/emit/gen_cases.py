@@ -7,6 +7,7 @@ specially, so the parser sees exactly the intended text; Raw(...) tokens are
 written unquoted so go-yaml v3's resolver types them.
 """
 import os
+import unicodedata
 import shutil
 import sys
 
@@ -102,6 +103,14 @@ MIXED_KEYS = ['', '#c', '-d', '[e]', '_x', '~x', '1', '01', '2', '10', 'A', 'A1'
               'Ab', 'aB', 'AB', 'ab1', 'ab01', 'ab001', '10a', '1a', '1b', 'a-1', 'a-01', 'a-10']
 
 
+def is_letter(c):
+    return unicodedata.category(c).startswith('L')
+
+
+def is_digit(c):
+    return unicodedata.category(c) == 'Nd'
+
+
 def v2_less(a, b):
     """go-yaml v2's key comparison, to keep key sets whose order is total:
     on a cyclic set kustomize's output order is random (Go map order feeds
@@ -109,7 +118,7 @@ def v2_less(a, b):
     for i in range(min(len(a), len(b))):
         if a[i] == b[i]:
             continue
-        al, bl = a[i].isalpha(), b[i].isalpha()
+        al, bl = is_letter(a[i]), is_letter(b[i])
         if al and bl:
             return a[i] < b[i]
         if al or bl:
@@ -117,17 +126,17 @@ def v2_less(a, b):
         an = bn = 0
         if a[i] == '0' or b[i] == '0':
             j = i - 1
-            while j >= 0 and a[j].isdigit():
+            while j >= 0 and is_digit(a[j]):
                 if a[j] != '0':
                     an = bn = 1
                     break
                 j -= 1
         ai = i
-        while ai < len(a) and a[ai].isdigit():
+        while ai < len(a) and is_digit(a[ai]):
             an = an * 10 + ord(a[ai]) - 48
             ai += 1
         bi = i
-        while bi < len(b) and b[bi].isdigit():
+        while bi < len(b) and is_digit(b[bi]):
             bn = bn * 10 + ord(b[bi]) - 48
             bi += 1
         if an != bn:
@@ -158,6 +167,10 @@ case('keys_digits', {'data': {k: 'v' for k in total_subset([
     'item2', 'item20', 'it', 'item', 'item-1', 'item_1', 'item.1', '2item', '10item', '1item'])}})
 case('keys_case', {'data': {k: 1 if False else 'v' for k in [
     'b', 'B', 'a', 'A', 'ba', 'Ba', 'bA', 'BA', 'a1', 'A1', 'aa', 'Aa', 'zz', 'ZZ', 'zZ']}})
+case('keys_unicode', {'data': {k: 'v' for k in total_subset([
+    'a', 'z', 'Ⅻ', 'ⅰ', '〇', '1', 'é', 'Ω', 'ж', 'ª', 'ǅ', 'ʰ', '日', 'ア', '٣', '²', '½', '_', '€',
+    'aⅫ', 'a〇', 'aé', 'a1', 'a_', 'a€', 'ab', 'ि', 'aि', 'हिंदी', 'हा', 'ä', 'ä', '२', 'a२',
+    'a٣', 'a²'])}})
 case('keys_nested_sorted', {'spec': {'z': {'y': 1, 'b': 2, 'a': {'d': [], 'c': {}}},
                                      'a': [{'name': 'x', 'image': 'y', 'args': ['b', 'a']}]}})
 case('keys_k8s_fields', {'spec': {'template': {'spec': {'containers': [{
@@ -355,6 +368,118 @@ case('emoji_and_cjk_widths', {'data': {
     'accents': ('é' * 76) + ' x y z ' + 'w' * 10,
     'nbsp_words': ('a\xa0b ' * 30).strip(),
 }})
+
+case('structure_combos', {
+    'a': [[['x', 'y\nz\n'], {'k': 'v\n'}], [[], [{}]], [' lead', 'trail ', '']],
+    'b': [{'c': [{'d': [[{'e': 'f'}]]}]}],
+    'c': {word(129): [[1]], 'k\n': [{'x': 'long value ' * 10}]},
+    'd': [{'one': 1}, {'two': 2, 'three': [3]}],
+    'e': [None, True, False, 0, -1, 'null', 'True'],
+})
+case('breaks_2028', {
+    'a': 'x\u2028y\tz',
+    'b': ['p\u2029q', {'r': 's\u2028t'}],
+    'c': {'d': {'e': 'one\u2028two\u2028three'}},
+    'f': ('word ' * 20) + '\u2028' + ('word ' * 20).strip(),
+    'g': 'lit\n\u2028x\n',
+})
+case('quotes_inside', {
+    'a': "it's", 'b': 'say "hi"', 'c': "'quoted'", 'd': '"dq"', 'e': "''", 'f': '""',
+    'g': "a'b'c " + "x" * 80 + " y'z", 'h': 'back\\slash', 'i': '\\', 'j': "' ",
+})
+case('retype_near_misses', {'s%02d' % k: t for k, t in enumerate([
+    '1.5.', '1e5e', '0x1g', '0o8', '0b2', '1_', '_', '1._5', '+-1', '--1', '1-', '12:', ':12',
+    '1::2', '1:2:', '01:02', '00:00', '1.', '-.', '+.', '.e5', '.5e', '.5e+', '1e+', 'yes ', ' no',
+    'NO!', 'nul', 'Nulls', 'TRUE.', '~~', '2001-12-14T21:59:43.10', '2001-12-14T21:59', '2001-12',
+    '2001', '12-14-2001', '2001-12-14t21:59:43Z', '2001-12-14T21:59:43.5+0530', '1.0e+400'])})
+
+case('key_128_boundary', {'data': {
+    ' ' + word(127): 'single-quoted, 128 bytes',
+    ' ' + word(128): 'single-quoted, 129 bytes',
+    '\t' + word(127): 'double-quoted, 128 bytes',
+    '\t' + word(128): 'double-quoted, 129 bytes',
+    'é' * 64: '128 bytes of two-byte letters',
+    'é' * 64 + 'x': '129 bytes',
+    '\U0001F600' * 32: '128 bytes of emoji',
+    '\U0001F600' * 32 + 'x': '129 bytes of emoji',
+    ('ab ' * 43)[:128]: 'spaces, 128 bytes',
+    ('ab ' * 43)[:129]: 'spaces, 129 bytes',
+}})
+case('very_long_strings', {
+    'a': ' '.join(['word'] * 2000),
+    'b': 'x' * 5000,
+    'c': ('line ' * 30 + '\n') * 50,
+    'd': [' '.join(['w%d' % i for i in range(500)])],
+    'e': "'" + ' '.join(['q'] * 300),
+    'f': '\t' + ' '.join(['d'] * 300),
+})
+
+# ---- seeded random strings over the characters the rules care about ----
+import random
+
+ALPHABET = ['a', 'b', 'x', '1', '0', ' ', ' ', ' ', ':', '#', '-', '?', "'", '"', '\\', '\n', '\t',
+            '.', ',', '[', '{', '|', '>', '!', '&', '*', '%', '@', '`', '~', '=', '_', 'é', '日',
+            '\U0001F600', '\u2028', '\x85', '\xa0', '\r', '\ufeff']
+
+
+def rand_str(rng):
+    n = rng.choice([1, 2, 3, 5, 8, 20, 60, 90, 120, 200])
+    if rng.random() < 0.5:
+        # Mostly words, so folding happens.
+        return ' '.join(''.join(rng.choice('abcdefgh') for _ in range(rng.randint(1, 12)))
+                        for _ in range(max(1, n // 6))) + rng.choice(ALPHABET) * rng.randint(0, 2)
+    return ''.join(rng.choice(ALPHABET) for _ in range(n))
+
+
+for seed in range(24):
+    rng = random.Random(seed)
+    vals = [rand_str(rng) for _ in range(40)]
+    case('random_%d' % seed, {
+        'm': {'k%02d' % i: v for i, v in enumerate(vals[:20])},
+        'n': {'deep': {'er': {'k%02d' % i: v for i, v in enumerate(vals[20:])}}},
+        's': vals[:20],
+        't': [[v] for v in vals[20:30]],
+    })
+    keys = total_subset([rand_str(rng) for _ in range(25)])
+    case('random_keys_%d' % seed, {'data': {k: 'v' for k in keys if '\x85' not in k}})
+
+
+
+def rand_num(rng):
+    t = rng.choice(['', '+', '-', '', ''])
+    t += ''.join(rng.choice('0123456789') for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 15, 17, 19, 20, 22])))
+    r = rng.random()
+    if r < 0.3:
+        t += '.' + ''.join(rng.choice('0123456789') for _ in range(rng.randint(0, 6)))
+    if rng.random() < 0.3:
+        t += rng.choice('eE') + rng.choice(['', '+', '-']) + str(rng.randint(0, 40))
+    if rng.random() < 0.1:
+        t = t.replace('1', '1_')
+    return t
+
+
+for seed in range(6):
+    rng = random.Random(1000 + seed)
+    nums = [rand_num(rng) for _ in range(40)]
+    case('random_numbers_%d' % seed, {'raw': {'n%02d' % i: Raw(t) for i, t in enumerate(nums)},
+                                      'str': {'n%02d' % i: t for i, t in enumerate(nums)}})
+
+
+
+def rand_tree(rng, depth):
+    r = rng.random()
+    if depth > 4 or r < 0.35:
+        return rng.choice([rand_str(rng), rand_str(rng), Raw(rand_num(rng)), None, True, {}, []])
+    if r < 0.65:
+        return [rand_tree(rng, depth + 1) for _ in range(rng.randint(1, 4))]
+    keys = total_subset([''.join(rng.choice('abcXY-_.') for _ in range(rng.randint(1, 6)))
+                         for _ in range(rng.randint(1, 5))])
+    return {k: rand_tree(rng, depth + 1) for k in keys}
+
+
+for seed in range(16):
+    rng = random.Random(2000 + seed)
+    case('random_tree_%d' % seed, {'tree': {'t%d' % i: rand_tree(rng, 0) for i in range(6)}})
 
 # ---- JSON-hop errors ----
 case('err_inf', 'a: .inf\n')

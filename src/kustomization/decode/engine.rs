@@ -22,6 +22,7 @@
 
 use crate::error::{Error, Result};
 use crate::yaml::{Map, Mark, Marks, Scalar, Tag, Value};
+use std::collections::HashSet;
 
 /// A field type of the schema, mirroring the Go types kustomize decodes into.
 #[derive(Debug)]
@@ -77,6 +78,9 @@ pub(crate) enum Coercion {
 pub(crate) struct Source<'a> {
     lines: Vec<&'a str>,
     marks: Option<&'a Marks>,
+    /// `(mapping path, key text)` of the keys the parser typed as non-strings
+    /// (plain `1`, `true`, `~`), when known.
+    typed_keys: Option<HashSet<(String, String)>>,
 }
 
 impl<'a> Source<'a> {
@@ -85,7 +89,30 @@ impl<'a> Source<'a> {
         Source {
             lines: text.lines().collect(),
             marks,
+            typed_keys: None,
         }
+    }
+
+    /// Adds the parser's list of non-string keys (`Document::non_string_keys`
+    /// as `(map_path, text)`), so quoted `"1"` and plain `1` keys are told
+    /// apart exactly rather than by looking at the source line.
+    pub fn with_typed_keys(mut self, keys: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.typed_keys = Some(keys.into_iter().collect());
+        self
+    }
+
+    /// Whether the key `key`, whose value is at `value_path`, was written
+    /// plain (so go-yaml v2 types it).
+    fn key_is_plain(&self, value_path: &str, key: &str) -> bool {
+        if let Some(typed) = &self.typed_keys {
+            // The parser knows YAML 1.2 typing; `yes`/`on` keys are strings
+            // to it, so those still need the source text.
+            if !YAML11_ONLY_BOOLS.contains(&key) {
+                let map_path = value_path.rfind('/').map_or("", |i| &value_path[..i]);
+                return typed.contains(&(map_path.to_string(), key.to_string()));
+            }
+        }
+        !self.key_is_quoted(value_path, key)
     }
 
     /// No source text: scalars are taken as the parser tagged them.
@@ -93,10 +120,12 @@ impl<'a> Source<'a> {
         Source {
             lines: Vec::new(),
             marks: None,
+            typed_keys: None,
         }
     }
 
-    fn mark(&self, path: &str) -> Option<Mark> {
+    /// The recorded position of the node at a marks path.
+    pub fn mark(&self, path: &str) -> Option<Mark> {
         self.marks.and_then(|m| m.get(path).copied())
     }
 
@@ -118,10 +147,37 @@ impl<'a> Source<'a> {
     /// (unquoted, untagged). Without source text the answer is "no", so
     /// hand-built values keep the parser's typing.
     fn is_plain(&self, path: &str, text: &str) -> bool {
-        match self.mark(path).and_then(|m| self.text_at(m)) {
-            Some(rest) => rest.starts_with(text),
-            None => false,
+        let Some(mark) = self.mark(path) else {
+            return false;
+        };
+        let Some(mut rest) = self.text_at(mark) else {
+            return false;
+        };
+        // An alias: look at the scalar its anchor is on.
+        if let Some(alias) = rest.strip_prefix('*') {
+            let name: String = alias
+                .chars()
+                .take_while(|c| !is_flow_or_space(*c))
+                .collect();
+            let anchor = format!("&{name}");
+            let def = self.lines[..mark.line.min(self.lines.len())]
+                .iter()
+                .rev()
+                .find_map(|l| {
+                    l.match_indices(&anchor)
+                        .map(|(i, _)| &l[i + anchor.len()..])
+                        .find(|after| after.starts_with([' ', '\t']))
+                });
+            match def {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        } else if let Some(anchored) = rest.strip_prefix('&') {
+            // An anchor before the scalar: skip it.
+            let end = anchored.find([' ', '\t']).unwrap_or(anchored.len());
+            rest = &anchored[end..];
         }
+        rest.trim_start_matches([' ', '\t']).starts_with(text)
     }
 
     /// The position of the key `key` whose value is at `value`: the key's
@@ -171,6 +227,11 @@ impl<'a> Source<'a> {
         }
         false
     }
+}
+
+/// Characters that end an anchor or alias name in practice.
+fn is_flow_or_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | ',' | ']' | '}' | '[' | '{')
 }
 
 /// The go-yaml v2 (YAML 1.1) booleans that go-yaml v3 reads as strings.
@@ -460,7 +521,7 @@ impl<'a> Engine<'a> {
                 for (k, item) in sorted(m) {
                     self.path.push(Seg::Key(k.clone(), k.clone()));
                     let null_key = matches!(k.as_str(), "~" | "null" | "Null" | "NULL")
-                        && !self.src.key_is_quoted(&self.mark_path(), k);
+                        && self.src.key_is_plain(&self.mark_path(), k);
                     if null_key {
                         return Err(self.err(format!(
                             "{}: a mapping key may not be null ({k}); quote it to use it as text",
@@ -484,6 +545,23 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// A mapping's entries with their JSON keys, in the order Go's
+    /// `json.Marshal` writes them (JSON keys by bytes), which is the order
+    /// `encoding/json` decodes them in.
+    fn json_entries<'m>(&self, m: &'m Map) -> Vec<(String, &'m String, &'m Value)> {
+        let here = self.mark_path();
+        let mut out: Vec<_> = m
+            .iter()
+            .map(|(k, v)| {
+                let mut p = here.clone();
+                push_segment(&mut p, k);
+                (self.json_key(k, &p), k, v)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        out
+    }
+
     /// The JSON key a YAML mapping key becomes (v2 typing of plain keys).
     fn json_key(&self, key: &str, value_path: &str) -> String {
         if key.is_empty() {
@@ -494,7 +572,7 @@ impl<'a> Engine<'a> {
             || matches!(key, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
             || first.is_ascii_digit()
             || matches!(first, b'-' | b'+' | b'.');
-        if !maybe_non_string || self.src.key_is_quoted(value_path, key) {
+        if !maybe_non_string || !self.src.key_is_plain(value_path, key) {
             return key.to_string();
         }
         let v = if YAML11_ONLY_BOOLS.contains(&key) {
@@ -547,6 +625,13 @@ impl<'a> Engine<'a> {
             Value::Seq(_) => "a list".to_string(),
             Value::Map(_) => "a mapping".to_string(),
         };
+        if self.path.is_empty() {
+            // The whole document has the wrong shape.
+            return self.err(format!(
+                "invalid {}: the file must be a mapping of fields, but it holds {what}",
+                self.root
+            ));
+        }
         self.err(format!(
             "{}: expected {expected}, found {what}",
             self.where_()
@@ -617,23 +702,28 @@ impl<'a> Engine<'a> {
                     Some(Value::Map(prev)) => prev,
                     _ => Map::new(),
                 };
-                for (k, item) in sorted(m) {
+                // Decoded in byte order (that decides which error comes
+                // first), stored in document order.
+                let mut decoded = Vec::with_capacity(m.len());
+                for (key, k, item) in self.json_entries(m) {
                     self.path.push(Seg::Key(k.clone(), k.clone()));
-                    let key = self.json_key(k, &self.mark_path());
                     if let Some(Seg::Key(_, shown)) = self.path.last_mut() {
                         *shown = key.clone();
                     }
-                    let decoded = if matches!(ty, Ty::StrMap) {
+                    let value = if matches!(ty, Ty::StrMap) {
                         self.decode(item, &Ty::Str, None)?
                             .unwrap_or_else(|| Value::string(""))
                     } else {
                         self.any(item)?
                     };
-                    out.shift_remove(&key);
-                    out.insert(key, decoded);
+                    decoded.push((m.get_index_of(k).unwrap_or(0), key, value));
                     self.path.pop();
                 }
-                Ok(Some(Value::Map(restore_order(m, out, self))))
+                decoded.sort_by_key(|(i, _, _)| *i);
+                for (_, key, value) in decoded {
+                    out.insert(key, value);
+                }
+                Ok(Some(Value::Map(out)))
             }
             Ty::List(elem) => {
                 if is_null {
@@ -673,16 +763,15 @@ impl<'a> Engine<'a> {
                     Some(Value::Map(prev)) => prev,
                     _ => Map::new(),
                 };
-                for (k, item) in sorted(m) {
+                for (key, k, item) in self.json_entries(m) {
                     self.path.push(Seg::Key(k.clone(), k.clone()));
-                    let key = self.json_key(k, &self.mark_path());
                     let field = st.fields.iter().find(|(n, _)| *n == key).or_else(|| {
                         let f = fold(&key);
                         st.fields.iter().find(|(n, _)| fold(n) == f)
                     });
                     let Some((name, fty)) = field else {
                         self.path.pop();
-                        return Err(self.unknown_field(&key, st));
+                        return Err(self.unknown_field(k, &key, st));
                     };
                     if let Some(Seg::Key(_, shown)) = self.path.last_mut() {
                         *shown = name.to_string();
@@ -698,13 +787,21 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn unknown_field(&self, key: &str, st: &StructTy) -> Error {
+    /// `written` is the key as in the file, `key` as kustomize sees it
+    /// (they differ for plain keys YAML 1.1 types: `on` is `true`).
+    fn unknown_field(&self, written: &str, key: &str, st: &StructTy) -> Error {
         let place = if self.path.is_empty() {
             st.name.to_string()
         } else {
             format!("{} ({})", self.display_path(), st.name)
         };
-        let mut msg = format!("unknown field \"{key}\" in {place}");
+        let mut msg = if written == key {
+            format!("unknown field \"{key}\" in {place}")
+        } else {
+            format!(
+                "unknown field \"{written}\" in {place} (a plain {written} key is read as \"{key}\")"
+            )
+        };
         let best = st.fields.iter().map(|(n, _)| (distance(key, n), *n)).min();
         match best {
             Some((d, n)) if d <= 2 || n.to_lowercase().contains(&key.to_lowercase()) => {
@@ -718,11 +815,11 @@ impl<'a> Engine<'a> {
         }
         // Point at the key itself when the parser recorded it.
         let mut path = self.mark_path();
-        push_segment(&mut path, key);
+        push_segment(&mut path, written);
         let mark = self
             .src
             .mark(&path)
-            .map(|m| self.src.key_mark(m, key))
+            .map(|m| self.src.key_mark(m, written))
             .or_else(|| self.mark());
         Error::new(msg).at(mark)
     }
@@ -803,39 +900,6 @@ fn sorted(m: &Map) -> Vec<(&String, &Value)> {
     let mut v: Vec<_> = m.iter().collect();
     v.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     v
-}
-
-/// Puts the keys of a decoded map back in document order (decoding went in
-/// byte order, which only matters for which error comes first).
-fn restore_order(src: &Map, mut decoded: Map, eng: &Engine) -> Map {
-    let _ = eng;
-    let mut out = Map::new();
-    // Keys carried over from an earlier spelling come first, as they were.
-    let doc_keys: Vec<String> = src
-        .keys()
-        .map(|k| {
-            decoded
-                .keys()
-                .find(|d| *d == k)
-                .cloned()
-                .unwrap_or_else(|| k.clone())
-        })
-        .collect();
-    let earlier: Vec<String> = decoded
-        .keys()
-        .filter(|k| !doc_keys.contains(k))
-        .cloned()
-        .collect();
-    for k in earlier.iter().chain(doc_keys.iter()) {
-        if let Some(v) = decoded.shift_remove(k) {
-            out.insert(k.clone(), v);
-        }
-    }
-    // Keys renamed by v2 typing (`012` → `10`) are not in `src` by name.
-    for (k, v) in decoded {
-        out.insert(k, v);
-    }
-    out
 }
 
 /// go-yaml v2's timestamp forms (`2001-12-14`, with a time part): these

@@ -2,21 +2,39 @@
 //! compared one by one; letters by code point; a non-letter before a letter;
 //! otherwise the digit runs at the difference compared as numbers.
 
-/// v2's "is a letter" (Go `unicode.IsLetter`). Rust's `is_alphabetic` also
-/// counts letter numbers and some marks; the difference only matters for
-/// exotic keys.
+use super::unicode;
+
+/// Go's `unicode.IsLetter` (general category L*).
 fn is_letter(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
-        c.is_alphabetic()
+        in_table(c, unicode::LETTERS)
     }
 }
 
-/// Go `unicode.IsDigit`, restricted to ASCII (v2 subtracts `'0'` from the
-/// rune, which only makes sense there).
+/// Go's `unicode.IsDigit` (category Nd, not only ASCII).
 fn is_digit(c: char) -> bool {
-    c.is_ascii_digit()
+    if c.is_ascii() {
+        c.is_ascii_digit()
+    } else {
+        in_table(c, unicode::DIGITS)
+    }
+}
+
+fn in_table(c: char, table: &[(u32, u32)]) -> bool {
+    let c = c as u32;
+    table
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// Whether key `a` sorts before key `b`.
@@ -72,23 +90,32 @@ pub(crate) fn less(a: &str, b: &str) -> bool {
     }
 }
 
-/// Sorts `keys` in v2's order. A merge sort of our own: the order is not
-/// guaranteed transitive for odd keys, and std's sorts may panic then.
-pub(crate) fn sort<T>(items: &mut Vec<(&str, T)>) {
-    if items.len() < 2 {
+/// Sorts `items` by `key` in v2's order. A stable sort of our own: the
+/// order is not transitive for odd key sets (docs/output-format.md K6), and
+/// std's sorts may panic then. Small inputs (most mappings) are sorted in
+/// place by insertion; larger ones by merging.
+pub(crate) fn sort_by<T>(items: &mut Vec<T>, key: &impl Fn(&T) -> &str) {
+    if items.len() <= 16 {
+        for i in 1..items.len() {
+            let mut j = i;
+            while j > 0 && less(key(&items[j]), key(&items[j - 1])) {
+                items.swap(j, j - 1);
+                j -= 1;
+            }
+        }
         return;
     }
     let mid = items.len() / 2;
     let mut right = items.split_off(mid);
-    sort(items);
-    sort(&mut right);
+    sort_by(items, key);
+    sort_by(&mut right, key);
     let left = std::mem::take(items);
     items.reserve(left.len() + right.len());
     let mut l = left.into_iter().peekable();
     let mut r = right.into_iter().peekable();
     loop {
         let take_right = match (l.peek(), r.peek()) {
-            (Some(x), Some(y)) => less(y.0, x.0),
+            (Some(x), Some(y)) => less(key(y), key(x)),
             (Some(_), None) => false,
             (None, Some(_)) => true,
             (None, None) => break,
@@ -130,10 +157,11 @@ mod tests {
                 w[1]
             );
         }
-        let mut v: Vec<(&str, ())> = order.iter().rev().map(|k| (*k, ())).collect();
-        sort(&mut v);
-        let got: Vec<&str> = v.iter().map(|x| x.0).collect();
-        assert_eq!(got, order);
+        for n in [order.len(), 10] {
+            let mut v: Vec<&str> = order[..n].iter().rev().copied().collect();
+            sort_by(&mut v, &|k: &&str| *k);
+            assert_eq!(v, order[..n]);
+        }
     }
 
     #[test]

@@ -89,3 +89,41 @@ fn stream() {
     let b = map(vec![("b", Value::map()), ("c", Value::Seq(vec![]))]);
     assert_eq!(emit_stream([&a, &b]).unwrap(), "a: 1\n---\nb: {}\nc: []\n");
 }
+
+/// Numbers and timestamps by tag, whatever tag the parser picks for edge
+/// texts (expected values from the `ints_*`, `floats_*`, `timestamps_*`
+/// golden cases).
+#[test]
+fn typed_scalars() {
+    let cases = [
+        (Tag::Int, "1__0", "10"),
+        (Tag::Int, "18446744073709551615", "18446744073709551615"),
+        (Tag::Int, "18446744073709551616", "1.8446744073709552e+19"),
+        (Tag::Float, "18446744073709551616", "1.8446744073709552e+19"),
+        (Tag::Int, "-9223372036854775809", "-9.223372036854776e+18"),
+        (Tag::Int, "99999999999999999999999", "1e+23"),
+        (Tag::Int, "0777", "511"),
+        (Tag::Int, "08", "8"),
+        (Tag::Float, "08", "8"),
+        (Tag::Float, "1.8e19", "18000000000000000000"),
+        (Tag::Float, "1.85e19", "1.85e+19"),
+        (Tag::Float, "1234567.5", "1.2345675e+06"),
+        (Tag::Bool, "True", "true"),
+        (Tag::Bool, "FALSE", "false"),
+        (Tag::Null, "~", "null"),
+        (
+            Tag::Timestamp,
+            "2001-1-4T1:2:3Z",
+            "\"2001-01-04T01:02:03Z\"",
+        ),
+        (
+            Tag::Timestamp,
+            "2001-12-14T21:59:43.123456789+05:30",
+            "\"2001-12-14T21:59:43.123456789+05:30\"",
+        ),
+    ];
+    for (tag, text, want) in cases {
+        let got = emit(&map(vec![("v", sc(tag, text))]));
+        assert_eq!(got, format!("v: {want}\n"), "{tag:?} {text:?}");
+    }
+}
