@@ -607,11 +607,13 @@ pub(crate) type Setter<'a> = dyn FnMut(&mut Value, bool) -> Result<()> + 'a;
 
 /// kyaml's `IsIdxNumber`: a non-negative decimal integer.
 fn index_number(p: &str) -> Option<usize> {
-    let digits = p.strip_prefix('+').unwrap_or(p);
+    // Go's Atoi takes a sign; "-0" is still index 0.
+    let digits = p.strip_prefix(['+', '-']).unwrap_or(p);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok()
+    let n: usize = digits.parse().ok()?;
+    (!p.starts_with('-') || n == 0).then_some(n)
 }
 
 /// kyaml's `IsListIndex`: `[...]`.
@@ -816,9 +818,7 @@ pub(crate) fn lookup<'a>(obj: &'a Value, path: &[String]) -> Result<Option<&'a V
             let (field, want) = split_index(part)?;
             let items = seq_items(cur)?;
             if field.is_empty() {
-                items
-                    .iter()
-                    .find(|i| i.as_scalar_text() == Some(want) && !i.is_null())
+                items.iter().find(|i| i.as_scalar_text() == Some(want))
             } else {
                 items.iter().find(|i| {
                     i.get(field)
@@ -1013,6 +1013,62 @@ mod tests {
         assert_eq!(smarter_split(r"data.a\.b"), ["data", "a.b"]);
         // A bracketed part without dots stays a (malformed) list selector.
         assert_eq!(smarter_split("a.[b]"), ["a", "[b]"]);
+    }
+
+    fn doc(src: &str) -> Value {
+        parse_documents(src.as_bytes(), &ParseOptions::default())
+            .unwrap()
+            .remove(0)
+            .value
+    }
+
+    fn path(p: &str) -> Vec<String> {
+        smarter_split(p)
+    }
+
+    #[test]
+    fn source_lookup() {
+        let d = doc("a:\n  l: [x, y, ~]\n  o: [{n: p, v: 1}, {n: q, v: 2}]\n  s: str\n");
+        let text = |p: &str| {
+            lookup(&d, &path(p))
+                .unwrap()
+                .and_then(|v| v.as_scalar_text().map(str::to_string))
+        };
+        assert_eq!(text("a.l.1").as_deref(), Some("y"));
+        assert_eq!(text("a.l.-").as_deref(), Some("~"));
+        assert_eq!(text("a.o.[n=q].v").as_deref(), Some("2"));
+        assert_eq!(text("a.l.[=x]").as_deref(), Some("x"));
+        assert_eq!(text("a.l.7"), None);
+        assert_eq!(text("a.missing.deeper"), None);
+        // Exact matches only in a source path.
+        assert_eq!(text("a.o.[n=.*].v"), None);
+        assert!(lookup(&d, &path("a.l.*")).is_err());
+        assert!(lookup(&d, &path("a.s.x")).is_err());
+        assert!(lookup(&d, &path("a.0")).is_err());
+    }
+
+    fn visit(d: &mut Value, p: &str, create: Option<Kind>) -> Result<usize> {
+        let mut set = |v: &mut Value, fresh: bool| {
+            set_field(v, fresh, &Value::string("new"), &FieldOptions::default())
+        };
+        match_path(d, &path(p), create, false, &mut set)
+    }
+
+    #[test]
+    fn target_matching() {
+        let mut d = doc("c: [{name: app, i: a}, {name: app-2, i: b}, {name: db, i: c}]\n");
+        // Unanchored regular expressions in a target path.
+        assert_eq!(visit(&mut d, "c.[name=app].i", None).unwrap(), 2);
+        assert_eq!(visit(&mut d, "c.*.i", None).unwrap(), 3);
+        assert_eq!(visit(&mut d, "c.[name=^db$].x", None).unwrap(), 0);
+        assert_eq!(
+            visit(&mut d, "c.[name=web].i", Some(Kind::Scalar)).unwrap(),
+            1
+        );
+        assert_eq!(d.get("c").unwrap().as_seq().unwrap().len(), 4);
+        assert_eq!(visit(&mut d, "c.4.i", Some(Kind::Scalar)).unwrap(), 1);
+        assert!(visit(&mut d, "c.9.i", Some(Kind::Scalar)).is_err());
+        assert!(visit(&mut d, "c.x", None).is_err());
     }
 
     #[test]
