@@ -120,7 +120,10 @@ fn run_build(args: BuildArgs) -> i32 {
     let (out, text) = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Like kubectl: no extra blank line when the message ends a line itself.
+            let msg = e.to_string();
+            let nl = if msg.ends_with('\n') { "" } else { "\n" };
+            eprint!("error: {msg}{nl}");
             return 1;
         }
     };

@@ -105,7 +105,7 @@ fn load_type(
             p.push(key);
             let nbr = NameBackRef {
                 gvk: Gvk::new("", &version, &kind),
-                referrers: vec![spec(gvk, &p)],
+                field_specs: vec![spec(gvk, &p)],
             };
             *tc = tc.merge(&TransformerConfig {
                 name_reference: vec![nbr],

@@ -8,8 +8,6 @@ use crate::kustomization::FieldSpec;
 use crate::transform::fieldspec::specs;
 use crate::yaml::{Scalar, Tag, Value};
 use indexmap::IndexMap;
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// go-yaml's name for the kind of a node, for error messages.
 pub(crate) fn node_kind(v: &Value) -> &'static str {
@@ -38,40 +36,7 @@ pub(crate) fn wrong_kind(expected: &str, got: &Value) -> Error {
 /// The tag go-yaml v3 gives `text` written as a plain scalar. Values kyaml
 /// sets with an empty tag are typed this way when the output is decoded.
 pub fn plain_tag(text: &str) -> Tag {
-    static INT: OnceLock<Regex> = OnceLock::new();
-    static FLOAT: OnceLock<Regex> = OnceLock::new();
-    static DATE: OnceLock<Regex> = OnceLock::new();
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
-        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => return Tag::Bool,
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-        | ".nan" | ".NaN" | ".NAN" => return Tag::Float,
-        _ => {}
-    }
-    let int = INT.get_or_init(|| {
-        Regex::new(r"^[-+]?(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$")
-            .expect("int pattern")
-    });
-    let float = FLOAT.get_or_init(|| {
-        Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$").expect("float pattern")
-    });
-    let date = DATE.get_or_init(|| {
-        Regex::new(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$").expect("date pattern")
-    });
-    if int.is_match(text) {
-        // Out-of-range integers fall through to float in go-yaml.
-        let digits: String = text.chars().filter(|c| *c != '_').collect();
-        if digits.len() < 19 || digits.parse::<i64>().is_ok() {
-            return Tag::Int;
-        }
-    }
-    if float.is_match(text) {
-        return Tag::Float;
-    }
-    if date.is_match(text) {
-        return Tag::Timestamp;
-    }
-    Tag::Str
+    crate::yaml::resolve_plain(text)
 }
 
 /// A scalar as kyaml builds it for a setter: with a tag (`Some`), or with

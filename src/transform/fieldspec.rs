@@ -6,45 +6,11 @@
 //! `configurations:` files and `crds:`.
 
 use crate::error::{Error, Result};
-use crate::kustomization::{FieldSpec, Gvk};
-use crate::yaml::{parse_documents, ParseOptions, Value};
+use crate::kustomization::{decode_transformer_config, FieldSpec, Gvk};
+use crate::yaml::Value;
 use std::sync::OnceLock;
 
-/// A nameReference entry: a referenced kind and where referrers name it.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NameBackRef {
-    /// The referenced kind.
-    pub gvk: Gvk,
-    /// Fields in referrers that hold its name.
-    pub referrers: Vec<FieldSpec>,
-}
-
-/// All field-spec tables (kustomize's `TransformerConfig`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TransformerConfig {
-    /// `namePrefix`.
-    pub name_prefix: Vec<FieldSpec>,
-    /// `nameSuffix`.
-    pub name_suffix: Vec<FieldSpec>,
-    /// `namespace`.
-    pub namespace: Vec<FieldSpec>,
-    /// `commonLabels`.
-    pub common_labels: Vec<FieldSpec>,
-    /// `labels`.
-    pub labels: Vec<FieldSpec>,
-    /// `templateLabels`.
-    pub template_labels: Vec<FieldSpec>,
-    /// `commonAnnotations`.
-    pub common_annotations: Vec<FieldSpec>,
-    /// `nameReference`.
-    pub name_reference: Vec<NameBackRef>,
-    /// `varReference`.
-    pub var_reference: Vec<FieldSpec>,
-    /// `images`.
-    pub images: Vec<FieldSpec>,
-    /// `replicas`.
-    pub replicas: Vec<FieldSpec>,
-}
+pub use crate::kustomization::{NameBackReference as NameBackRef, TransformerConfig};
 
 impl TransformerConfig {
     /// The builtin tables.
@@ -56,47 +22,10 @@ impl TransformerConfig {
         })
     }
 
-    /// Decodes a configuration file (as `configurations:` lists). Unknown
-    /// keys are ignored, as kustomize ignores them.
+    /// Decodes a configuration file (as `configurations:` lists) with
+    /// kustomize's rules for it (see [`decode_transformer_config`]).
     pub fn from_yaml(bytes: &[u8]) -> Result<TransformerConfig> {
-        let docs = parse_documents(bytes, &ParseOptions::default())?;
-        let mut out = TransformerConfig::default();
-        for d in docs {
-            out = out.merge(&TransformerConfig::from_value(&d.value)?)?;
-        }
-        Ok(out)
-    }
-
-    /// Decodes one configuration document.
-    pub fn from_value(v: &Value) -> Result<TransformerConfig> {
-        let mut t = TransformerConfig::default();
-        let Some(m) = v.as_map() else {
-            return Ok(t);
-        };
-        for (k, val) in m {
-            match k.as_str() {
-                "namePrefix" => t.name_prefix = specs(val)?,
-                "nameSuffix" => t.name_suffix = specs(val)?,
-                "namespace" => t.namespace = specs(val)?,
-                "commonLabels" => t.common_labels = specs(val)?,
-                "labels" => t.labels = specs(val)?,
-                "templateLabels" => t.template_labels = specs(val)?,
-                "commonAnnotations" => t.common_annotations = specs(val)?,
-                "varReference" => t.var_reference = specs(val)?,
-                "images" => t.images = specs(val)?,
-                "replicas" => t.replicas = specs(val)?,
-                "nameReference" => {
-                    for e in val.as_seq().into_iter().flatten() {
-                        t.name_reference.push(NameBackRef {
-                            gvk: gvk_of(e),
-                            referrers: specs(e.get("fieldSpecs").unwrap_or(&Value::null()))?,
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(t)
+        decode_transformer_config(bytes)
     }
 
     /// Merges another config into this one (kustomize's `Merge`): specs
@@ -111,7 +40,7 @@ impl TransformerConfig {
         let mut name_reference = self.name_reference.clone();
         for nbr in &other.name_reference {
             match name_reference.iter_mut().find(|x| x.gvk == nbr.gvk) {
-                Some(x) => x.referrers = merge_specs(x.referrers.clone(), &nbr.referrers)?,
+                Some(x) => x.field_specs = merge_specs(x.field_specs.clone(), &nbr.field_specs)?,
                 None => name_reference.push(nbr.clone()),
             }
         }

@@ -11,7 +11,7 @@
 //! suffixes must agree (first allowing an empty side, then strictly).
 
 use super::common::{restyled, scalar, set_scalar};
-use super::fieldspec::{apply_spec, CreateKind, NameBackRef};
+use super::fieldspec::{apply_spec, spec_matches, split_path, CreateKind, NameBackRef};
 use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Gvk};
 use crate::resource::{ResId, ResMap, Resource};
@@ -99,7 +99,7 @@ pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<(
     // change the result, so document order is used).
     let mut filters: Vec<Vec<Pending>> = (0..m.len()).map(|_| Vec::new()).collect();
     for br in backrefs {
-        for spec in &br.referrers {
+        for spec in &br.field_specs {
             for (i, f) in world.facts.iter().enumerate() {
                 if f.org.gvk.is_selected_by(&spec.gvk) {
                     filters[i].push(Pending {
@@ -187,6 +187,11 @@ fn apply_filter(
         gvk: r.gvk(),
         ..p.spec.clone()
     };
+    // Most specs name fields the referrer does not have: check before
+    // copying the object (the copy is what the walk mutates).
+    if !spec_matches(&spec, &r.obj) || !reaches(&r.obj, &split_path(&spec.path)) {
+        return Ok(());
+    }
     let mut obj = r.obj.clone();
     let mut referred: Vec<usize> = Vec::new();
     {
@@ -213,6 +218,23 @@ fn apply_filter(
         m.resources_mut()[j].append_ref_by(&rid);
     }
     Ok(())
+}
+
+/// Whether a spec path leads to at least one non-null node of `v`
+/// (lists along the way entered element by element, as the walk does).
+fn reaches(v: &Value, path: &[String]) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return !v.is_null();
+    };
+    match v {
+        Value::Map(m) => {
+            let name = first.strip_suffix("[]").unwrap_or(first);
+            m.get(name).is_some_and(|f| reaches(f, rest))
+        }
+        Value::Seq(items) => items.iter().any(|i| reaches(i, path)),
+        // The walk reports a scalar in the middle of a path: let it.
+        Value::Scalar(_) => !v.is_null(),
+    }
 }
 
 /// What one filter needs while walking.
