@@ -93,9 +93,9 @@ pub fn kustomization_transformers(
     for i in k.images.iter().chain(&k.image_tags) {
         out.push(Box::new(ImageTagTransformer::from_image(i, tc)?));
     }
-    // Slot for replacements, which run last.
-    if !k.replacements.is_empty() {
-        return Err(unsupported("replacements"));
+    // Replacements run last.
+    if let Some(t) = super::replacements::replacement_transformer(k, _ldr)? {
+        out.push(t);
     }
     Ok(out)
 }
@@ -148,10 +148,12 @@ pub fn transformer_from_config(
         "ReplicaCountTransformer" => {
             Box::new(ReplicaCountTransformer::from_config(doc).map_err(wrap)?)
         }
+        "ReplacementTransformer" => {
+            super::replacements::replacement_transformer_from_config(doc, _ldr).map_err(wrap)?
+        }
         "PatchTransformer"
         | "PatchStrategicMergeTransformer"
         | "PatchJson6902Transformer"
-        | "ReplacementTransformer"
         | "HashTransformer"
         | "ValueAddTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
         // Builtin generators load, but cannot transform.
@@ -194,7 +196,7 @@ mod tests {
     }
 
     #[test]
-    fn patches_and_replacements_are_refused() {
+    fn patches_are_refused() {
         let tc = TransformerConfig::builtin();
         let k = Kustomization {
             patches: vec![Patch::default()],
@@ -202,12 +204,6 @@ mod tests {
         };
         let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
         assert_eq!(e.message, "patches not supported yet");
-        let k = Kustomization {
-            replacements: vec![Value::map()],
-            ..Kustomization::default()
-        };
-        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
-        assert_eq!(e.message, "replacements not supported yet");
     }
 
     #[test]
