@@ -249,12 +249,12 @@ fn from_entries(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Rep
         match &doc {
             Value::Seq(items) => {
                 for (j, item) in items.iter().enumerate() {
-                    let here = format!("replacement {j} in {file}");
+                    let here = format!("{here} (item {j} of {path})");
                     out.push(decode_replacement(item, here.clone()).map_err(|e| e.context(here))?);
                 }
             }
             Value::Map(_) => {
-                let here = format!("replacement in {file}");
+                let here = format!("{here} (from {path})");
                 out.push(decode_replacement(&doc, here.clone()).map_err(|e| e.context(here))?);
             }
             other => {
