@@ -92,7 +92,13 @@ pub fn build_with(
     // The last steps run once, at the top, not at every level.
     crate::generate::add_hash_suffixes(&mut resources)?;
     fix_name_references(&mut resources, &config.name_reference)?;
-    crate::transform::vars::resolve_vars(&mut resources, &vars, &config)?;
+    let unused = crate::transform::vars::resolve_vars_reporting(&mut resources, &vars, &config)?;
+    if !unused.is_empty() {
+        diag.warnings.push(format!(
+            "well-defined vars that were never replaced: {}",
+            unused.join(",")
+        ));
+    }
     let mut list = resources.into_resources();
     list.retain(|r| matches!(r.annotation(LOCAL_CONFIG), None | Some("false")));
 

@@ -53,6 +53,17 @@ const IN_SCOPE: &[&str] = &[
     "plugin:secretgenerator",
     "plugin:iampolicygenerator",
     "plugin:hashtransformer",
+    // Patches, replacements and vars (issue 4).
+    "patches",
+    "patchesstrategicmerge",
+    "patchesjson6902",
+    "openapi",
+    "replacements",
+    "vars",
+    "plugin:patchtransformer",
+    "plugin:patchstrategicmergetransformer",
+    "plugin:patchjson6902transformer",
+    "plugin:replacementtransformer",
 ];
 
 struct Case {

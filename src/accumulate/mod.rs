@@ -18,7 +18,7 @@ use crate::load::Loader;
 use crate::resource::{ResMap, Resource, ORIGIN};
 use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
 use crate::transform::fieldspec::TransformerConfig;
-use crate::transform::vars::merge_vars;
+use crate::transform::vars::{merge_var_sets, merge_vars, record_var_targets};
 use crate::transform::Transformer;
 use std::path::PathBuf;
 
@@ -43,7 +43,8 @@ impl Accumulator {
     fn merge(&mut self, other: Accumulator) -> Result<()> {
         self.resources
             .append_all(other.resources.into_resources())?;
-        self.merge_config(&other.config)
+        self.merge_config(&other.config)?;
+        merge_var_sets(&mut self.vars, other.vars)
     }
 }
 
@@ -162,6 +163,7 @@ impl Target {
                 }
             }
         }
+        record_var_targets(&mut ra.resources, &k.vars)?;
         merge_vars(&mut ra.vars, &k.vars).context(|| "merging vars".to_string())?;
         Ok(ra)
     }

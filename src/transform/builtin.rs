@@ -40,12 +40,9 @@ fn unsupported(what: &str) -> Error {
 }
 
 /// The transformers a kustomization's fields configure, in the order
-/// kustomize runs them: (patchesStrategicMerge, patches), namespace,
+/// kustomize runs them: patchesStrategicMerge, patches, namespace,
 /// namePrefix, nameSuffix, labels then commonLabels, commonAnnotations,
-/// (patchesJson6902), replicas, images (`imageTags` appended), (replacements).
-///
-/// The bracketed steps are not implemented here: a kustomization using them
-/// gets an error rather than a build that silently skips them.
+/// patchesJson6902, replicas, images (`imageTags` appended), replacements.
 pub fn kustomization_transformers(
     k: &Kustomization,
     tc: &TransformerConfig,
@@ -83,9 +80,9 @@ pub fn kustomization_transformers(
     for i in k.images.iter().chain(&k.image_tags) {
         out.push(Box::new(ImageTagTransformer::from_image(i, tc)?));
     }
-    // Slot for replacements, which run last.
-    if !k.replacements.is_empty() {
-        return Err(unsupported("replacements"));
+    // Replacements run last.
+    if let Some(t) = super::replacements::replacement_transformer(k, ldr)? {
+        out.push(t);
     }
     Ok(out)
 }
@@ -93,9 +90,8 @@ pub fn kustomization_transformers(
 /// The transformer one `transformers:` document configures. Only builtin
 /// kinds (`apiVersion: builtin`) are known; their field specs come from the
 /// document alone, as in kustomize (the tables in `tc` are not consulted).
-/// Builtin kinds strata does not implement yet (patches, replacements,
-/// hashing, ValueAdd) are an error saying so; kinds kustomize does not know
-/// get kustomize's own error.
+/// Builtin kinds strata does not implement yet (ValueAdd) are an error
+/// saying so; kinds kustomize does not know get kustomize's own error.
 pub fn transformer_from_config(
     doc: &Value,
     _tc: &TransformerConfig,
@@ -143,9 +139,10 @@ pub fn transformer_from_config(
         "ReplicaCountTransformer" => {
             Box::new(ReplicaCountTransformer::from_config(doc).map_err(wrap)?)
         }
-        "ReplacementTransformer" | "ValueAddTransformer" => {
-            return Err(unsupported(&format!("builtin {kind}")))
+        "ReplacementTransformer" => {
+            super::replacements::replacement_transformer_from_config(doc, ldr).map_err(wrap)?
         }
+        "ValueAddTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
         "HashTransformer" => Box::new(crate::generate::HashTransformer),
         // Builtin generators load, but cannot transform.
         "ConfigMapGenerator"
@@ -187,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn patches_and_replacements_are_refused() {
+    fn patches_are_refused() {
         let tc = TransformerConfig::builtin();
         let k = Kustomization {
             patches: vec![Patch::default()],
@@ -196,12 +193,6 @@ mod tests {
         // WIP wiring: patches are built now; an empty entry is a config error.
         let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
         assert_eq!(e.message, "must specify one of patch and path");
-        let k = Kustomization {
-            replacements: vec![Value::map()],
-            ..Kustomization::default()
-        };
-        let e = kustomization_transformers(&k, tc, &ldr()).err().unwrap();
-        assert_eq!(e.message, "replacements not supported yet");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod namereference;
 pub mod namespace;
 pub mod patch;
 pub mod prefix_suffix;
+pub mod replacements;
 pub mod replicas;
 pub mod vars;
 

@@ -1,27 +1,424 @@
 //! The legacy `vars:`: `$(VAR)` references in the varReference fields
 //! replaced by values taken from other resources.
 //!
-//! PLACEHOLDER API: the bodies are being written (issue 4).
+//! As in kustomize, a var is tied to its resource when it is declared (the
+//! resource records the var's name, so later renames by prefixes or
+//! namespaces do not lose it), vars of every level are merged (a name may be
+//! declared once), and all are resolved once at the end of the top-level
+//! build, after name references are fixed.
 
-use super::fieldspec::TransformerConfig;
+use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
+use super::replacements::smarter_split;
 use crate::error::{Error, Result};
 use crate::kustomization::Var;
-use crate::resource::ResMap;
+use crate::resource::{ResId, ResMap, Resource};
+use crate::yaml::{Scalar, Tag, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// kustomize's `%v` of a var: `{NAME Kind.version.group {fieldPath}}`.
+fn describe(v: &Var) -> String {
+    format!("{{{} {} {{{}}}}}", v.name, v.obj_ref.gvk, v.field_path)
+}
 
 /// Adds one level's vars to those accumulated so far (a name may be declared once).
 pub fn merge_vars(acc: &mut Vec<Var>, incoming: &[Var]) -> Result<()> {
-    if !incoming.is_empty() {
-        return Err(Error::new("vars are not supported yet"));
+    for v in incoming {
+        if acc.iter().any(|a| a.name == v.name) {
+            return Err(Error::new(format!("var '{}' already encountered", v.name)));
+        }
+        acc.push(v.clone());
     }
-    let _ = acc;
     Ok(())
+}
+
+/// Ties each var to the one resource it names, before the var is merged:
+/// the resource remembers the var's name in [`Resource::ref_var_names`].
+/// An objref without a namespace (of a namespaced kind) matches by kind and
+/// name alone; any current or previous id of a resource may match. A var
+/// matching two resources is an error; one matching none is only an error
+/// when it is resolved.
+pub fn record_var_targets(m: &mut ResMap, incoming: &[Var]) -> Result<()> {
+    for v in incoming {
+        let target = ResId::new(v.obj_ref.gvk.clone(), &v.obj_ref.name, &v.obj_ref.namespace);
+        let strict = !target.namespace.is_empty() || target.cluster_scoped;
+        let matches = |id: &ResId| {
+            if strict {
+                id.equals(&target)
+            } else {
+                id.name == target.name && id.gvk == target.gvk
+            }
+        };
+        let hits: Vec<usize> = (0..m.len())
+            .filter(|&i| {
+                let r = &m.resources()[i];
+                matches(&r.cur_id()) || r.prev_ids().iter().any(&matches)
+            })
+            .collect();
+        match hits.as_slice() {
+            [] => {}
+            [one] => m.resources_mut()[*one].ref_var_names.push(v.name.clone()),
+            many => {
+                let list: Vec<String> = incoming.iter().map(describe).collect();
+                return Err(Error::new(format!(
+                    "found {} resId matches for var {} (unable to disambiguate)",
+                    many.len(),
+                    describe(v)
+                ))
+                .context(format!("merging vars [{}]", list.join(" "))));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds a sub-kustomization's vars (kustomize's `MergeSet`): a name already
+/// known is an error, even when the two declarations are the same (a base
+/// reached twice declares its vars twice).
+pub fn merge_var_sets(acc: &mut Vec<Var>, incoming: Vec<Var>) -> Result<()> {
+    merge_vars(acc, &incoming).map_err(|e| {
+        let why = "a var may be declared once in a build, and a base reached twice declares its vars twice";
+        Error::new(format!("{} ({why})", e.message))
+    })
+}
+
+/// A var's value as kustomize reads it from its resource.
+#[derive(Clone, Debug, PartialEq)]
+enum VarValue {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// A mapping or list: not substituted (kustomize logs "bad replacement type").
+    Unusable,
+}
+
+impl VarValue {
+    /// `fmt.Sprintf("%v", value)`, for a var embedded in a longer string.
+    fn embedded(&self, name: &str) -> String {
+        match self {
+            VarValue::Str(s) => s.clone(),
+            VarValue::Int(i) => i.to_string(),
+            VarValue::Float(f) => go_g(*f),
+            VarValue::Bool(b) => b.to_string(),
+            VarValue::Unusable => format!("$({name})"),
+        }
+    }
+
+    /// The node a field holding only `$(NAME)` becomes.
+    fn whole(&self, name: &str) -> Value {
+        match self {
+            VarValue::Int(i) => Value::Scalar(Scalar {
+                tag: Tag::Int,
+                text: i.to_string(),
+            }),
+            VarValue::Bool(b) => Value::bool(*b),
+            VarValue::Float(f) => Value::Scalar(Scalar {
+                tag: Tag::Float,
+                text: go_f(*f),
+            }),
+            other => Value::string(other.embedded(name)),
+        }
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'f', -1, 64)`: shortest digits, no exponent.
+fn go_f(f: f64) -> String {
+    // Rust's Display is the shortest round-trip form without an exponent.
+    let s = format!("{f}");
+    if s == "-0" {
+        "-0".into()
+    } else {
+        s
+    }
+}
+
+/// Go's `%v` of a float64 (`'g'`, shortest): exponent form when the
+/// decimal exponent is below -4 or at least 6.
+fn go_g(f: f64) -> String {
+    if f == 0.0 || !f.is_finite() {
+        return go_f(f);
+    }
+    let exp = f.abs().log10().floor() as i32;
+    if (-4..6).contains(&exp) {
+        return go_f(f);
+    }
+    let s = format!("{f:e}");
+    let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let e: i32 = e.parse().unwrap_or(0);
+    format!("{mant}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+/// kyaml's `GetFieldValue`: the field at a dotted path (`ports[0]` is
+/// `ports.0`), typed by its tag.
+fn field_value(r: &Resource, path: &str) -> Option<VarValue> {
+    let mut parts = Vec::new();
+    for p in smarter_split(path) {
+        match slice_index(&p) {
+            Some((head, idx)) => {
+                if !head.is_empty() {
+                    parts.push(head.to_string());
+                }
+                parts.push(idx.to_string());
+            }
+            None => parts.push(p),
+        }
+    }
+    let node = lookup(&r.obj, &parts)?;
+    Some(match node {
+        Value::Map(_) | Value::Seq(_) => VarValue::Unusable,
+        Value::Scalar(s) => match s.tag {
+            Tag::Str | Tag::Null | Tag::Timestamp => VarValue::Str(s.text.clone()),
+            // Go's Atoi: decimal only.
+            Tag::Int => VarValue::Int(s.text.parse().ok()?),
+            Tag::Float => VarValue::Float(s.text.replace('_', "").parse().ok()?),
+            Tag::Bool => VarValue::Bool(s.text.eq_ignore_ascii_case("true")),
+        },
+    })
+}
+
+/// `name[3]` → (`name`, 3).
+fn slice_index(p: &str) -> Option<(&str, &str)> {
+    let body = p.strip_suffix(']')?;
+    let open = body.rfind('[')?;
+    let idx = &body[open + 1..];
+    (!idx.is_empty() && idx.bytes().all(|b| b.is_ascii_digit())).then(|| (&body[..open], idx))
+}
+
+/// A path lookup without create (kyaml's `PathGetter`): numbers index
+/// lists, `[k=v]` selects a list element, other parts are mapping keys.
+fn lookup<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut cur = obj;
+    for part in path.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        cur = if let Ok(i) = part.parse::<usize>() {
+            cur.as_seq()?.get(i)?
+        } else if part == "-" {
+            cur.as_seq()?.last()?
+        } else if part.starts_with('[') && part.ends_with(']') {
+            let (k, want) = part[1..part.len() - 1].split_once('=')?;
+            cur.as_seq()?.iter().find(|e| {
+                if k.is_empty() {
+                    e.as_scalar_text() == Some(want)
+                } else {
+                    e.get(k).and_then(Value::as_scalar_text) == Some(want)
+                }
+            })?
+        } else {
+            cur.get(part)?
+        };
+    }
+    Some(cur)
 }
 
 /// Resolves every var and substitutes `$(NAME)` in the varReference fields
 /// (run once, at the end of the top-level build, after name references).
-pub fn resolve_vars(_m: &mut ResMap, vars: &[Var], _tc: &TransformerConfig) -> Result<()> {
-    if !vars.is_empty() {
-        return Err(Error::new("vars are not supported yet"));
+pub fn resolve_vars(m: &mut ResMap, vars: &[Var], tc: &TransformerConfig) -> Result<()> {
+    resolve_vars_reporting(m, vars, tc).map(|_| ())
+}
+
+/// [`resolve_vars`], returning the names of the vars no field referred to
+/// (kustomize logs them as "well-defined vars that were never replaced").
+pub fn resolve_vars_reporting(
+    m: &mut ResMap,
+    vars: &[Var],
+    tc: &TransformerConfig,
+) -> Result<Vec<String>> {
+    let mut values: BTreeMap<String, VarValue> = BTreeMap::new();
+    let mut sorted: Vec<&Var> = vars.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    for v in sorted {
+        let owner = m
+            .resources()
+            .iter()
+            .find(|r| r.ref_var_names.iter().any(|n| n == &v.name));
+        let Some(owner) = owner else {
+            return Err(Error::new(format!(
+                "var '{}' cannot be mapped to a field in the set of known resources (no resource matches its objref {}/{})",
+                describe(v),
+                v.obj_ref.gvk,
+                v.obj_ref.name
+            )));
+        };
+        let value = field_value(owner, &v.field_path).ok_or_else(|| {
+            Error::new(format!(
+                "field specified in var '{}' not found in corresponding resource {}",
+                describe(v),
+                owner.cur_id()
+            ))
+        })?;
+        values.insert(v.name.clone(), value);
+    }
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for r in m.resources_mut() {
+        let id = r.cur_id();
+        for fs in &tc.var_reference {
+            apply_spec(&mut r.obj, fs, CreateKind::Nothing, &mut |node| {
+                substitute_node(node, &values, &mut used)
+            })
+            .map_err(|e| e.context(format!("substituting vars in {id}")))?;
+        }
+    }
+    Ok(values
+        .keys()
+        .filter(|k| !used.contains(*k))
+        .cloned()
+        .collect())
+}
+
+/// Substitutes in one field: a string, the string values of a mapping, or
+/// the items of a list (which must all be strings).
+fn substitute_node(
+    node: &mut Value,
+    values: &BTreeMap<String, VarValue>,
+    used: &mut BTreeSet<String>,
+) -> Result<()> {
+    match node {
+        Value::Scalar(s) if s.tag == Tag::Str => {
+            *node = expand(&s.text, values, used);
+        }
+        Value::Scalar(_) => {}
+        Value::Map(m) => {
+            for (_, v) in m.iter_mut() {
+                if let Value::Scalar(s) = v {
+                    if s.tag == Tag::Str {
+                        *v = expand(&s.text, values, used);
+                    }
+                }
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                match item {
+                    Value::Scalar(s) if s.tag == Tag::Str => {
+                        *item = expand(&s.text, values, used);
+                    }
+                    _ => return Err(Error::new("invalid value type expect a string")),
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// kustomize's `DoReplacements`: `$(NAME)` becomes the var's value (a field
+/// that is exactly `$(NAME)` takes its type), `$$` is a literal `$`, and
+/// unknown names are left as written.
+fn expand(input: &str, values: &BTreeMap<String, VarValue>, used: &mut BTreeSet<String>) -> Value {
+    let mut lookup = |name: &str| -> Option<&VarValue> {
+        let v = values.get(name)?;
+        if *v != VarValue::Unusable {
+            used.insert(name.to_string());
+        }
+        Some(v)
+    };
+    let bytes = input.as_bytes();
+    let mut out = String::new();
+    let mut checkpoint = 0;
+    let mut cursor = 0;
+    while cursor < bytes.len() {
+        if bytes[cursor] == b'$' && cursor + 1 < bytes.len() {
+            out.push_str(&input[checkpoint..cursor]);
+            let rest = &input[cursor + 1..];
+            let advance;
+            match rest.as_bytes()[0] {
+                b'$' => {
+                    out.push('$');
+                    advance = 1;
+                }
+                b'(' => match rest.find(')') {
+                    Some(close) => {
+                        let name = &rest[1..close];
+                        let mapped = lookup(name);
+                        if input.len() == name.len() + 3 {
+                            // The whole field is one reference.
+                            return match mapped {
+                                Some(v) => v.whole(name),
+                                None => Value::string(input),
+                            };
+                        }
+                        match mapped {
+                            Some(v) => out.push_str(&v.embedded(name)),
+                            None => out.push_str(&format!("$({name})")),
+                        }
+                        advance = close + 1;
+                    }
+                    None => {
+                        out.push_str("$(");
+                        advance = 1;
+                    }
+                },
+                _ => {
+                    // `$` followed by another character: both kept (the
+                    // character may be multi-byte, so copy it whole).
+                    let c = rest.chars().next().expect("non-empty");
+                    out.push('$');
+                    out.push(c);
+                    advance = c.len_utf8();
+                }
+            }
+            cursor += advance;
+            checkpoint = cursor + 1;
+        }
+        cursor += 1;
+    }
+    if checkpoint < input.len() {
+        out.push_str(&input[checkpoint..]);
+    }
+    Value::string(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals() -> BTreeMap<String, VarValue> {
+        let mut m = BTreeMap::new();
+        m.insert("A".to_string(), VarValue::Str("svc".into()));
+        m.insert("N".to_string(), VarValue::Int(80));
+        m.insert("M".to_string(), VarValue::Unusable);
+        m
+    }
+
+    fn run(s: &str) -> Value {
+        expand(s, &vals(), &mut BTreeSet::new())
+    }
+
+    #[test]
+    fn expands_references() {
+        assert_eq!(run("http://$(A):$(N)/"), Value::string("http://svc:80/"));
+        assert_eq!(run("$(N)"), Value::int(80));
+        assert_eq!(run("$(X)"), Value::string("$(X)"));
+        assert_eq!(run("$$(A)"), Value::string("$(A)"));
+        assert_eq!(run("a$(b"), Value::string("a$(b"));
+        assert_eq!(run("cost $5$"), Value::string("cost $5$"));
+        assert_eq!(run("$(M)"), Value::string("$(M)"));
+        assert_eq!(run("é$é"), Value::string("é$é"));
+    }
+
+    #[test]
+    fn counts_used_vars() {
+        let mut used = BTreeSet::new();
+        expand("$(A) $(M) $(X)", &vals(), &mut used);
+        assert_eq!(used.into_iter().collect::<Vec<_>>(), ["A"]);
+    }
+
+    #[test]
+    fn go_float_forms() {
+        assert_eq!(go_f(1.5), "1.5");
+        assert_eq!(go_f(1000.0), "1000");
+        assert_eq!(go_g(1e21), "1e+21");
+        assert_eq!(go_g(0.00001), "1e-05");
+        assert_eq!(go_g(2.5), "2.5");
+        assert_eq!(go_g(123456.5), "123456.5");
+        assert_eq!(go_g(1234567.0), "1.234567e+06");
+    }
+
+    #[test]
+    fn slice_indices() {
+        assert_eq!(slice_index("ports[0]"), Some(("ports", "0")));
+        assert_eq!(slice_index("[12]"), Some(("", "12")));
+        assert_eq!(slice_index("[a=b]"), None);
+    }
 }

@@ -1,0 +1,1093 @@
+//! `replacements:` (kustomize's ReplacementTransformer): copy a value from
+//! one field of one resource (or a literal `sourceValue`) into fields of
+//! other resources.
+//!
+//! Field paths are dotted (`spec.template.spec.containers.[name=app].image`)
+//! and read two ways, as kustomize reads them: the source path like kyaml's
+//! `PathGetter` (exact `[name=value]` matches, `-` for the last element, no
+//! wildcards) and target paths like kyaml's `PathMatcher` (`[name=regex]`
+//! matches every element whose field matches an unanchored regular
+//! expression, `*` visits every element, and `create` adds what is missing).
+
+mod structured;
+
+use super::common::{plain_tag, wrong_kind};
+use super::Transformer;
+use crate::error::{Error, Result};
+use crate::kustomization::{Gvk, Kustomization, KUSTOMIZATION_FILE_NAMES};
+use crate::load::Loader;
+use crate::resource::{LabelSelector, ResId, ResMap, Resource};
+use crate::yaml::{parse_documents, ParseOptions, Scalar, Tag, Value};
+use regex::Regex;
+
+/// kustomize's default field path for sources and targets.
+const DEFAULT_FIELD_PATH: &str = "metadata.name";
+
+/// The builtin kind, for `buildMetadata: [transformerAnnotations]`.
+const KIND: &str = "ReplacementTransformer";
+
+/// `options` of a source or a target.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct FieldOptions {
+    delimiter: String,
+    index: i64,
+    encoding: String,
+    create: bool,
+}
+
+impl FieldOptions {
+    /// kustomize's `FieldOptions.String()`, used in error messages.
+    fn describe(&self) -> String {
+        if self.delimiter.is_empty() && !self.create {
+            return String::new();
+        }
+        format!("{}({}), create={}", self.delimiter, self.index, self.create)
+    }
+}
+
+/// `source` of a replacement.
+#[derive(Clone, Debug, Default)]
+struct Source {
+    id: ResId,
+    field_path: String,
+    options: FieldOptions,
+}
+
+impl Source {
+    /// kustomize's `SourceSelector.String()`: id, field path, options.
+    fn describe(&self) -> String {
+        let mut parts = vec![self.id.to_string()];
+        if !self.field_path.is_empty() {
+            parts.push(self.field_path.clone());
+        }
+        let opts = self.options.describe();
+        if !opts.is_empty() {
+            parts.push(opts);
+        }
+        parts.join(":")
+    }
+}
+
+/// A `select` or `reject` entry: id parts as anchored regular expressions,
+/// plus label and annotation selectors.
+#[derive(Debug)]
+struct Selector {
+    gvk: Gvk,
+    name: String,
+    namespace: String,
+    regexes: [Option<Regex>; 5],
+    label_selector: String,
+    annotation_selector: String,
+}
+
+fn anchored(pattern: &str) -> Result<Option<Regex>> {
+    if pattern.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("^(?:{pattern})$"))
+        .map(Some)
+        .map_err(|e| Error::new(format!("error creating target selector: {e}")))
+}
+
+impl Selector {
+    fn new(v: &Value) -> Result<Selector> {
+        let gvk = Gvk::new(&text(v, "group")?, &text(v, "version")?, &text(v, "kind")?);
+        let name = text(v, "name")?;
+        let namespace = text(v, "namespace")?;
+        let regexes = [
+            anchored(&gvk.group)?,
+            anchored(&gvk.version)?,
+            anchored(&gvk.kind)?,
+            anchored(&name)?,
+            anchored(&namespace)?,
+        ];
+        Ok(Selector {
+            gvk,
+            name,
+            namespace,
+            regexes,
+            label_selector: text(v, "labelSelector")?,
+            annotation_selector: text(v, "annotationSelector")?,
+        })
+    }
+
+    /// Whether no id part is given (a reject without one rejects by labels only).
+    fn id_is_empty(&self) -> bool {
+        self.gvk == Gvk::default() && self.name.is_empty() && self.namespace.is_empty()
+    }
+
+    /// Matches one id: every given part matches (namespace as written, not defaulted).
+    fn matches_id(&self, id: &ResId) -> bool {
+        let parts = [
+            &id.gvk.group,
+            &id.gvk.version,
+            &id.gvk.kind,
+            &id.name,
+            &id.namespace,
+        ];
+        self.regexes
+            .iter()
+            .zip(parts)
+            .all(|(re, s)| re.as_ref().is_none_or(|re| re.is_match(s)))
+    }
+
+    /// Whether the resource's labels and annotations satisfy both selectors.
+    fn matches_labels(&self, r: &Resource) -> Result<bool> {
+        let anno = LabelSelector::parse(&self.annotation_selector)?;
+        let label = LabelSelector::parse(&self.label_selector)?;
+        Ok(anno.matches(&r.annotations()) && label.matches(&r.labels()))
+    }
+}
+
+/// One entry of `targets`.
+#[derive(Debug)]
+struct Target {
+    select: Option<Selector>,
+    reject: Vec<Selector>,
+    field_paths: Vec<String>,
+    options: FieldOptions,
+}
+
+/// One replacement, with where it was written (for error messages).
+#[derive(Debug)]
+struct Replacement {
+    source: Option<Source>,
+    source_value: Option<String>,
+    targets: Option<Vec<Target>>,
+    origin: String,
+}
+
+/// The ReplacementTransformer: replacements applied in order, each seeing
+/// the result of the ones before.
+#[derive(Debug)]
+pub struct ReplacementTransformer {
+    replacements: Vec<Replacement>,
+}
+
+impl Transformer for ReplacementTransformer {
+    fn transform(&self, m: &mut ResMap) -> Result<()> {
+        for r in &self.replacements {
+            apply_replacement(m, r).map_err(|e| e.context(r.origin.clone()))?;
+        }
+        Ok(())
+    }
+
+    fn builtin_kind(&self) -> &str {
+        KIND
+    }
+}
+
+/// The ReplacementTransformer a kustomization's `replacements:` configure
+/// (inline entries, or `path:` files holding one replacement or a list);
+/// `None` when there are none.
+pub fn replacement_transformer(
+    k: &Kustomization,
+    ldr: &Loader,
+) -> Result<Option<Box<dyn Transformer>>> {
+    if k.replacements.is_empty() {
+        return Ok(None);
+    }
+    let file = KUSTOMIZATION_FILE_NAMES
+        .iter()
+        .find(|n| ldr.is_file(n))
+        .map(|n| ldr.resolve(n).display().to_string())
+        .unwrap_or_else(|| ldr.root().display().to_string());
+    let replacements = from_entries(&k.replacements, ldr, &file)?;
+    Ok(Some(Box::new(ReplacementTransformer { replacements })))
+}
+
+/// The ReplacementTransformer a `transformers:` document of kind
+/// `ReplacementTransformer` configures (its `replacements:` list, entries as
+/// in a kustomization).
+pub fn replacement_transformer_from_config(
+    doc: &Value,
+    ldr: &Loader,
+) -> Result<Box<dyn Transformer>> {
+    if doc.as_map().is_none() {
+        return Err(Error::new(format!(
+            "unmarshalling {KIND} config: expected a mapping, found a {}",
+            doc.kind_name()
+        )));
+    }
+    let name = doc.str_at(&["metadata", "name"]).unwrap_or("");
+    let here = format!("{KIND} '{name}'");
+    let entries = match field(doc, "replacements") {
+        None => Vec::new(),
+        Some(Value::Seq(items)) => items.clone(),
+        Some(v) => {
+            return Err(Error::new(format!(
+                "unmarshalling {KIND} config: field 'replacements' must be a list, found a {}",
+                v.kind_name()
+            )))
+        }
+    };
+    let replacements = from_entries(&entries, ldr, &here)?;
+    Ok(Box::new(ReplacementTransformer { replacements }))
+}
+
+/// Decodes `replacements:` entries, loading `path:` entries' files.
+fn from_entries(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Replacement>> {
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let here = format!("replacements[{i}] in {origin}");
+        let path = text(entry, "path").map_err(|e| e.context(here.clone()))?;
+        if path.is_empty() {
+            out.push(decode_replacement(entry, here.clone()).map_err(|e| e.context(here))?);
+            continue;
+        }
+        let has_targets = matches!(field(entry, "targets"), Some(Value::Seq(t)) if !t.is_empty());
+        if field(entry, "source").is_some() || has_targets {
+            return Err(
+                Error::new("cannot specify both path and inline replacement").context(here),
+            );
+        }
+        let file = ldr.resolve(&path).display().to_string();
+        let bytes = ldr.load(&path).map_err(|e| e.context(here.clone()))?;
+        let docs = parse_documents(&bytes, &ParseOptions::default())
+            .map_err(|e| Error::from(e).in_file(&file))?;
+        let doc = docs.into_iter().next().map(|d| d.value).unwrap_or_default();
+        match &doc {
+            Value::Seq(items) => {
+                for (j, item) in items.iter().enumerate() {
+                    let here = format!("{here} (item {j} of {path})");
+                    out.push(decode_replacement(item, here.clone()).map_err(|e| e.context(here))?);
+                }
+            }
+            Value::Map(_) => {
+                let here = format!("{here} (from {path})");
+                out.push(decode_replacement(&doc, here.clone()).map_err(|e| e.context(here))?);
+            }
+            other => {
+                return Err(Error::new(format!(
+                    "unsupported replacement type encountered within replacement path: {}",
+                    match other {
+                        Value::Scalar(s) if s.tag == Tag::Null => "invalid",
+                        _ => "string",
+                    }
+                ))
+                .in_file(&file))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A key of a mapping as Go's JSON decoding finds it: exactly, else
+/// case-insensitively; null counts as absent.
+fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    let m = v.as_map()?;
+    m.get(key)
+        .or_else(|| {
+            m.iter()
+                .rev()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v)
+        })
+        .filter(|v| !v.is_null())
+}
+
+/// A string field ("" when absent); a mapping or list there is an error.
+fn text(v: &Value, key: &str) -> Result<String> {
+    match field(v, key) {
+        None => Ok(String::new()),
+        Some(Value::Scalar(s)) => Ok(s.text.clone()),
+        Some(other) => Err(Error::new(format!(
+            "field '{key}' must be a string, found a {}",
+            other.kind_name()
+        ))),
+    }
+}
+
+fn decode_options(v: Option<&Value>) -> Result<FieldOptions> {
+    let Some(v) = v else {
+        return Ok(FieldOptions::default());
+    };
+    let index = match field(v, "index") {
+        None => 0,
+        Some(x) => x
+            .as_scalar_text()
+            .and_then(super::common::parse_int)
+            .ok_or_else(|| Error::new("options.index must be an integer"))?,
+    };
+    let create = match field(v, "create") {
+        None => false,
+        Some(x) => match x.as_scalar_text() {
+            Some(t) if t.eq_ignore_ascii_case("true") => true,
+            Some(t) if t.eq_ignore_ascii_case("false") => false,
+            _ => return Err(Error::new("options.create must be a boolean")),
+        },
+    };
+    Ok(FieldOptions {
+        delimiter: text(v, "delimiter")?,
+        index,
+        encoding: text(v, "encoding")?,
+        create,
+    })
+}
+
+fn decode_replacement(v: &Value, origin: String) -> Result<Replacement> {
+    if v.as_map().is_none() {
+        return Err(Error::new(format!(
+            "a replacement must be a mapping, found a {}",
+            v.kind_name()
+        )));
+    }
+    let source = match field(v, "source") {
+        None => None,
+        Some(s) => Some(Source {
+            id: ResId::new(
+                Gvk::new(&text(s, "group")?, &text(s, "version")?, &text(s, "kind")?),
+                &text(s, "name")?,
+                &text(s, "namespace")?,
+            ),
+            field_path: text(s, "fieldPath")?,
+            options: decode_options(field(s, "options"))?,
+        }),
+    };
+    let source_value = match field(v, "sourceValue") {
+        None => None,
+        Some(_) => Some(text(v, "sourceValue")?),
+    };
+    let targets = match field(v, "targets") {
+        None => None,
+        Some(Value::Seq(items)) => Some(
+            items
+                .iter()
+                .map(|t| {
+                    let select = field(t, "select").map(Selector::new).transpose()?;
+                    let reject = match field(t, "reject") {
+                        Some(Value::Seq(rs)) => rs
+                            .iter()
+                            .filter(|r| !r.is_null())
+                            .map(Selector::new)
+                            .collect::<Result<Vec<_>>>()?,
+                        _ => Vec::new(),
+                    };
+                    let field_paths = match field(t, "fieldPaths") {
+                        Some(Value::Seq(ps)) => ps
+                            .iter()
+                            .map(|p| p.as_scalar_text().unwrap_or("").to_string())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    Ok(Target {
+                        select,
+                        reject,
+                        field_paths,
+                        options: decode_options(field(t, "options"))?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        Some(other) => {
+            return Err(Error::new(format!(
+                "field 'targets' must be a list, found a {}",
+                other.kind_name()
+            )))
+        }
+    };
+    Ok(Replacement {
+        source,
+        source_value,
+        targets,
+        origin,
+    })
+}
+
+/// A resource's current id followed by its previous ones (kustomize's
+/// `MakeResIds`; previous ids keep the current group and version).
+fn all_ids(r: &Resource) -> Vec<ResId> {
+    let mut ids = vec![r.cur_id()];
+    ids.extend(
+        r.prev_ids()
+            .into_iter()
+            .map(|p| ResId::new(p.gvk, &p.name, &p.namespace)),
+    );
+    ids
+}
+
+fn apply_replacement(m: &mut ResMap, r: &Replacement) -> Result<()> {
+    let (Some(targets), true) = (&r.targets, r.source.is_some() || r.source_value.is_some()) else {
+        return Err(Error::new(
+            "replacements must specify a source and at least one target",
+        ));
+    };
+    let value = source_value(m, r)?;
+    for t in targets {
+        apply_target(m, &value, t)?;
+    }
+    Ok(())
+}
+
+/// The value a replacement copies (kustomize's `getReplacement`).
+fn source_value(m: &ResMap, r: &Replacement) -> Result<Value> {
+    let source = match (&r.source, &r.source_value) {
+        (Some(_), Some(_)) => {
+            return Err(Error::new(
+                "value and resource selectors are mutually exclusive",
+            ))
+        }
+        // A literal is a plain scalar: typed by its text wherever it lands.
+        (None, Some(v)) => return Ok(super::common::scalar(v, None)),
+        (Some(s), None) => s,
+        (None, None) => unreachable!("checked by the caller"),
+    };
+    let mut found: Option<&Resource> = None;
+    for res in m.resources() {
+        if all_ids(res).iter().any(|id| id.is_selected_by(&source.id)) {
+            if found.is_some() {
+                return Err(Error::new(format!(
+                    "multiple matches for selector {}",
+                    source.describe()
+                )));
+            }
+            found = Some(res);
+        }
+    }
+    let Some(res) = found else {
+        return Err(Error::new(format!(
+            "nothing selected by {}",
+            source.describe()
+        )));
+    };
+    let fp = if source.field_path.is_empty() {
+        DEFAULT_FIELD_PATH
+    } else {
+        &source.field_path
+    };
+    let node = lookup(&res.obj, &smarter_split(fp))
+        .map_err(|e| e.context("error looking up replacement source"))?;
+    let node = match node {
+        Some(n) if !is_nil_or_empty(n) => n,
+        _ => {
+            return Err(Error::new(format!(
+                "fieldPath `{fp}` is missing for replacement source {}",
+                source.id
+            )))
+        }
+    };
+    refine(&source.options, node)
+}
+
+/// kyaml's `IsNilOrEmpty`: null, `{}` or `[]` count as missing.
+fn is_nil_or_empty(v: &Value) -> bool {
+    match v {
+        Value::Scalar(_) => v.is_null(),
+        Value::Map(m) => m.is_empty(),
+        Value::Seq(s) => s.is_empty(),
+    }
+}
+
+/// The source value after `options.delimiter`/`index`: one part of the text,
+/// keeping the source's type.
+fn refine(opts: &FieldOptions, node: &Value) -> Result<Value> {
+    if opts.delimiter.is_empty() {
+        return Ok(node.clone());
+    }
+    let Value::Scalar(s) = node else {
+        return Err(Error::new(
+            "delimiter option can only be used with scalar nodes",
+        ));
+    };
+    let parts: Vec<&str> = s.text.split(opts.delimiter.as_str()).collect();
+    if opts.index < 0 || opts.index as usize >= parts.len() {
+        return Err(Error::new(format!(
+            "options.index {} is out of bounds for value {}",
+            opts.index, s.text
+        )));
+    }
+    Ok(Value::Scalar(Scalar {
+        tag: s.tag,
+        text: parts[opts.index as usize].to_string(),
+    }))
+}
+
+fn apply_target(m: &mut ResMap, value: &Value, t: &Target) -> Result<()> {
+    let Some(select) = &t.select else {
+        return Err(Error::new("target must specify resources to select"));
+    };
+    let default_paths = [DEFAULT_FIELD_PATH.to_string()];
+    let paths: &[String] = if t.field_paths.is_empty() {
+        &default_paths
+    } else {
+        &t.field_paths
+    };
+    for res in m.resources_mut() {
+        if !select.matches_labels(res)? {
+            continue;
+        }
+        let mut rejected = false;
+        for rej in &t.reject {
+            if (!rej.annotation_selector.is_empty() || !rej.label_selector.is_empty())
+                && rej.matches_labels(res)?
+            {
+                rejected = true;
+            }
+        }
+        if rejected {
+            continue;
+        }
+        let ids = all_ids(res);
+        if t.reject
+            .iter()
+            .any(|rej| !rej.id_is_empty() && ids.iter().any(|id| rej.matches_id(id)))
+        {
+            continue;
+        }
+        if ids.iter().any(|id| select.matches_id(id)) {
+            let id = res.cur_id();
+            for fp in paths {
+                copy_to_field(&mut res.obj, value, fp, &t.options)
+                    .map_err(|e| e.context(format!("target {id}")))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a missing field is created as (kustomize's `yaml.Kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Scalar,
+    Seq,
+    Map,
+}
+
+impl Kind {
+    pub(crate) fn of(v: &Value) -> Kind {
+        match v {
+            Value::Scalar(_) => Kind::Scalar,
+            Value::Seq(_) => Kind::Seq,
+            Value::Map(_) => Kind::Map,
+        }
+    }
+
+    fn make(self) -> Value {
+        match self {
+            Kind::Scalar => Value::null(),
+            Kind::Seq => Value::Seq(Vec::new()),
+            Kind::Map => Value::map(),
+        }
+    }
+}
+
+fn retrieval_error(fp: &str, create: bool) -> String {
+    if create {
+        format!("unable to find or create field \"{fp}\" in replacement target")
+    } else {
+        format!("unable to find field \"{fp}\" in replacement target")
+    }
+}
+
+/// Writes `value` at every field `fp` reaches in `obj`.
+fn copy_to_field(obj: &mut Value, value: &Value, fp: &str, opts: &FieldOptions) -> Result<()> {
+    let create = opts.create.then(|| Kind::of(value));
+    let path = smarter_split(fp);
+    if structured::set_in_scalar(obj, value, &path, create).is_ok() {
+        return Ok(());
+    }
+    // An error setting a value is reported as it is, not as a failure to
+    // find the field.
+    let mut set_error = None;
+    let mut set = |node: &mut Value, fresh: bool| {
+        set_field(node, fresh, value, opts).inspect_err(|e| set_error = Some(e.clone()))
+    };
+    let found = match_path(obj, &path, create, false, &mut set);
+    if let Some(e) = set_error {
+        return Err(e);
+    }
+    let n = found.map_err(|e| e.context(retrieval_error(fp, create.is_some())))?;
+    if n == 0 {
+        return Err(Error::new(retrieval_error(fp, create.is_some())));
+    }
+    Ok(())
+}
+
+pub(crate) type Setter<'a> = dyn FnMut(&mut Value, bool) -> Result<()> + 'a;
+
+/// kyaml's `IsIdxNumber`: a non-negative decimal integer.
+fn index_number(p: &str) -> Option<usize> {
+    // Go's Atoi takes a sign; "-0" is still index 0.
+    let digits = p.strip_prefix(['+', '-']).unwrap_or(p);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: usize = digits.parse().ok()?;
+    (!p.starts_with('-') || n == 0).then_some(n)
+}
+
+/// kyaml's `IsListIndex`: `[...]`.
+fn is_list_index(p: &str) -> bool {
+    p.starts_with('[') && p.ends_with(']')
+}
+
+/// Splits `[name=value]` into its field name and value.
+fn split_index(p: &str) -> Result<(&str, &str)> {
+    let inner = p.strip_prefix('[').unwrap_or(p);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    inner.split_once('=').ok_or_else(|| {
+        Error::new("list path element must contain fieldName=fieldValue for element to match")
+    })
+}
+
+/// What a created node on the way is: a list when the next part indexes
+/// one, the created value's kind at the end, else a mapping.
+fn part_kind(next: Option<&String>, last: Kind) -> Kind {
+    match next {
+        None => last,
+        Some(n) if is_list_index(n) || index_number(n).is_some() => Kind::Seq,
+        Some(_) => Kind::Map,
+    }
+}
+
+fn elements_mut(node: &mut Value) -> Result<Option<&mut Vec<Value>>> {
+    match node {
+        Value::Seq(items) => Ok(Some(items)),
+        v if v.is_null() => Ok(None),
+        v => Err(wrong_kind("SequenceNode", v)),
+    }
+}
+
+/// The text an element is matched against (kyaml serialises it).
+fn match_text(v: &Value) -> Option<&str> {
+    match v {
+        Value::Scalar(s) if s.tag != Tag::Null => Some(s.text.trim()),
+        _ => None,
+    }
+}
+
+/// kyaml's `PathMatcher`: visits every node `path` reaches, creating what is
+/// missing when `create` gives the kind of the value to be set. Returns how
+/// many nodes were visited.
+pub(crate) fn match_path(
+    node: &mut Value,
+    path: &[String],
+    create: Option<Kind>,
+    fresh: bool,
+    set: &mut Setter<'_>,
+) -> Result<usize> {
+    let Some(part) = path.first() else {
+        set(node, fresh)?;
+        return Ok(1);
+    };
+    let rest = &path[1..];
+    if let Some(idx) = index_number(part) {
+        let len = match elements_mut(node)? {
+            Some(items) => items.len(),
+            None => 0,
+        };
+        if len == idx {
+            if let Some(k) = create {
+                let elem = part_kind(rest.first(), k).make();
+                match elements_mut(node)? {
+                    Some(items) => {
+                        items.push(elem);
+                        let e = items.last_mut().expect("just pushed");
+                        return match_path(e, rest, create, true, set);
+                    }
+                    // Appending to a null node changes nothing visible.
+                    None => {
+                        let mut detached = elem;
+                        return match_path(&mut detached, rest, create, true, set);
+                    }
+                }
+            }
+        }
+        if len < idx + 1 {
+            return Err(Error::new(format!(
+                "index {idx} specified but only {len} elements found"
+            )));
+        }
+        let items = elements_mut(node)?.expect("non-empty list");
+        return match_path(&mut items[idx], rest, create, false, set);
+    }
+    if is_list_index(part) {
+        return match_seq(node, part, rest, create, set, true);
+    }
+    if part == "*" {
+        let mut n = 0;
+        if let Some(items) = elements_mut(node)? {
+            for item in items {
+                n += match_path(item, rest, create, false, set)?;
+            }
+        }
+        return Ok(n);
+    }
+    // A field of a mapping.
+    let map = match node {
+        Value::Map(m) => m,
+        v if v.is_null() => {
+            if create.is_none() {
+                return Ok(0);
+            }
+            // Setting a field on a null node changes nothing visible.
+            let mut detached = part_kind(rest.first(), create.expect("create")).make();
+            return match_path(&mut detached, rest, create, true, set);
+        }
+        v => return Err(wrong_kind("MappingNode", v)),
+    };
+    let mut created = false;
+    if !map.contains_key(part.as_str()) {
+        let Some(k) = create else {
+            return Ok(0);
+        };
+        map.insert(part.clone(), part_kind(rest.first(), k).make());
+        created = true;
+    }
+    let field = map.get_mut(part.as_str()).expect("present");
+    if matches!(field, Value::Scalar(_)) && !rest.is_empty() {
+        // kyaml reads the scalar as YAML and goes on in that copy: whatever
+        // it sets there is lost, but errors and matches count.
+        let text = field.as_scalar_text().unwrap_or("").to_string();
+        let mut parsed = match parse_documents(text.as_bytes(), &ParseOptions::default()) {
+            Ok(docs) => match docs.into_iter().next() {
+                Some(d) => d.value,
+                None => return Err(Error::new("wrong node kind: expected MappingNode")),
+            },
+            Err(e) => return Err(Error::from(e)),
+        };
+        return match_path(&mut parsed, rest, create, false, set);
+    }
+    match_path(field, rest, create, created, set)
+}
+
+/// `[field=regex]` (or `[=regex]` for a list of scalars) in a target path.
+fn match_seq(
+    node: &mut Value,
+    part: &str,
+    rest: &[String],
+    create: Option<Kind>,
+    set: &mut Setter<'_>,
+    first_try: bool,
+) -> Result<usize> {
+    let (field, pattern) = split_index(part)?;
+    let re = Regex::new(pattern).map_err(|e| Error::new(e.to_string()))?;
+    let mut n = 0;
+    if let Some(items) = elements_mut(node)? {
+        for item in items.iter_mut() {
+            if field.is_empty() {
+                // A primitive element is itself the match, whatever follows.
+                if match_text(item).is_some_and(|t| re.is_match(t)) {
+                    set(item, false)?;
+                    n += 1;
+                }
+                continue;
+            }
+            let hit = item
+                .get(field)
+                .and_then(match_text)
+                .is_some_and(|t| re.is_match(t));
+            if hit {
+                n += match_path(item, rest, create, false, set)?;
+            }
+        }
+    }
+    if n > 0 || create.is_none() || !first_try {
+        return Ok(n);
+    }
+    let value = super::common::scalar(pattern, None);
+    let elem = if field.is_empty() {
+        value
+    } else {
+        let mut m = crate::yaml::Map::new();
+        m.insert(field.to_string(), value);
+        Value::Map(m)
+    };
+    match elements_mut(node)? {
+        Some(items) => items.push(elem),
+        // Appending to a null node changes nothing visible.
+        None => return Ok(0),
+    }
+    match_seq(node, part, rest, create, set, false)
+}
+
+/// kyaml's `PathGetter` (no create): the node a source path names, if any.
+pub(crate) fn lookup<'a>(obj: &'a Value, path: &[String]) -> Result<Option<&'a Value>> {
+    let mut cur = obj;
+    for part in path.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let next = if let Some(idx) = signed_int(part) {
+            if idx < 0 {
+                return Err(Error::new(format!("array index {idx} cannot be negative")));
+            }
+            seq_items(cur)?.get(idx as usize)
+        } else if part == "-" {
+            seq_items(cur)?.last()
+        } else if part == "*" {
+            return Err(Error::new("wildcard is not supported in PathGetter"));
+        } else if is_list_index(part) {
+            let (field, want) = split_index(part)?;
+            let items = seq_items(cur)?;
+            if field.is_empty() {
+                items.iter().find(|i| i.as_scalar_text() == Some(want))
+            } else {
+                items.iter().find(|i| {
+                    i.get(field)
+                        .and_then(Value::as_scalar_text)
+                        .is_some_and(|t| t == want)
+                })
+            }
+        } else {
+            match cur {
+                Value::Map(m) => m.get(part),
+                v if v.is_null() => None,
+                v => return Err(wrong_kind("MappingNode", v)),
+            }
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(cur))
+}
+
+/// Go's `strconv.Atoi` accepts an optional sign and decimal digits.
+fn signed_int(p: &str) -> Option<i64> {
+    let digits = p.strip_prefix(['+', '-']).unwrap_or(p);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    p.parse().ok()
+}
+
+fn seq_items(v: &Value) -> Result<&[Value]> {
+    match v {
+        Value::Seq(items) => Ok(items),
+        v if v.is_null() => Ok(&[]),
+        v => Err(wrong_kind("SequenceNode", v)),
+    }
+}
+
+/// kustomize's `setFieldValue`: a scalar target keeps its type and takes the
+/// value's text (after `delimiter`/`index` splicing); any other target is
+/// replaced by the value. `fresh` marks a scalar just created, which is typed
+/// by its new text.
+pub(crate) fn set_field(
+    target: &mut Value,
+    fresh: bool,
+    value: &Value,
+    opts: &FieldOptions,
+) -> Result<()> {
+    let mut value = value.clone();
+    if !opts.delimiter.is_empty() {
+        let Value::Scalar(t) = &*target else {
+            return Err(Error::new(
+                "delimiter option can only be used with scalar nodes",
+            ));
+        };
+        // A scalar just created has empty text.
+        let old_text = if fresh { "" } else { t.text.as_str() };
+        let mut parts: Vec<String> = old_text
+            .split(opts.delimiter.as_str())
+            .map(str::to_string)
+            .collect();
+        let v = value.as_scalar_text().unwrap_or("").to_string();
+        if opts.index < 0 {
+            parts.insert(0, v);
+        } else if opts.index as usize >= parts.len() {
+            parts.push(v);
+        } else {
+            parts[opts.index as usize] = v;
+        }
+        let joined = parts.join(&opts.delimiter);
+        value = match value {
+            Value::Scalar(s) => Value::Scalar(Scalar {
+                tag: s.tag,
+                text: joined,
+            }),
+            // kyaml sets the text of a non-scalar node, which only a scalar target reads.
+            _ => Value::Scalar(Scalar {
+                tag: Tag::Str,
+                text: joined,
+            }),
+        };
+    }
+    let Value::Scalar(old) = &*target else {
+        *target = value;
+        return Ok(());
+    };
+    // kyaml copies only the text of a non-scalar value ("" for collections).
+    let text = match &value {
+        Value::Scalar(s) => s.text.clone(),
+        _ => String::new(),
+    };
+    *target = if fresh {
+        super::common::scalar(&text, None)
+    } else {
+        retyped(old, text)?
+    };
+    Ok(())
+}
+
+/// A scalar of tag `old.tag` given new text. go-yaml keeps the tag on
+/// output, so a string stays a string, and a number, bool or null must get
+/// text of its own type (an int may become a float's text): anything else is
+/// the error kustomize gives when it prints the resource.
+fn retyped(old: &Scalar, text: String) -> Result<Value> {
+    let resolved = plain_tag(&text);
+    let ok = old.tag == Tag::Str
+        || resolved == old.tag
+        || (old.tag == Tag::Float && resolved == Tag::Int);
+    if !ok {
+        return Err(Error::new(format!(
+            "cannot decode !!{} `{text}` as a !!{} (a replacement keeps the type of the field it overwrites)",
+            tag_name(resolved),
+            tag_name(old.tag),
+        )));
+    }
+    Ok(Value::Scalar(Scalar { tag: old.tag, text }))
+}
+
+fn tag_name(t: Tag) -> &'static str {
+    match t {
+        Tag::Null => "null",
+        Tag::Bool => "bool",
+        Tag::Int => "int",
+        Tag::Float => "float",
+        Tag::Timestamp => "timestamp",
+        Tag::Str => "str",
+    }
+}
+
+/// kyaml's `SmarterPathSplitter` on `.`: `\.` escapes a dot, and a
+/// bracketed part may hold dots (`[a.b]` names the key `a.b`; with `=` it
+/// stays a list selector `[name=a.b]`).
+pub fn smarter_split(path: &str) -> Vec<String> {
+    // PathSplitter: split, drop one leading empty part, join `\`-escaped dots.
+    let mut ps: Vec<&str> = path.split('.').collect();
+    if ps.len() > 1 && ps[0].is_empty() {
+        ps.remove(0);
+    }
+    let mut split: Vec<String> = vec![ps[0].to_string()];
+    for p in &ps[1..] {
+        let last = split.last_mut().expect("one part");
+        if let Some(stripped) = last.strip_suffix('\\') {
+            *last = format!("{stripped}.{p}");
+        } else {
+            split.push(p.to_string());
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < split.len() {
+        let elem = &split[i];
+        if elem.starts_with('[') && !elem.ends_with(']') {
+            let mut bracketed = vec![elem.clone()];
+            while i < split.len() - 1 {
+                i += 1;
+                bracketed.push(split[i].clone());
+                if split[i].ends_with(']') {
+                    break;
+                }
+            }
+            let joined = bracketed.join(".");
+            if joined.contains('=') {
+                out.push(joined);
+            } else {
+                out.push(joined.trim_matches(|c| c == '[' || c == ']').to_string());
+            }
+        } else {
+            out.push(elem.clone());
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_paths() {
+        assert_eq!(smarter_split("a.b.c"), ["a", "b", "c"]);
+        assert_eq!(smarter_split("/a.b"), ["/a", "b"]);
+        assert_eq!(
+            smarter_split("metadata.annotations.[a.b/c]"),
+            ["metadata", "annotations", "a.b/c"]
+        );
+        assert_eq!(
+            smarter_split("spec.containers.[name=a.b].image"),
+            ["spec", "containers", "[name=a.b]", "image"]
+        );
+        assert_eq!(smarter_split(r"data.a\.b"), ["data", "a.b"]);
+        // A bracketed part without dots stays a (malformed) list selector.
+        assert_eq!(smarter_split("a.[b]"), ["a", "[b]"]);
+    }
+
+    fn doc(src: &str) -> Value {
+        parse_documents(src.as_bytes(), &ParseOptions::default())
+            .unwrap()
+            .remove(0)
+            .value
+    }
+
+    fn path(p: &str) -> Vec<String> {
+        smarter_split(p)
+    }
+
+    #[test]
+    fn source_lookup() {
+        let d = doc("a:\n  l: [x, y, ~]\n  o: [{n: p, v: 1}, {n: q, v: 2}]\n  s: str\n");
+        let text = |p: &str| {
+            lookup(&d, &path(p))
+                .unwrap()
+                .and_then(|v| v.as_scalar_text().map(str::to_string))
+        };
+        assert_eq!(text("a.l.1").as_deref(), Some("y"));
+        assert_eq!(text("a.l.-").as_deref(), Some("~"));
+        assert_eq!(text("a.o.[n=q].v").as_deref(), Some("2"));
+        assert_eq!(text("a.l.[=x]").as_deref(), Some("x"));
+        assert_eq!(text("a.l.7"), None);
+        assert_eq!(text("a.missing.deeper"), None);
+        // Exact matches only in a source path.
+        assert_eq!(text("a.o.[n=.*].v"), None);
+        assert!(lookup(&d, &path("a.l.*")).is_err());
+        assert!(lookup(&d, &path("a.s.x")).is_err());
+        assert!(lookup(&d, &path("a.0")).is_err());
+    }
+
+    fn visit(d: &mut Value, p: &str, create: Option<Kind>) -> Result<usize> {
+        let mut set = |v: &mut Value, fresh: bool| {
+            set_field(v, fresh, &Value::string("new"), &FieldOptions::default())
+        };
+        match_path(d, &path(p), create, false, &mut set)
+    }
+
+    #[test]
+    fn target_matching() {
+        let mut d = doc("c: [{name: app, i: a}, {name: app-2, i: b}, {name: db, i: c}]\n");
+        // Unanchored regular expressions in a target path.
+        assert_eq!(visit(&mut d, "c.[name=app].i", None).unwrap(), 2);
+        assert_eq!(visit(&mut d, "c.*.i", None).unwrap(), 3);
+        assert_eq!(visit(&mut d, "c.[name=^db$].x", None).unwrap(), 0);
+        assert_eq!(
+            visit(&mut d, "c.[name=web].i", Some(Kind::Scalar)).unwrap(),
+            1
+        );
+        assert_eq!(d.get("c").unwrap().as_seq().unwrap().len(), 4);
+        assert_eq!(visit(&mut d, "c.4.i", Some(Kind::Scalar)).unwrap(), 1);
+        assert!(visit(&mut d, "c.9.i", Some(Kind::Scalar)).is_err());
+        assert!(visit(&mut d, "c.x", None).is_err());
+    }
+
+    #[test]
+    fn retyping_scalars() {
+        let int = Scalar {
+            tag: Tag::Int,
+            text: "1".into(),
+        };
+        assert!(retyped(&int, "2".into()).is_ok());
+        assert!(retyped(&int, "x".into()).is_err());
+        let s = Scalar {
+            tag: Tag::Str,
+            text: "a".into(),
+        };
+        assert_eq!(retyped(&s, "2".into()).unwrap(), Value::string("2"));
+        let f = Scalar {
+            tag: Tag::Float,
+            text: "1.5".into(),
+        };
+        assert!(retyped(&f, "3".into()).is_ok());
+    }
+}
