@@ -13,58 +13,10 @@ use std::path::{Path, PathBuf};
 use strata::build::{build_dir, BuildOptions, Reorder};
 use strata::load::LoadRestrictor;
 
-/// Features whose cases must pass (everything built so far). Compared
-/// case-insensitively, as kustomize matches field names.
-const IN_SCOPE: &[&str] = &[
-    "resources",
-    "bases",
-    "namespace",
-    "nameprefix",
-    "namesuffix",
-    "commonlabels",
-    "labels",
-    "commonannotations",
-    "images",
-    "imagetags",
-    "replicas",
-    "components",
-    "kind:component",
-    "configurations",
-    "crds",
-    "sortoptions",
-    "buildmetadata",
-    "transformers",
-    "metadata",
-    "plugin:namespacetransformer",
-    "plugin:prefixsuffixtransformer",
-    "plugin:prefixtransformer",
-    "plugin:suffixtransformer",
-    "plugin:labeltransformer",
-    "plugin:annotationstransformer",
-    "plugin:imagetagtransformer",
-    "plugin:replicacounttransformer",
-    "plugin:sortordertransformer",
-    // Generators (issue 3).
-    "configmapgenerator",
-    "secretgenerator",
-    "generatoroptions",
-    "generators",
-    "plugin:configmapgenerator",
-    "plugin:secretgenerator",
-    "plugin:iampolicygenerator",
-    "plugin:hashtransformer",
-    // Patches, replacements and vars (issue 4).
-    "patches",
-    "patchesstrategicmerge",
-    "patchesjson6902",
-    "openapi",
-    "replacements",
-    "vars",
-    "plugin:patchtransformer",
-    "plugin:patchstrategicmergetransformer",
-    "plugin:patchjson6902transformer",
-    "plugin:replacementtransformer",
-];
+/// Features not built yet (lower case): cases using them are reported,
+/// not required to pass. Every other case must pass. Helm and exec/KRM
+/// function plugins would go here, but the corpus holds no such cases.
+const NOT_BUILT: &[&str] = &[];
 
 struct Case {
     name: String,
@@ -132,9 +84,10 @@ fn read_case(dir: &Path) -> Option<Case> {
 }
 
 fn in_scope(case: &Case) -> bool {
-    case.features
+    !case
+        .features
         .iter()
-        .all(|f| IN_SCOPE.contains(&f.to_lowercase().as_str()))
+        .any(|f| NOT_BUILT.contains(&f.to_lowercase().as_str()))
 }
 
 enum Outcome {

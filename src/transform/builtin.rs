@@ -35,10 +35,6 @@ impl Transformer for Sequence {
     }
 }
 
-fn unsupported(what: &str) -> Error {
-    Error::new(format!("{what} not supported yet"))
-}
-
 /// The transformers a kustomization's fields configure, in the order
 /// kustomize runs them: patchesStrategicMerge, patches, namespace,
 /// namePrefix, nameSuffix, labels then commonLabels, commonAnnotations,
@@ -142,7 +138,9 @@ pub fn transformer_from_config(
         "ReplacementTransformer" => {
             super::replacements::replacement_transformer_from_config(doc, ldr).map_err(wrap)?
         }
-        "ValueAddTransformer" => return Err(unsupported(&format!("builtin {kind}"))),
+        "ValueAddTransformer" => {
+            Box::new(super::valueadd::ValueAddTransformer::from_config(doc, ldr).map_err(wrap)?)
+        }
         "HashTransformer" => Box::new(crate::generate::HashTransformer),
         // Builtin generators load, but cannot transform.
         "ConfigMapGenerator"

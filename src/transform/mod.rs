@@ -13,6 +13,7 @@ pub mod patch;
 pub mod prefix_suffix;
 pub mod replacements;
 pub mod replicas;
+pub mod valueadd;
 pub mod vars;
 
 pub use common::plain_tag;

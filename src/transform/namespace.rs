@@ -93,7 +93,7 @@ impl NamespaceTransformer {
     }
 
     /// The namespace filter on one object.
-    fn filter(&self, obj: &mut Value) -> Result<()> {
+    pub(crate) fn filter(&self, obj: &mut Value) -> Result<()> {
         let api_version = obj.str_at(&["apiVersion"]).unwrap_or("").to_string();
         let kind = obj.str_at(&["kind"]).unwrap_or("").to_string();
         // metadata/namespace is handled below for every namespaced kind, and
