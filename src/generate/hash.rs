@@ -149,26 +149,9 @@ fn scalar_json(s: &Scalar) -> Result<Json> {
     })
 }
 
-/// go-yaml v3's integer spellings (`_` allowed, `0x`, `0o`, `0b`, leading
-/// zero octal), as a wide integer.
+/// go-yaml v3's integer spellings, as a wide integer.
 fn go_int(text: &str) -> Option<i128> {
-    let t: String = text.chars().filter(|c| *c != '_').collect();
-    let (neg, body) = match t.strip_prefix('-') {
-        Some(b) => (true, b.to_string()),
-        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
-    };
-    let v = if let Some(h) = body.strip_prefix("0x") {
-        i128::from_str_radix(h, 16).ok()?
-    } else if let Some(o) = body.strip_prefix("0o") {
-        i128::from_str_radix(o, 8).ok()?
-    } else if let Some(b) = body.strip_prefix("0b") {
-        i128::from_str_radix(b, 2).ok()?
-    } else if body.len() > 1 && body.starts_with('0') {
-        i128::from_str_radix(&body[1..], 8).ok()?
-    } else {
-        body.parse::<i128>().ok()?
-    };
-    Some(if neg { -v } else { v })
+    crate::yaml::gojson::parse_int(text)
 }
 
 /// go-yaml v3's float spellings, `.inf`/`.nan` included.
@@ -219,47 +202,13 @@ fn write_json(v: &Json, out: &mut String) {
     }
 }
 
-/// A float64 as `encoding/json` prints it: shortest round-trip digits,
-/// plain notation unless the magnitude is below 1e-6 or at least 1e21,
-/// then `e` notation with a signed exponent of at least one digit.
 fn write_go_float(f: f64, out: &mut String) {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let s = format!("{f:e}");
-        let (mantissa, exp) = s.split_once('e').expect("exponent form");
-        out.push_str(mantissa);
-        out.push('e');
-        if !exp.starts_with('-') {
-            out.push('+');
-        }
-        out.push_str(exp);
-    } else {
-        let _ = write!(out, "{f}");
-    }
+    crate::yaml::gojson::write_float(f, out)
 }
 
 /// A string as `encoding/json` (HTML-safe) prints it.
 fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::yaml::gojson::write_string(s, out)
 }
 
 #[cfg(test)]

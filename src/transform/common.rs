@@ -354,23 +354,7 @@ pub(crate) fn go_float32_g(text: &str) -> String {
 
 /// Parses go-yaml's integer spellings (decimal, `0x`, `0o`, `0b`, `_`).
 pub(crate) fn parse_int(text: &str) -> Option<i64> {
-    let t: String = text.chars().filter(|c| *c != '_').collect();
-    let (neg, body) = match t.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, t.strip_prefix('+').unwrap_or(&t)),
-    };
-    let v = if let Some(h) = body.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()?
-    } else if let Some(o) = body.strip_prefix("0o") {
-        i64::from_str_radix(o, 8).ok()?
-    } else if let Some(b) = body.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()?
-    } else if body.len() > 1 && body.starts_with('0') {
-        i64::from_str_radix(&body[1..], 8).ok()?
-    } else {
-        body.parse::<i64>().ok()?
-    };
-    Some(if neg { -v } else { v })
+    crate::yaml::gojson::parse_int(text).and_then(|v| i64::try_from(v).ok())
 }
 
 /// An object as Go's `json.Marshal` prints it (keys sorted, HTML-safe
@@ -422,22 +406,7 @@ fn write_json(v: &Value, out: &mut String) {
 }
 
 fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::yaml::gojson::write_string(s, out)
 }
 
 #[cfg(test)]

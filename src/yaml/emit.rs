@@ -8,6 +8,7 @@
 
 mod keys;
 mod number;
+pub(crate) use number::go_parse_int;
 mod resolve;
 mod unicode;
 

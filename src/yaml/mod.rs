@@ -3,6 +3,7 @@
 //! (what kustomize's output goes through).
 
 mod emit;
+pub mod gojson;
 mod parse;
 mod value;
 

@@ -88,37 +88,14 @@ fn lookup_mut<'a>(obj: &'a mut Value, path: &[String]) -> Option<&'a mut Value> 
 
 /// Go's `encoding/json` string escaping (HTML characters escaped too).
 fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::yaml::gojson::write_string(s, out)
 }
 
 /// Go's `encoding/json` form of a float64.
 fn json_float(f: f64) -> String {
-    if f == f.trunc() && f.abs() < 1e21 {
-        return format!("{f:.0}");
-    }
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let s = format!("{f:e}");
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let e: i32 = e.parse().unwrap_or(0);
-        return format!("{m}e{}{}", if e < 0 { '-' } else { '+' }, e.abs());
-    }
-    format!("{f}")
+    let mut s = String::new();
+    crate::yaml::gojson::write_float(f, &mut s);
+    s
 }
 
 /// One scalar as JSON, typed as go-yaml v3 decodes it.
