@@ -409,6 +409,73 @@ fn json_string(s: &str, out: &mut String) {
     crate::yaml::gojson::write_string(s, out)
 }
 
+/// One step of a kyaml `PathGetter` path (no create): a number indexes a
+/// list, `-` is its last element, `[k=v]` selects the element whose field
+/// `k` (or whose own value, for `[=v]`) is `v`, anything else is a key.
+enum PathStep<'p> {
+    Index(usize),
+    Last,
+    Match(&'p str, &'p str),
+    Key(&'p str),
+}
+
+fn path_steps(path: &[String]) -> impl Iterator<Item = Option<PathStep<'_>>> {
+    path.iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            Some(if let Ok(i) = part.parse::<usize>() {
+                PathStep::Index(i)
+            } else if part == "-" {
+                PathStep::Last
+            } else if part.starts_with('[') && part.ends_with(']') {
+                let (k, v) = part[1..part.len() - 1].split_once('=')?;
+                PathStep::Match(k, v)
+            } else {
+                PathStep::Key(part)
+            })
+        })
+}
+
+fn step_matches(e: &Value, k: &str, want: &str) -> bool {
+    if k.is_empty() {
+        e.as_scalar_text() == Some(want)
+    } else {
+        e.get(k).and_then(Value::as_scalar_text) == Some(want)
+    }
+}
+
+/// The node a kyaml `PathGetter` path leads to, if any (see [`PathStep`]).
+pub(crate) fn path_get<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut cur = obj;
+    for step in path_steps(path) {
+        cur = match step? {
+            PathStep::Index(i) => cur.as_seq()?.get(i)?,
+            PathStep::Last => cur.as_seq()?.last()?,
+            PathStep::Match(k, v) => cur.as_seq()?.iter().find(|e| step_matches(e, k, v))?,
+            PathStep::Key(k) => cur.get(k)?,
+        };
+    }
+    Some(cur)
+}
+
+/// [`path_get`], mutably.
+pub(crate) fn path_get_mut<'a>(obj: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
+    let mut cur = obj;
+    for step in path_steps(path) {
+        cur = match step? {
+            PathStep::Index(i) => cur.as_seq_mut()?.get_mut(i)?,
+            PathStep::Last => cur.as_seq_mut()?.last_mut()?,
+            PathStep::Match(k, v) => cur
+                .as_seq_mut()?
+                .iter_mut()
+                .find(|e| step_matches(e, k, v))?,
+            PathStep::Key(k) => cur.get_mut(k)?,
+        };
+    }
+    Some(cur)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

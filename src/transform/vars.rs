@@ -184,29 +184,9 @@ fn slice_index(p: &str) -> Option<(&str, &str)> {
     (!idx.is_empty() && idx.bytes().all(|b| b.is_ascii_digit())).then(|| (&body[..open], idx))
 }
 
-/// A path lookup without create (kyaml's `PathGetter`): numbers index
-/// lists, `[k=v]` selects a list element, other parts are mapping keys.
+/// A path lookup without create (kyaml's `PathGetter`).
 fn lookup<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
-    let mut cur = obj;
-    for part in path.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        cur = if let Ok(i) = part.parse::<usize>() {
-            cur.as_seq()?.get(i)?
-        } else if part == "-" {
-            cur.as_seq()?.last()?
-        } else if part.starts_with('[') && part.ends_with(']') {
-            let (k, want) = part[1..part.len() - 1].split_once('=')?;
-            cur.as_seq()?.iter().find(|e| {
-                if k.is_empty() {
-                    e.as_scalar_text() == Some(want)
-                } else {
-                    e.get(k).and_then(Value::as_scalar_text) == Some(want)
-                }
-            })?
-        } else {
-            cur.get(part)?
-        };
-    }
-    Some(cur)
+    super::common::path_get(obj, path)
 }
 
 /// Resolves every var and substitutes `$(NAME)` in the varReference fields

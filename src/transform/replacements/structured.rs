@@ -64,26 +64,7 @@ pub(super) fn set_in_scalar(
 
 /// The node [`lookup`] found, mutably (the path is known to lead somewhere).
 fn lookup_mut<'a>(obj: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
-    let mut cur = obj;
-    for part in path.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        cur = if let Ok(i) = part.parse::<usize>() {
-            cur.as_seq_mut()?.get_mut(i)?
-        } else if part == "-" {
-            cur.as_seq_mut()?.last_mut()?
-        } else if part.starts_with('[') && part.ends_with(']') {
-            let (k, want) = part[1..part.len() - 1].split_once('=')?;
-            cur.as_seq_mut()?.iter_mut().find(|e| {
-                if k.is_empty() {
-                    e.as_scalar_text() == Some(want)
-                } else {
-                    e.get(k).and_then(Value::as_scalar_text) == Some(want)
-                }
-            })?
-        } else {
-            cur.get_mut(part)?
-        };
-    }
-    Some(cur)
+    crate::transform::common::path_get_mut(obj, path)
 }
 
 /// Go's `encoding/json` string escaping (HTML characters escaped too).
