@@ -247,11 +247,11 @@ impl Target {
             }
             let bytes = match self.loader.load(path) {
                 Ok(b) => b,
-                Err(e) if !self.loader.fs().is_file(&full) && is_remote(path) => {
+                Err(_) if !self.loader.fs().is_file(&full) && is_remote(path) => {
                     return Err(Error::new(format!(
-                        "remote resources are not supported yet: '{path}'"
+                        "remote resources (URLs, git repositories) are not supported yet: '{path}'"
                     ))
-                    .context(e.message))
+                    .in_file(&self.file))
                 }
                 Err(e) => return Err(e),
             };
