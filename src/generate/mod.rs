@@ -94,9 +94,10 @@ const BUILTIN_TRANSFORMERS: [&str; 14] = [
 pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
     let kind_name = config.kind();
     if config.api_version() != "builtin" {
-        return Err(Error::new(format!(
-            "external plugins disabled; unable to load external plugin '{kind_name}'"
-        )));
+        return Err(crate::transform::builtin::external_plugin(
+            config.api_version(),
+            kind_name,
+        ));
     }
     let kind = match kind_name {
         "ConfigMapGenerator" => Kind::ConfigMap,
