@@ -36,7 +36,10 @@ pub struct Accumulator {
 
 impl Accumulator {
     fn merge_config(&mut self, other: &TransformerConfig) -> Result<()> {
-        self.config = self.config.merge(other)?;
+        // Every level merges the builtin tables again: skip the common no-op.
+        if self.config != *other {
+            self.config = self.config.merge(other)?;
+        }
         Ok(())
     }
 

@@ -18,7 +18,13 @@ impl TransformerConfig {
         static DEFAULT: OnceLock<TransformerConfig> = OnceLock::new();
         DEFAULT.get_or_init(|| {
             let src = include_str!("../../data/default-fieldspecs.yaml");
-            TransformerConfig::from_yaml(src.as_bytes()).expect("embedded field specs decode")
+            let raw =
+                TransformerConfig::from_yaml(src.as_bytes()).expect("embedded field specs decode");
+            // In merged (sorted) form, so that merging it into tables that
+            // already hold it can be recognised as a no-op.
+            TransformerConfig::default()
+                .merge(&raw)
+                .expect("embedded field specs merge")
         })
     }
 

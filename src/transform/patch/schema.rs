@@ -36,11 +36,19 @@ impl SchemaDoc {
 
     /// Adds the definitions of a swagger document; later ones win.
     pub fn add_bytes(&mut self, bytes: &[u8]) -> Result<()> {
-        let docs = parse_documents(bytes, &ParseOptions::default())?;
-        let Some(first) = docs.into_iter().next() else {
-            return Ok(());
+        // Schemas are mostly JSON, and large: read JSON with a JSON parser
+        // (the builtin one takes 1 ms instead of 30 through the YAML parser).
+        let first = match json_value(bytes) {
+            Some(v) => v,
+            None => {
+                let docs = parse_documents(bytes, &ParseOptions::default())?;
+                let Some(first) = docs.into_iter().next() else {
+                    return Ok(());
+                };
+                first.value
+            }
         };
-        if let Some(Value::Map(defs)) = first.value.get("definitions") {
+        if let Some(Value::Map(defs)) = first.get("definitions") {
             for (name, d) in defs {
                 self.add_definition(name, d.clone());
             }
@@ -160,6 +168,33 @@ impl<'a> Schema<'a> {
             .str_at(&["x-kubernetes-patch-strategy"])
             .is_some_and(|s| s.split(',').any(|p| p == "merge"))
     }
+}
+
+/// A JSON document as a [`Value`]; `None` if the bytes are not JSON.
+fn json_value(bytes: &[u8]) -> Option<Value> {
+    let trimmed = bytes.trim_ascii_start();
+    if !trimmed.starts_with(b"{") {
+        return None;
+    }
+    let j: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    fn conv(j: serde_json::Value) -> Value {
+        use crate::yaml::{Scalar, Tag};
+        let scalar = |tag, text: String| Value::Scalar(Scalar { tag, text });
+        match j {
+            serde_json::Value::Null => Value::null(),
+            serde_json::Value::Bool(b) => Value::bool(b),
+            serde_json::Value::Number(n) => {
+                let tag = if n.is_f64() { Tag::Float } else { Tag::Int };
+                scalar(tag, n.to_string())
+            }
+            serde_json::Value::String(s) => Value::string(s),
+            serde_json::Value::Array(a) => Value::Seq(a.into_iter().map(conv).collect()),
+            serde_json::Value::Object(o) => {
+                Value::Map(o.into_iter().map(|(k, v)| (k, conv(v))).collect())
+            }
+        }
+    }
+    Some(conv(j))
 }
 
 /// The kustomization API definitions kyaml always adds.
