@@ -177,7 +177,7 @@ impl Emitter<'_> {
                     None => self.string(&hop_str(&s.text)?, false),
                 }
             }
-            Tag::Timestamp => match resolve::parse_timestamp(&s.text) {
+            Tag::Timestamp => match crate::yaml::timestamp::parse_timestamp(&s.text) {
                 Some(t) => {
                     let mut text = String::with_capacity(32);
                     t.write_rfc3339(&mut text);

@@ -5,6 +5,7 @@
 mod emit;
 pub mod gojson;
 mod parse;
+pub mod timestamp;
 mod value;
 
 pub use emit::{emit_document, emit_stream, EmitError};
