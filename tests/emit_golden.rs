@@ -23,11 +23,7 @@ fn diff(want: &str, got: &str) -> String {
 
 /// Cases that fail because of the parser, not the emitter; reported, not
 /// fatal, until the parser handles them.
-const KNOWN_PARSER_GAPS: &[&str] = &[
-    // Empty values in flow collections (`{x: }`, `{x}`, `[x: ]`): kustomize
-    // prints `x: ""`, the parser gives null.
-    "parser_flow_empty_value",
-];
+const KNOWN_PARSER_GAPS: &[&str] = &[];
 
 #[test]
 fn emit_golden() {

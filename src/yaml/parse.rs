@@ -439,7 +439,14 @@ fn parse_stream(
                 if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
                     value.pop();
                 }
-                let plain = style == ScalarStyle::Plain;
+                // An empty value inside a flow collection (`{x: }`, `{x}`,
+                // `[x: ]`) prints as "" from kustomize: kyaml re-encodes the
+                // flow node, which must quote an empty scalar there.
+                let empty_in_flow = style == ScalarStyle::Plain
+                    && value.is_empty()
+                    && tag.is_none()
+                    && b.stack.last().is_some_and(|f| f.flow);
+                let plain = style == ScalarStyle::Plain && !empty_in_flow;
                 if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                     b.last_simple_key_line = Some(start.line);
                 }
