@@ -708,9 +708,9 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Op
     }
     let message = format!(
         "yaml: cannot decode {} `{}` as a {}",
-        short_tag(got),
+        got.short_name(),
         text,
-        short_tag(wanted)
+        wanted.short_name()
     );
     (
         Scalar {
@@ -719,17 +719,6 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Op
         },
         Some(ParseError::new(ParseErrorKind::Tag, message, Some(at))),
     )
-}
-
-fn short_tag(t: Tag) -> &'static str {
-    match t {
-        Tag::Null => "!!null",
-        Tag::Bool => "!!bool",
-        Tag::Int => "!!int",
-        Tag::Float => "!!float",
-        Tag::Timestamp => "!!timestamp",
-        Tag::Str => "!!str",
-    }
 }
 
 /// Decodes a `!!binary` scalar (whitespace ignored, as block scalars wrap

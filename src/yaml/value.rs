@@ -30,6 +30,20 @@ pub enum Tag {
     Str,
 }
 
+impl Tag {
+    /// The YAML short tag (`!!int`, ...), as go-yaml names it in errors.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Tag::Null => "!!null",
+            Tag::Bool => "!!bool",
+            Tag::Int => "!!int",
+            Tag::Float => "!!float",
+            Tag::Timestamp => "!!timestamp",
+            Tag::Str => "!!str",
+        }
+    }
+}
+
 /// A scalar: its text and its resolved tag.
 ///
 /// For [`Tag::Str`] the text is the string itself (after unquoting and

@@ -251,31 +251,10 @@ pub(crate) enum V2 {
     Str(String),
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`-style parse (sign, `0x`/`0o`/`0b`, and a
-/// leading `0` for octal), as an i128 so both int64 and uint64 ranges fit.
+/// Go's `strconv.ParseInt(s, 0, 64)`, then `ParseUint` (sign, `0x`/`0o`/`0b`,
+/// a leading `0` for octal), when the value fits int64 or uint64.
 fn go_parse_int(s: &str) -> Option<i128> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let v = i128::from_str_radix(digits, radix).ok()?;
-    Some(if neg { -v } else { v })
+    crate::yaml::gojson::parse_int(s)
 }
 
 /// Types a scalar like go-yaml v2 would, using the source text to tell

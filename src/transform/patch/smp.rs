@@ -483,20 +483,9 @@ fn map_directive(patch: &mut Value) -> Result<Directive> {
         Value::Seq(_) => seq_directive(patch),
         Value::Scalar(s) => Err(Error::new(format!(
             "no implemented strategic merge patch strategy for '{}' ('{}')",
-            short_tag(s.tag),
+            s.tag.short_name(),
             s.text
         ))),
-    }
-}
-
-fn short_tag(t: Tag) -> &'static str {
-    match t {
-        Tag::Null => "!!null",
-        Tag::Bool => "!!bool",
-        Tag::Int => "!!int",
-        Tag::Float => "!!float",
-        Tag::Timestamp => "!!timestamp",
-        Tag::Str => "!!str",
     }
 }
 
