@@ -128,51 +128,44 @@ fn yaml_style_float(s: &str) -> bool {
 fn go_float_dot(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 1;
-    let mut mant_digits = 0;
-    let mut saw = b'!'; // after the '.', as Go's underscoreOK sees it
-    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
-        if b[i] == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            saw = b'0';
-            mant_digits += 1;
-        }
-        i += 1;
-    }
-    if mant_digits == 0 || saw == b'_' {
-        return false;
+    match digit_run(b, &mut i) {
+        Some(n) if n > 0 => {}
+        _ => return false,
     }
     if matches!(b.get(i), Some(b'e' | b'E')) {
-        if saw == b'_' {
-            return false;
-        }
         i += 1;
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        if !b.get(i).is_some_and(u8::is_ascii_digit) {
-            return false;
-        }
-        saw = b'!';
-        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
-            if b[i] == b'_' {
-                if saw != b'0' {
-                    return false;
-                }
-                saw = b'_';
-            } else {
-                saw = b'0';
-            }
-            i += 1;
-        }
-        if saw == b'_' {
+        if !b.get(i).is_some_and(u8::is_ascii_digit) || digit_run(b, &mut i).is_none() {
             return false;
         }
     }
     i == b.len() && finite(&s.replace('_', ""))
+}
+
+/// Reads a run of digits and `_` from `b[*i]` with Go's underscore rule (an
+/// `_` only directly after a digit, never last); the number of digits, or
+/// `None` when an underscore is misplaced.
+fn digit_run(b: &[u8], i: &mut usize) -> Option<usize> {
+    let mut digits = 0;
+    let mut after_digit = false;
+    let mut last_underscore = false;
+    while *i < b.len() && (b[*i].is_ascii_digit() || b[*i] == b'_') {
+        if b[*i] == b'_' {
+            if !after_digit {
+                return None;
+            }
+            after_digit = false;
+            last_underscore = true;
+        } else {
+            digits += 1;
+            after_digit = true;
+            last_underscore = false;
+        }
+        *i += 1;
+    }
+    (!last_underscore).then_some(digits)
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$` (v2 quotes these for
