@@ -1,7 +1,7 @@
 //! The whole build of one kustomization directory: accumulate, fix name
 //! references, drop local configs, sort, label, strip bookkeeping, print.
 
-use crate::accumulate::{Accumulator, Diagnostics, Target};
+use crate::accumulate::{Accumulator, Context, Target};
 use crate::error::Result;
 use crate::load::{DiskFs, FileSystem, LoadRestrictor, Loader};
 use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
@@ -59,11 +59,11 @@ pub fn build_dir(dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
 
 /// Builds the kustomization in directory `dir` of `fs`.
 pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
-    let mut diag = Diagnostics::default();
-    let resources = build_with(fs, dir, opts, &mut diag)?;
+    let mut cx = Context::default();
+    let resources = build_with(fs, dir, opts, &mut cx)?;
     Ok(BuildOutput {
         resources,
-        warnings: diag.warnings,
+        warnings: cx.warnings,
     })
 }
 
@@ -73,17 +73,18 @@ pub fn build_with(
     fs: Arc<dyn FileSystem>,
     dir: &Path,
     opts: &BuildOptions,
-    diag: &mut Diagnostics,
+    cx: &mut Context,
 ) -> Result<Vec<Resource>> {
     let loader = Loader::new(fs, dir, opts.restrictor)?;
-    let target = Target::load(loader, diag)?;
-    crate::transform::patch::set_openapi(
+    let target = Target::load(loader, cx)?;
+    cx.build_metadata = target.kustomization.build_metadata.clone();
+    cx.env.openapi.apply(
         &target.kustomization,
         &target.loader,
         true,
         &Default::default(),
     )?;
-    let ra = target.accumulate(Accumulator::default(), diag)?;
+    let ra = target.accumulate(Accumulator::default(), cx)?;
     let Accumulator {
         mut resources,
         config,
@@ -94,7 +95,7 @@ pub fn build_with(
     fix_name_references(&mut resources, &config.name_reference)?;
     let unused = crate::transform::vars::resolve_vars_reporting(&mut resources, &vars, &config)?;
     if !unused.is_empty() {
-        diag.warnings.push(format!(
+        cx.warnings.push(format!(
             "well-defined vars that were never replaced: {}",
             unused.join(",")
         ));
@@ -105,7 +106,7 @@ pub fn build_with(
     let k = &target.kustomization;
     if let Some(so) = &k.sort_options {
         if opts.reorder != Reorder::Unspecified {
-            diag.warnings.push("Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') and in a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.".to_string());
+            cx.warnings.push("Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') and in a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.".to_string());
         }
         crate::sort::apply_sort_options(&mut list, Some(so))?;
     } else if opts.reorder != Reorder::None {

@@ -1,7 +1,7 @@
 //! The command line: argument parsing and output. Kept apart from the
 //! library so every stage stays usable without it.
 
-use crate::accumulate::Diagnostics;
+use crate::accumulate::Context;
 use crate::build::{build_with, BuildOptions, BuildOutput, Reorder};
 use crate::load::DiskFs;
 use crate::load::LoadRestrictor;
@@ -105,8 +105,8 @@ fn run_build(args: BuildArgs) -> i32 {
         },
         managed_by_label: args.enable_managedby_label,
     };
-    let mut diag = Diagnostics::default();
-    let result = build_with(Arc::new(DiskFs), &args.dir, &opts, &mut diag).and_then(|resources| {
+    let mut cx = Context::default();
+    let result = build_with(Arc::new(DiskFs), &args.dir, &opts, &mut cx).and_then(|resources| {
         let out = BuildOutput {
             resources,
             warnings: Vec::new(),
@@ -114,7 +114,7 @@ fn run_build(args: BuildArgs) -> i32 {
         let text = out.to_yaml()?;
         Ok((out, text))
     });
-    for w in &diag.warnings {
+    for w in &cx.warnings {
         eprintln!("{w}");
     }
     let (out, text) = match result {

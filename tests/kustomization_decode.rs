@@ -129,10 +129,10 @@ fn every_case_is_accepted_or_rejected_like_the_oracle() {
             ));
         }
         if let (Err(e), Some(field)) = (&result, oracle_field(&o.error)) {
-            if !e.message.contains(&field) {
+            if !e.message().contains(&field) {
                 failures.push(format!("{case}: error {e:?} does not name {field:?}"));
             }
-            if e.mark.is_none() {
+            if e.position().is_none() {
                 failures.push(format!("{case}: error {e:?} has no position"));
             }
         }
@@ -143,38 +143,37 @@ fn every_case_is_accepted_or_rejected_like_the_oracle() {
 #[test]
 fn unknown_fields_are_named_with_their_line() {
     let e = err("unknown-top");
-    assert_eq!(e.message, "unknown field \"fooBar\" in Kustomization");
-    let m = e.mark.expect("mark");
-    assert_eq!((m.line, m.column), (2, 1));
+    assert_eq!(e.message(), "unknown field \"fooBar\" in Kustomization");
+    assert_eq!(e.position(), Some((2, 1)));
 
     // Nested: the path to the struct and its known fields are given.
     let e = err("unknown-patch-target");
     assert!(e
-        .message
+        .message()
         .starts_with("unknown field \"fooBar\" in patches[0].target (Selector)"));
-    assert!(e.message.contains("known fields: group, version, kind"));
-    assert_eq!(e.mark.expect("mark").line, 6);
+    assert!(e.message().contains("known fields: group, version, kind"));
+    assert_eq!(e.position().expect("mark").0, 6);
 
     let e = err("unknown-label-fieldspec");
     assert!(e
-        .message
+        .message()
         .contains("\"creat\" in labels[0].fields[0] (FieldSpec)"));
     assert!(
-        e.message.contains("did you mean \"create\"?"),
+        e.message().contains("did you mean \"create\"?"),
         "{}",
-        e.message
+        e.message()
     );
-    assert_eq!(e.mark.expect("mark").line, 6);
+    assert_eq!(e.position().expect("mark").0, 6);
 
     let e = err("unknown-replacement-target");
     assert!(e
-        .message
+        .message()
         .contains("replacements[0].targets[0].select (Selector)"));
-    assert_eq!(e.mark.expect("mark").line, 7);
+    assert_eq!(e.position().expect("mark").0, 7);
 
     let e = err("unknown-vars-objref");
-    assert!(e.message.contains("vars[0].objref (Target)"));
-    assert_eq!(e.mark.expect("mark").line, 8);
+    assert!(e.message().contains("vars[0].objref (Target)"));
+    assert_eq!(e.position().expect("mark").0, 8);
 }
 
 #[test]
@@ -182,7 +181,7 @@ fn the_first_unknown_field_in_byte_order_is_reported() {
     // kustomize sorts keys (json.Marshal) before decoding: barFoo < zzz.
     let o = oracle("unknown-top-two");
     assert!(o.error.contains("\"barFoo\""));
-    assert!(err("unknown-top-two").message.contains("\"barFoo\""));
+    assert!(err("unknown-top-two").message().contains("\"barFoo\""));
 }
 
 #[test]
@@ -224,9 +223,9 @@ fn two_spellings_of_a_field_resolve_in_byte_order() {
 fn yaml_1_1_typing_of_scalars() {
     let e = err("type-nameprefix-int");
     assert!(e
-        .message
+        .message()
         .starts_with("namePrefix: expected a string, found a number (012)"));
-    assert_eq!(e.mark.expect("mark").line, 2);
+    assert_eq!(e.position().expect("mark").0, 2);
     assert_eq!(
         ok("type-nameprefix-quoted").kustomization.name_prefix,
         "012"
@@ -234,11 +233,11 @@ fn yaml_1_1_typing_of_scalars() {
     // `yes`, `on` and `y` are booleans for go-yaml v2.
     let e = err("type-label-yes");
     assert!(e
-        .message
+        .message()
         .contains("commonLabels.a: expected a string, found a boolean (yes)"));
-    assert!(e.message.contains("quote it"));
-    assert!(err("type-label-on").message.contains("boolean (on)"));
-    assert!(err("type-label-y").message.contains("boolean (y)"));
+    assert!(e.message().contains("quote it"));
+    assert!(err("type-label-on").message().contains("boolean (on)"));
+    assert!(err("type-label-y").message().contains("boolean (y)"));
     let d = ok("type-label-quoted-yes").kustomization.common_labels;
     assert_eq!((&*d["a"], &*d["b"], &*d["c"]), ("yes", "on", "off"));
     // ... and where a boolean is wanted, they are fine.
@@ -259,7 +258,7 @@ fn yaml_1_1_typing_of_scalars() {
 fn integers() {
     let e = err("type-count-string");
     assert!(e
-        .message
+        .message()
         .contains("replicas[0].count: expected an integer, found a string (\"3\")"));
     // A float with no fraction is an integer after the JSON hop.
     assert_eq!(
@@ -269,25 +268,25 @@ fn integers() {
     assert_eq!(ok("type-count-exp").kustomization.replicas[0].count, 1000);
     assert_eq!(ok("type-count-hex").kustomization.replicas[0].count, 16);
     assert_eq!(ok("type-count-null").kustomization.replicas[0].count, 0);
-    assert!(err("type-count-float").message.contains("3.5"));
+    assert!(err("type-count-float").message().contains("3.5"));
     assert!(err("type-count-huge")
-        .message
+        .message()
         .contains("expected an integer"));
     assert!(err("type-index-string")
-        .message
+        .message()
         .contains("source.options.index"));
 }
 
 #[test]
 fn whole_file_shapes() {
     assert!(err("file-empty")
-        .message
+        .message()
         .contains("kustomization.yaml is empty"));
     assert!(err("file-list")
-        .message
+        .message()
         .contains("must be a mapping of fields, but it holds a list"));
     assert!(err("file-scalar")
-        .message
+        .message()
         .contains("holds a string (\"hello\")"));
     // Only the first document counts; later ones are not even parsed.
     assert_eq!(ok("file-multidoc").kustomization.name_prefix, "");
@@ -295,7 +294,7 @@ fn whole_file_shapes() {
         ok("file-multidoc-bad-second").kustomization.resources,
         ["cm.yaml"]
     );
-    assert!(err("file-multidoc-empty-first").message.contains("empty"));
+    assert!(err("file-multidoc-empty-first").message().contains("empty"));
     // An empty list is a set field; `bases: []` is moved into resources
     // and adds nothing.
     ok("file-empty-resources");
@@ -303,8 +302,8 @@ fn whole_file_shapes() {
     let (w, r) = decode_case("file-empty-bases");
     assert!(r.is_err());
     assert_eq!(w.len(), 1);
-    assert!(err("type-null-key").message.contains("may not be null"));
-    assert!(err("type-inf").message.contains(".inf"));
+    assert!(err("type-null-key").message().contains("may not be null"));
+    assert!(err("type-inf").message().contains(".inf"));
 }
 
 #[test]
@@ -316,15 +315,17 @@ fn kind_and_api_version() {
     assert_eq!(d.type_meta.kind, "Kustomization");
     assert_eq!(d.type_meta.api_version, "kustomize.config.k8s.io/v1beta1");
     let e = err("kind-foo");
-    assert!(e.message.contains("kind is \"Foo\""), "{}", e.message);
-    assert_eq!(e.mark.expect("mark").line, 2);
+    assert!(e.message().contains("kind is \"Foo\""), "{}", e.message());
+    assert_eq!(e.position().expect("mark").0, 2);
     let e = err("kind-component-v1beta1");
     assert!(e
-        .message
+        .message()
         .contains("a Component must have apiVersion \"kustomize.config.k8s.io/v1alpha1\""));
-    assert!(err("kind-lowercase").message.contains("\"kustomization\""));
+    assert!(err("kind-lowercase")
+        .message()
+        .contains("\"kustomization\""));
     assert!(err("kind-int")
-        .message
+        .message()
         .starts_with("kind: expected a string"));
 }
 
@@ -443,10 +444,10 @@ fn transformer_configs() {
     assert_eq!(c.name_reference[0].gvk.kind, "ConfigMap");
     assert!(c.name_reference[0].field_specs[0].create);
     let e = decode_transformer_config(b"namePrefix:\n- path: a\n  kindd: X\n").unwrap_err();
-    assert!(e.message.contains("unknown field \"kindd\""));
-    assert_eq!(e.mark.expect("mark").line, 3);
+    assert!(e.message().contains("unknown field \"kindd\""));
+    assert_eq!(e.position().expect("mark").0, 3);
     let e = decode_transformer_config(b"namePrefix:\n- path: a\n  create: \"true\"\n").unwrap_err();
-    assert!(e.message.contains("expected a boolean"));
+    assert!(e.message().contains("expected a boolean"));
 }
 
 /// `config-*` cases: `input/cfg.yaml` is a `configurations:` file; the
@@ -468,7 +469,7 @@ fn transformer_config_cases_match_the_oracle() {
             (Err(e), false) => failures.push(format!("{case}: rejected ({e}); oracle accepts")),
             (Err(e), true) => {
                 if let Some(field) = oracle_field(&o.error) {
-                    if !e.message.contains(&field) {
+                    if !e.message().contains(&field) {
                         failures.push(format!("{case}: {e:?} does not name {field:?}"));
                     }
                 }
@@ -490,9 +491,10 @@ fn transformer_config_coercion_only_reaches_direct_string_fields() {
     assert_eq!(c.common_labels[0].path, "1");
     let e = decode_transformer_config(&read("config-kind-int")).unwrap_err();
     assert!(
-        e.message.contains("expected a string, found a number (1)"),
+        e.message()
+            .contains("expected a string, found a number (1)"),
         "{}",
-        e.message
+        e.message()
     );
     let c = decode_transformer_config(&read("config-create-yes")).expect("accepted");
     assert!(c.common_annotations[0].create);
@@ -530,13 +532,13 @@ fn plain_keys_are_typed_the_yaml_1_1_way() {
     // A top-level `on:` is the unknown field "true".
     let e = err("type-key-on");
     assert!(
-        e.message
+        e.message()
             .starts_with("unknown field \"on\" in Kustomization"),
         "{}",
-        e.message
+        e.message()
     );
-    assert!(e.message.contains("\"true\""));
-    assert_eq!(e.mark.expect("mark").line, 2);
+    assert!(e.message().contains("\"true\""));
+    assert_eq!(e.position().expect("mark").0, 2);
 }
 
 #[test]
@@ -559,8 +561,8 @@ fn a_second_spelling_of_a_list_decodes_into_the_first_ones_elements() {
 #[test]
 fn anchors_aliases_and_merge_keys() {
     // An anchored or aliased plain `yes` is still a YAML 1.1 boolean.
-    assert!(err("anchor-yes").message.contains("boolean (yes)"));
-    assert!(err("alias-yes").message.contains("commonAnnotations.b"));
+    assert!(err("anchor-yes").message().contains("boolean (yes)"));
+    assert!(err("alias-yes").message().contains("commonAnnotations.b"));
     assert_eq!(ok("alias-quoted-yes").kustomization.name_prefix, "yes");
     // Explicit keys win over merged ones.
     let a = ok("merge-key").kustomization.common_annotations;
@@ -591,7 +593,7 @@ fn a_repeated_key_is_no_error_and_the_last_one_wins() {
     assert!(oracle("dup-flow-key").stdout.contains("a: \"2\""));
     // The later value replaces the earlier one whole, and is type-checked.
     assert!(err("dup-nested-map")
-        .message
+        .message()
         .contains("commonAnnotations.a: expected a string"));
 }
 

@@ -45,10 +45,10 @@ fn transformer_cases_match_the_oracle() {
                 }
             }
             (Err(e), _, Some(want)) => {
-                if !want.contains(&e.message) {
+                if !want.contains(e.message()) {
                     failures.push(format!(
                         "{name}: error message {:?} not in kustomize's:\n{want}",
-                        e.message
+                        e.message()
                     ));
                 }
             }

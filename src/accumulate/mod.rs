@@ -9,17 +9,17 @@ mod origin;
 pub use factory::resources_from_bytes;
 pub use origin::{add_transformation, Origin};
 
-use crate::error::{Error, Result, ResultExt};
+use crate::error::{Error, ErrorKind, Result, ResultExt};
 use crate::generate;
 use crate::kustomization::{
     decode_kustomization_with_warnings, Kustomization, Var, KUSTOMIZATION_FILE_NAMES,
 };
-use crate::load::Loader;
+use crate::load::{EntryKind, Loader};
 use crate::resource::{ResMap, Resource, ORIGIN};
 use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
 use crate::transform::fieldspec::TransformerConfig;
 use crate::transform::vars::{merge_var_sets, merge_vars, record_var_targets};
-use crate::transform::Transformer;
+use crate::transform::{Env, Transformer};
 use std::path::PathBuf;
 
 /// What a kustomization (and everything below it) has produced so far.
@@ -54,11 +54,25 @@ impl Accumulator {
 /// A transformer and, when `buildMetadata` tracks it, where it was configured.
 type Configured = (Box<dyn Transformer>, Option<Origin>);
 
-/// Things a build reports besides its output.
-#[derive(Clone, Debug, Default)]
-pub struct Diagnostics {
+/// The state one build shares across all its levels, passed down the call
+/// chain (there is no global state: builds are values that can run side by
+/// side).
+#[derive(Debug, Default)]
+pub struct Context {
     /// Warnings for stderr, in the order they arose.
     pub warnings: Vec<String>,
+    /// What transformers consult of the build (the OpenAPI schema choice).
+    pub env: Env,
+    /// The top kustomization's `buildMetadata`, which kustomize hands down
+    /// to every level: an option of the whole build, not of one level.
+    pub build_metadata: Vec<String>,
+}
+
+impl Context {
+    /// Whether `buildMetadata` asks for origins to be tracked.
+    fn tracks_origins(&self) -> bool {
+        !self.build_metadata.is_empty()
+    }
 }
 
 /// One loaded kustomization directory.
@@ -77,25 +91,29 @@ pub struct Target {
 
 impl Target {
     /// Finds and decodes the kustomization file of the loader's root.
-    pub fn load(loader: Loader, diag: &mut Diagnostics) -> Result<Target> {
+    pub fn load(loader: Loader, cx: &mut Context) -> Result<Target> {
         let found: Vec<&str> = KUSTOMIZATION_FILE_NAMES
             .iter()
             .copied()
-            .filter(|n| loader.is_file(n))
-            .collect();
+            .filter_map(|n| match loader.is_file(n) {
+                Ok(true) => Some(Ok(n)),
+                Ok(false) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_>>()?;
         let name = match found.as_slice() {
             [one] => *one,
             [] => {
-                return Err(Error::new(format!(
+                return Err(Error::of(ErrorKind::NotFound, format!(
                     "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
-                    loader.root().display()
+                    loader.display(loader.root())
                 )))
             }
             _ => {
                 return Err(Error::new(format!(
                     "found multiple kustomization files ({}) in directory '{}'; keep one",
                     found.join(", "),
-                    loader.root().display()
+                    loader.display(loader.root())
                 )))
             }
         };
@@ -103,7 +121,7 @@ impl Target {
         let bytes = loader.load(name)?;
         // Warnings come first, even when decoding then fails, as in kustomize.
         let (warnings, decoded) = decode_kustomization_with_warnings(&bytes);
-        diag.warnings.extend(warnings);
+        cx.warnings.extend(warnings);
         let decoded = decoded.in_file(&file)?;
         let origin = (!decoded.kustomization.build_metadata.is_empty()).then(Origin::default);
         Ok(Target {
@@ -116,12 +134,12 @@ impl Target {
 
     /// Accumulates this kustomization into `ra` (empty for a kustomization,
     /// the parent's accumulator for a component).
-    pub fn accumulate(&self, mut ra: Accumulator, diag: &mut Diagnostics) -> Result<Accumulator> {
+    pub fn accumulate(&self, mut ra: Accumulator, cx: &mut Context) -> Result<Accumulator> {
         let k = &self.kustomization;
         self.refuse_unsupported()?;
         let resources: Vec<String> = k.resources.iter().chain(&k.bases).cloned().collect();
         ra = self
-            .accumulate_resources(ra, &resources, diag)
+            .accumulate_resources(ra, &resources, cx)
             .context(|| "accumulating resources".to_string())?;
         let mut tc = TransformerConfig::builtin().clone();
         for c in &k.configurations {
@@ -137,10 +155,10 @@ impl Target {
                 .context(|| format!("loading CRD definitions '{c}'"))?;
             ra.merge_config(&crd)?;
         }
-        self.run_generators(&mut ra, diag)?;
+        self.run_generators(&mut ra, cx)?;
         for comp in &k.components {
             ra = self
-                .accumulate_directory(ra, comp, true, diag)
+                .accumulate_directory(ra, comp, true, cx)
                 .context(|| format!("accumulating component '{comp}'"))?;
         }
         let mut transformers: Vec<Configured> =
@@ -153,9 +171,9 @@ impl Target {
                     (t, origin)
                 })
                 .collect();
-        transformers.extend(self.external_transformers(&ra.config, diag)?);
+        transformers.extend(self.external_transformers(&ra.config, cx)?);
         for (t, origin) in &transformers {
-            t.transform(&mut ra.resources)?;
+            t.transform(&mut ra.resources, &cx.env)?;
             // A patch may have deleted resources (kustomize's DropEmpties).
             ra.resources
                 .resources_mut()
@@ -173,7 +191,7 @@ impl Target {
 
     /// Runs the kustomization's generators (its own fields first, then the
     /// `generators:` configs) and absorbs what they make.
-    fn run_generators(&self, ra: &mut Accumulator, diag: &mut Diagnostics) -> Result<()> {
+    fn run_generators(&self, ra: &mut Accumulator, cx: &mut Context) -> Result<()> {
         let k = &self.kustomization;
         for g in generate::kustomization_generators(k, &self.loader)? {
             let mut resources = g.resources;
@@ -189,7 +207,7 @@ impl Target {
             }
             generate::absorb(&mut ra.resources, resources)?;
         }
-        for (config, origin) in self.plugin_configs(&k.generators, diag)? {
+        for (config, origin) in self.plugin_configs(&k.generators, cx)? {
             let mut resources = generate::generator_from_config(&config, &self.loader)?;
             if let Some(o) = origin {
                 let text = o.to_annotation();
@@ -228,10 +246,10 @@ impl Target {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(Error::new(format!(
-                "not supported yet by strata: {}",
-                missing.join(", ")
-            ))
+            Err(Error::of(
+                ErrorKind::Unsupported,
+                format!("not supported yet by strata: {}", missing.join(", ")),
+            )
             .in_file(&self.file))
         }
     }
@@ -240,20 +258,24 @@ impl Target {
         &self,
         mut ra: Accumulator,
         paths: &[String],
-        diag: &mut Diagnostics,
+        cx: &mut Context,
     ) -> Result<Accumulator> {
         for path in paths {
             let full = self.loader.resolve(path);
-            if self.loader.fs().is_dir(&full) {
-                ra = self.accumulate_directory(ra, path, false, diag)?;
+            let kind = self.loader.kind(path)?;
+            if kind == Some(EntryKind::Dir) {
+                ra = self.accumulate_directory(ra, path, false, cx)?;
                 continue;
             }
             let bytes = match self.loader.load(path) {
                 Ok(b) => b,
-                Err(_) if !self.loader.fs().is_file(&full) && is_remote(path) => {
-                    return Err(Error::new(format!(
+                Err(_) if kind.is_none() && is_remote(path) => {
+                    return Err(Error::of(
+                        ErrorKind::Unsupported,
+                        format!(
                         "remote resources (URLs, git repositories) are not supported yet: '{path}'"
-                    ))
+                    ),
+                    )
                     .in_file(&self.file))
                 }
                 Err(e) => return Err(e),
@@ -277,39 +299,46 @@ impl Target {
         ra: Accumulator,
         path: &str,
         is_component: bool,
-        diag: &mut Diagnostics,
+        cx: &mut Context,
     ) -> Result<Accumulator> {
         let loader = self.loader.child(path)?;
-        let root = loader.root().to_path_buf();
-        let mut sub = Target::load(loader, diag)?;
-        crate::transform::patch::set_openapi(
-            &sub.kustomization,
-            &sub.loader,
-            false,
-            &ra.resources,
-        )?;
+        let root = loader.display(loader.root());
+        let mut sub = Target::load(loader, cx)?;
+        cx.env
+            .openapi
+            .apply(&sub.kustomization, &sub.loader, false, &ra.resources)?;
         // kustomize hands the top kustomization's buildMetadata down to every level.
-        sub.kustomization.build_metadata = self.kustomization.build_metadata.clone();
-        sub.origin = self.origin.as_ref().map(|o| o.append(path));
+        sub.kustomization.build_metadata = cx.build_metadata.clone();
         let sub_is_component = sub.kustomization.is_component();
         if is_component && !sub_is_component {
             return Err(Error::new(format!(
-                "'{}' is listed under components but its kind is '{}', not 'Component'",
-                root.display(),
+                "'{root}' is listed under components but its kind is '{}', not 'Component'",
                 sub.kustomization.type_meta.kind
             )));
         }
         if !is_component && sub_is_component {
             return Err(Error::new(format!(
-                "'{}' is a Component; list it under components, not resources",
-                root.display()
+                "'{root}' is a Component; list it under components, not resources"
             )));
         }
         if is_component {
-            // A component works on its parent's accumulator.
-            sub.accumulate(ra, diag)
+            // A component works on its parent's accumulator, so it records
+            // origins relative to the parent's root, like the parent.
+            sub.origin = self.origin.as_ref().map(|o| o.append(path));
+            sub.accumulate(ra, cx)
         } else {
-            let sub_ra = sub.accumulate(Accumulator::default(), diag)?;
+            // A base is built on its own: its result depends only on its
+            // directory, its contents and the build's options, never on who
+            // includes it, so it could be built once and shared. Its origins
+            // are relative to its own root; what this level contributes (the
+            // path it names the base by) is applied here.
+            sub.origin = cx.tracks_origins().then(Origin::default);
+            let mut sub_ra = sub.accumulate(Accumulator::default(), cx)?;
+            if self.origin.is_some() {
+                for r in sub_ra.resources.resources_mut() {
+                    origin::prefix_origins(r, path);
+                }
+            }
             let mut ra = ra;
             ra.merge(sub_ra)?;
             Ok(ra)
@@ -321,9 +350,9 @@ impl Target {
     fn external_transformers(
         &self,
         tc: &TransformerConfig,
-        diag: &mut Diagnostics,
+        cx: &mut Context,
     ) -> Result<Vec<Configured>> {
-        self.plugin_configs(&self.kustomization.transformers, diag)?
+        self.plugin_configs(&self.kustomization.transformers, cx)?
             .into_iter()
             .map(|(c, origin)| Ok((transformer_from_config(&c.obj, tc, &self.loader)?, origin)))
             .collect()
@@ -336,7 +365,7 @@ impl Target {
     fn plugin_configs(
         &self,
         entries: &[String],
-        diag: &mut Diagnostics,
+        cx: &mut Context,
     ) -> Result<Vec<(Resource, Option<Origin>)>> {
         let mut configs: Vec<Resource> = Vec::new();
         let mut paths = Vec::new();
@@ -354,7 +383,7 @@ impl Target {
                 _ => paths.push(entry.clone()),
             }
         }
-        let ra = self.accumulate_resources(Accumulator::default(), &paths, diag)?;
+        let ra = self.accumulate_resources(Accumulator::default(), &paths, cx)?;
         configs.extend(ra.resources.into_resources());
         Ok(configs
             .into_iter()

@@ -155,3 +155,47 @@ pub fn add_transformation(res: &mut Resource, t: &Origin) {
         }
     }
 }
+
+/// Rewrites the origins a base recorded relative to its own root so that
+/// they are relative to the kustomization that names the base `prefix`:
+/// the resource's origin (`path`, `configuredIn`) and every recorded
+/// transformation's `configuredIn`.
+pub fn prefix_origins(res: &mut Resource, prefix: &str) {
+    let rebase = |o: &mut Origin| {
+        if !o.path.is_empty() {
+            o.path = join_clean(prefix, &o.path);
+        }
+        if !o.configured_in.is_empty() {
+            o.configured_in = join_clean(prefix, &o.configured_in);
+        }
+    };
+    if let Some(text) = res.annotation(ORIGIN) {
+        let mut o = Origin::from_annotation(text);
+        rebase(&mut o);
+        res.set_annotation(ORIGIN, &o.to_annotation());
+    }
+    if let Some(text) = res.annotation(TRANSFORMATIONS) {
+        let mut list = String::new();
+        for entry in split_list(text) {
+            let mut o = Origin::from_annotation(&entry);
+            rebase(&mut o);
+            o.write(&mut list, "- ", "  ");
+        }
+        res.set_annotation(TRANSFORMATIONS, &list);
+    }
+}
+
+/// The entries of a list written by [`Origin::write`] with `- ` items, each
+/// with its item indentation removed.
+fn split_list(text: &str) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some(first) = line.strip_prefix("- ") {
+            entries.push(format!("{first}\n"));
+        } else if let (Some(cur), Some(rest)) = (entries.last_mut(), line.strip_prefix("  ")) {
+            cur.push_str(rest);
+            cur.push('\n');
+        }
+    }
+    entries
+}

@@ -159,7 +159,7 @@ pub fn add_hash_suffixes(m: &mut ResMap) -> Result<()> {
 pub struct HashTransformer;
 
 impl crate::transform::Transformer for HashTransformer {
-    fn transform(&self, resources: &mut ResMap) -> Result<()> {
+    fn transform(&self, resources: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         add_hash_suffixes(resources)
     }
 
@@ -189,7 +189,9 @@ mod tests {
              apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gen\n  annotations:\n    \
              internal.config.kubernetes.io/needsHashSuffix: enabled\n",
         );
-        HashTransformer.transform(&mut m).unwrap();
+        HashTransformer
+            .transform(&mut m, &Default::default())
+            .unwrap();
         let r = m.resources();
         assert_eq!(r[0].name(), "plain");
         // The empty ConfigMap's suffix, as kubectl kustomize prints it.

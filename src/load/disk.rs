@@ -1,7 +1,7 @@
 //! The disk implementation of [`FileSystem`]: the only place strata reads
 //! files with `std::fs`.
 
-use super::FileSystem;
+use super::{EntryKind, FileSystem};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -13,13 +13,26 @@ impl FileSystem for DiskFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         std::fs::read(path)
     }
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-    }
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
+    fn kind(&self, path: &Path) -> io::Result<Option<EntryKind>> {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => Ok(Some(EntryKind::Dir)),
+            Ok(m) if m.is_file() => Ok(Some(EntryKind::File)),
+            // A socket or device is there, but is neither: nothing to read.
+            Ok(_) => Ok(None),
+            Err(e) if is_absent(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
     }
+}
+
+/// Whether an error means "nothing there": a missing file, or a path
+/// through something that is not a directory.
+fn is_absent(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
 }

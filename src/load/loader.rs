@@ -1,8 +1,8 @@
 //! A kustomization root's loader: resolves relative paths against the root,
 //! enforces the load restrictor, and detects cycles between roots.
 
-use super::FileSystem;
-use crate::error::{Error, Result};
+use super::{EntryKind, FileSystem};
+use crate::error::{Error, ErrorKind, Result};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,18 +51,24 @@ pub fn clean_join(base: &Path, rel: &str) -> PathBuf {
 impl Loader {
     /// A loader rooted at directory `dir`.
     pub fn new(fs: Arc<dyn FileSystem>, dir: &Path, restrictor: LoadRestrictor) -> Result<Loader> {
+        let name = fs.display(dir);
         let root = fs.canonical(dir).map_err(|e| {
-            Error::new(format!(
-                "cannot read directory '{}': {}",
-                dir.display(),
-                io_reason(&e)
-            ))
+            Error::io(
+                format!("cannot read directory '{name}': {}", io_reason(&e)),
+                e,
+            )
         })?;
-        if !fs.is_dir(&root) {
-            return Err(Error::new(format!(
-                "'{}' is not a directory",
-                dir.display()
-            )));
+        let kind = fs.kind(&root).map_err(|e| {
+            Error::io(
+                format!("cannot read directory '{name}': {}", io_reason(&e)),
+                e,
+            )
+        })?;
+        if kind != Some(EntryKind::Dir) {
+            return Err(Error::of(
+                ErrorKind::NotFound,
+                format!("'{name}' is not a directory"),
+            ));
         }
         Ok(Loader {
             fs,
@@ -87,6 +93,20 @@ impl Loader {
         self.restrictor
     }
 
+    /// How errors name `path` (see [`FileSystem::display`]).
+    pub fn display(&self, path: &Path) -> String {
+        self.fs.display(path)
+    }
+
+    /// What `rel` (relative to the root) names, links followed; `Ok(None)`
+    /// if nothing. An error only when the file system fails.
+    pub fn kind(&self, rel: &str) -> Result<Option<EntryKind>> {
+        let path = self.resolve(rel);
+        self.fs.kind(&path).map_err(|e| {
+            Error::io(format!("cannot read '{rel}': {}", io_reason(&e)), e).in_file(&path)
+        })
+    }
+
     /// The absolute path `rel` names (not checked).
     pub fn resolve(&self, rel: &str) -> PathBuf {
         clean_join(&self.root, rel)
@@ -95,27 +115,26 @@ impl Loader {
     /// Reads a file named relative to the root, enforcing the restrictor.
     pub fn load(&self, rel: &str) -> Result<Vec<u8>> {
         let path = self.resolve(rel);
-        let real = self.fs.canonical(&path).map_err(|e| {
-            Error::new(format!("cannot read '{}': {}", rel, io_reason(&e))).in_file(&path)
-        })?;
-        if self.fs.is_dir(&real) {
-            return Err(Error::new(format!("'{}' is a directory, not a file", rel)).in_file(&path));
+        let fail = |e: std::io::Error| {
+            Error::io(format!("cannot read '{rel}': {}", io_reason(&e)), e).in_file(&path)
+        };
+        let real = self.fs.canonical(&path).map_err(fail)?;
+        if self.fs.kind(&real).map_err(fail)? == Some(EntryKind::Dir) {
+            return Err(Error::new(format!("'{rel}' is a directory, not a file")).in_file(&path));
         }
         if self.restrictor == LoadRestrictor::RootOnly && !real.starts_with(&self.root) {
-            return Err(Error::new(format!(
+            return Err(Error::of(ErrorKind::Restricted, format!(
                 "security: file '{}' is not in or below '{}' (use --load-restrictor LoadRestrictionsNone to allow it)",
-                real.display(),
-                self.root.display()
+                self.fs.display(&real),
+                self.fs.display(&self.root)
             )));
         }
-        self.fs.read(&real).map_err(|e| {
-            Error::new(format!("cannot read '{}': {}", rel, io_reason(&e))).in_file(&path)
-        })
+        self.fs.read(&real).map_err(fail)
     }
 
     /// Whether `rel` names an existing file (no restrictor check).
-    pub fn is_file(&self, rel: &str) -> bool {
-        self.fs.is_file(&self.resolve(rel))
+    pub fn is_file(&self, rel: &str) -> Result<bool> {
+        Ok(self.kind(rel)? == Some(EntryKind::File))
     }
 
     /// A loader for the kustomization directory `rel` (a base or component).
@@ -123,21 +142,28 @@ impl Loader {
     /// visited on the way here (a cycle).
     pub fn child(&self, rel: &str) -> Result<Loader> {
         if rel.is_empty() {
-            return Err(Error::new("new root cannot be empty"));
+            return Err(Error::of(ErrorKind::NotFound, "new root cannot be empty"));
         }
         if Path::new(rel).is_absolute() {
             return Err(Error::new(format!("new root '{rel}' cannot be absolute")));
         }
         let path = self.resolve(rel);
         let root = self.fs.canonical(&path).map_err(|e| {
-            Error::new(format!(
-                "'{}' is neither a file nor a directory: {}",
-                rel,
-                io_reason(&e)
-            ))
+            let why = io_reason(&e);
+            Error::io(
+                format!("'{rel}' is neither a file nor a directory: {why}"),
+                e,
+            )
         })?;
-        if !self.fs.is_dir(&root) {
-            return Err(Error::new(format!("'{rel}' is not a directory")));
+        let kind = self
+            .fs
+            .kind(&root)
+            .map_err(|e| Error::io(format!("cannot read '{rel}': {}", io_reason(&e)), e))?;
+        if kind != Some(EntryKind::Dir) {
+            return Err(Error::of(
+                ErrorKind::NotFound,
+                format!("'{rel}' is not a directory"),
+            ));
         }
         for visited in self.ancestors.iter().chain(std::iter::once(&self.root)) {
             if visited.starts_with(&root) {
@@ -145,13 +171,16 @@ impl Loader {
                     .ancestors
                     .iter()
                     .chain([&self.root, &root])
-                    .map(|p| format!("'{}'", p.display()))
+                    .map(|p| format!("'{}'", self.fs.display(p)))
                     .collect();
-                return Err(Error::new(format!(
+                return Err(Error::of(
+                    ErrorKind::Cycle,
+                    format!(
                     "cycle detected: '{}' is or contains a kustomization already being built ({})",
-                    root.display(),
+                    self.fs.display(&root),
                     chain.join(" -> ")
-                )));
+                ),
+                ));
             }
         }
         let mut ancestors = self.ancestors.clone();

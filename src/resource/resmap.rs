@@ -2,7 +2,7 @@
 
 use super::id::ResId;
 use super::resource::Resource;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use std::collections::{HashMap, HashSet};
 
 /// Resources in accumulation order, ids unique (kustomize's `ResMap`).
@@ -46,9 +46,10 @@ impl ResMap {
     pub fn append(&mut self, res: Resource) -> Result<()> {
         let id = res.cur_id();
         if self.list.iter().any(|r| r.cur_id().equals(&id)) {
-            return Err(Error::new(format!(
-                "may not add resource with an already registered id: {id}"
-            )));
+            return Err(Error::of(
+                ErrorKind::Conflict,
+                format!("may not add resource with an already registered id: {id}"),
+            ));
         }
         self.list.push(res);
         Ok(())
@@ -60,9 +61,10 @@ impl ResMap {
         for res in other {
             let id = res.cur_id();
             if !seen.insert(id.key()) {
-                return Err(Error::new(format!(
-                    "may not add resource with an already registered id: {id}"
-                )));
+                return Err(Error::of(
+                    ErrorKind::Conflict,
+                    format!("may not add resource with an already registered id: {id}"),
+                ));
             }
             self.list.push(res);
         }

@@ -47,7 +47,7 @@ impl Transformer for AnnotationsTransformer {
         "AnnotationsTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         set_pairs(m, &self.annotations, &self.field_specs)
     }
 }

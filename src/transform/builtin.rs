@@ -30,8 +30,8 @@ impl Transformer for Sequence {
         self.kind
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
-        self.steps.iter().try_for_each(|t| t.transform(m))
+    fn transform(&self, m: &mut ResMap, env: &crate::transform::Env) -> Result<()> {
+        self.steps.iter().try_for_each(|t| t.transform(m, env))
     }
 }
 

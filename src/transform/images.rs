@@ -185,7 +185,7 @@ impl Transformer for ImageTagTransformer {
         "ImageTagTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         for r in m.resources_mut() {
             if r.kind() == "CustomResourceDefinition" {
                 continue;

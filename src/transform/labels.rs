@@ -101,7 +101,7 @@ impl Transformer for LabelTransformer {
         "LabelTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         set_pairs(m, &self.labels, &self.field_specs)
     }
 }

@@ -477,7 +477,7 @@ spec:
         let tc = TransformerConfig::builtin();
         let mut m = resmap(SRC);
         NameAffixTransformer::prefix("x-", tc)
-            .transform(&mut m)
+            .transform(&mut m, &Default::default())
             .unwrap();
         fix_name_references(&mut m, &tc.name_reference).unwrap();
         let pod = &m.resources()[1].obj;
@@ -507,7 +507,7 @@ spec:
         let src = SRC.replace("metadata: {name: cm}", "metadata: {name: cm, namespace: a}");
         let mut m = resmap(&src);
         NameAffixTransformer::prefix("x-", tc)
-            .transform(&mut m)
+            .transform(&mut m, &Default::default())
             .unwrap();
         fix_name_references(&mut m, &tc.name_reference).unwrap();
         let pod = &m.resources()[1].obj;

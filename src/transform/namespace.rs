@@ -193,7 +193,7 @@ impl Transformer for NamespaceTransformer {
         "NamespaceTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         if self.namespace.is_empty() {
             return Ok(());
         }

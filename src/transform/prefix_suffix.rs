@@ -100,7 +100,7 @@ impl Transformer for NameAffixTransformer {
         }
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         for r in m.resources_mut() {
             let id = r.org_id();
             if skipped(&id.gvk) {

@@ -165,7 +165,7 @@ pub struct ReplacementTransformer {
 }
 
 impl Transformer for ReplacementTransformer {
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         for r in &self.replacements {
             apply_replacement(m, r).map_err(|e| e.context(r.origin.clone()))?;
         }
@@ -189,7 +189,7 @@ pub fn replacement_transformer(
     }
     let file = KUSTOMIZATION_FILE_NAMES
         .iter()
-        .find(|n| ldr.is_file(n))
+        .find(|n| matches!(ldr.is_file(n), Ok(true)))
         .map(|n| ldr.resolve(n).display().to_string())
         .unwrap_or_else(|| ldr.root().display().to_string());
     let replacements = from_entries(&k.replacements, ldr, &file)?;

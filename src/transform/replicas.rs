@@ -48,7 +48,7 @@ impl Transformer for ReplicaCountTransformer {
         "ReplicaCountTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         let count = self.replica.count.to_string();
         let mut found = false;
         for fs in &self.field_specs {

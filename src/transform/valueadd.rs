@@ -163,7 +163,7 @@ impl Transformer for ValueAddTransformer {
         "ValueAddTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         for t in &self.targets {
             let indices: Vec<usize> = match &t.selector {
                 Some(s) => CompiledSelector::new(s)?.select(m),

@@ -12,7 +12,7 @@ pub mod json6902;
 pub mod schema;
 pub mod smp;
 
-pub use schema::set_openapi;
+pub use schema::OpenApi;
 
 use super::common::Config;
 use super::Transformer;
@@ -152,7 +152,7 @@ fn get_by_id(m: &ResMap, id: &ResId) -> Result<usize> {
 /// `Resource.ApplySmPatch`): the name, kind and namespace survive unless
 /// the patch allows changing them; the resource becomes empty (and is
 /// dropped) when the patch deletes it.
-fn apply_sm(r: &mut Resource, patch: Resource) -> Result<()> {
+fn apply_sm(r: &mut Resource, patch: Resource, openapi: &OpenApi) -> Result<()> {
     let (name, ns, kind) = (
         r.name().to_string(),
         r.namespace().to_string(),
@@ -163,7 +163,7 @@ fn apply_sm(r: &mut Resource, patch: Resource) -> Result<()> {
     if allow_name || allow_kind {
         r.store_previous_id();
     }
-    let schemas = schema::current();
+    let schemas = openapi.current();
     let obj = std::mem::take(&mut r.obj);
     match smp::merge(&schemas, obj, patch.obj)? {
         Some(v @ Value::Map(_)) => r.obj = v,
@@ -186,7 +186,12 @@ fn apply_sm(r: &mut Resource, patch: Resource) -> Result<()> {
 /// resource, its metadata maps rebuilt as strings and its apiVersion taken
 /// from the resource; afterwards emptied resources are dropped and ids
 /// must still be unique.
-fn apply_sm_to_selected(m: &mut ResMap, selected: &[usize], patch: &Resource) -> Result<()> {
+fn apply_sm_to_selected(
+    m: &mut ResMap,
+    selected: &[usize],
+    patch: &Resource,
+    openapi: &OpenApi,
+) -> Result<()> {
     for &i in selected {
         let res = &mut m.resources_mut()[i];
         let mut copy = patch.clone();
@@ -203,7 +208,7 @@ fn apply_sm_to_selected(m: &mut ResMap, selected: &[usize], patch: &Resource) ->
         }
         let kind = patch.kind().to_string();
         copy.set_kind(&kind);
-        apply_sm(res, copy)?;
+        apply_sm(res, copy, openapi)?;
     }
     let list: Vec<Resource> = std::mem::take(m.resources_mut())
         .into_iter()
@@ -316,7 +321,7 @@ impl Transformer for StrategicMergeTransformer {
         "PatchStrategicMergeTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, env: &crate::transform::Env) -> Result<()> {
         for (patch, source) in &self.patches {
             let id = patch.org_id();
             let i = get_by_id(m, &id).map_err(|e| {
@@ -325,7 +330,7 @@ impl Transformer for StrategicMergeTransformer {
                 ))
                 .context(format!("applying patch {source}"))
             })?;
-            apply_sm_to_selected(m, &[i], patch).map_err(|e| {
+            apply_sm_to_selected(m, &[i], patch, &env.openapi).map_err(|e| {
                 e.context(format!("applying strategic merge patch {id} from {source}"))
             })?;
         }
@@ -420,7 +425,7 @@ impl Transformer for PatchTransformer {
         "PatchTransformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, env: &crate::transform::Env) -> Result<()> {
         match &self.body {
             Body::Smp(patches) if patches.is_empty() => Ok(()),
             Body::Smp(patches) => {
@@ -432,7 +437,7 @@ impl Transformer for PatchTransformer {
                         )));
                     }
                     let selected = sel.select(m);
-                    return apply_sm_to_selected(m, &selected, &patches[0])
+                    return apply_sm_to_selected(m, &selected, &patches[0], &env.openapi)
                         .map_err(|e| e.context(format!("applying patch {}", self.source)));
                 }
                 for patch in patches {
@@ -443,7 +448,7 @@ impl Transformer for PatchTransformer {
                         ))
                         .context(format!("applying patch {}", self.source))
                     })?;
-                    apply_sm(&mut m.resources_mut()[i], patch.clone())
+                    apply_sm(&mut m.resources_mut()[i], patch.clone(), &env.openapi)
                         .map_err(|e| e.context(format!("applying patch {}", self.source)))?;
                 }
                 Ok(())
@@ -536,7 +541,7 @@ impl Transformer for Json6902Transformer {
         "PatchJson6902Transformer"
     }
 
-    fn transform(&self, m: &mut ResMap) -> Result<()> {
+    fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         for i in self.selector.select(m) {
             apply_json(&mut m.resources_mut()[i], &self.patch)
                 .map_err(|e| e.context(format!("applying JSON patch {}", self.source)))?;

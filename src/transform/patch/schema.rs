@@ -4,17 +4,16 @@
 //!
 //! kustomize keeps one schema for the whole build (a global in kyaml): the
 //! builtin Kubernetes v1.21.2 schema unless a kustomization's `openapi:`
-//! field names another. [`set_openapi`] reproduces that choice; the
-//! transformers read the choice in force when they run.
+//! field names another. [`OpenApi`] reproduces that choice as data of one
+//! build; the transformers read the choice in force when they run.
 
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::Loader;
 use crate::resource::ResMap;
 use crate::yaml::{parse_documents, ParseOptions, Value};
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The only Kubernetes version whose schema kustomize v5.8.1 builds in.
 pub const BUILTIN_VERSION: &str = "v1.21.2";
@@ -210,7 +209,7 @@ pub fn builtin() -> Arc<SchemaDoc> {
     .clone()
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct State {
     /// Set by a kustomization's `openapi:` field; `None` means the builtin.
     custom: Option<Arc<SchemaDoc>>,
@@ -221,16 +220,24 @@ struct State {
     builtin_loaded: bool,
 }
 
-thread_local! {
-    // kyaml's schema is a process global; a build runs on one thread, so a
-    // thread-local keeps concurrent builds (tests) apart.
-    static STATE: RefCell<State> = RefCell::new(State::default());
+/// The OpenAPI schema choice of one build. kyaml keeps it in a process
+/// global that every kustomization of a build reads and may set; here it is
+/// a value each build owns, so builds on many threads stay apart and a
+/// build's result never depends on what ran before it.
+#[derive(Debug, Default)]
+pub struct OpenApi {
+    state: Mutex<State>,
 }
 
-/// The schema in force.
-pub fn current() -> Arc<SchemaDoc> {
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
+impl OpenApi {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is plain data, valid whatever a panicking holder did.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The schema in force.
+    pub fn current(&self) -> Arc<SchemaDoc> {
+        let mut s = self.state();
         match &s.custom {
             Some(c) => c.clone(),
             None => {
@@ -238,7 +245,72 @@ pub fn current() -> Arc<SchemaDoc> {
                 builtin()
             }
         }
-    })
+    }
+
+    /// Applies a kustomization's `openapi:` field as kustomize does when it
+    /// loads that kustomization: the top one (`top`) always decides; below
+    /// it, the first kustomization that sets the field wins and later ones
+    /// are ignored.
+    ///
+    /// `loaded` are the resources accumulated before this kustomization.
+    /// kyaml keeps every definition it ever loaded: a custom schema set below
+    /// the top joins the builtin definitions if a merge already used them,
+    /// and is joined by them (builtin ones win) if a resource of a type
+    /// outside the precomputed scope table was read before (kyaml then
+    /// defers loading the builtin schema until the next lookup).
+    pub fn apply(&self, k: &Kustomization, ldr: &Loader, top: bool, loaded: &ResMap) -> Result<()> {
+        if top {
+            *self.state() = State::default();
+        }
+        let (chosen, builtin_loaded) = {
+            let s = self.state();
+            (s.chosen, s.builtin_loaded)
+        };
+        if chosen && !top {
+            return Ok(());
+        }
+        let version = k.openapi.get("version");
+        let custom = match k.openapi.get("path") {
+            Some(p) => {
+                let bytes = ldr.load(p)?;
+                if version.is_some() {
+                    return Err(Error::new(
+                        "builtin version and custom schema provided, cannot use both",
+                    ));
+                }
+                let deferred_builtin = loaded
+                    .resources()
+                    .iter()
+                    .any(|r| !precomputed(r.api_version(), r.kind()));
+                let mut doc = SchemaDoc::default();
+                if builtin_loaded {
+                    doc.add_all(&builtin());
+                }
+                doc.add_bytes(&bytes)
+                    .map_err(|e| Error::new(format!("invalid schema file: {e}")))?;
+                if deferred_builtin {
+                    doc.add_all(&builtin());
+                }
+                doc.add_bytes(KUSTOMIZATION_API.as_bytes())?;
+                Some(Arc::new(doc))
+            }
+            None => None,
+        };
+        if custom.is_none() {
+            if let Some(v) = version {
+                if !v.is_empty() && v != BUILTIN_VERSION {
+                    return Err(Error::new("the specified OpenAPI version is not built in"));
+                }
+            }
+        }
+        let now_chosen = custom.is_some() || version.is_some_and(|v| !v.is_empty());
+        let mut s = self.state();
+        if custom.is_some() || now_chosen {
+            s.custom = custom;
+        }
+        s.chosen = now_chosen;
+        Ok(())
+    }
 }
 
 /// Whether kyaml's precomputed namespace-scope table knows a type; asking
@@ -264,73 +336,6 @@ fn precomputed(api_version: &str, kind: &str) -> bool {
         })
         .iter()
         .any(|(a, k)| a == api_version && k == kind)
-}
-
-/// Applies a kustomization's `openapi:` field as kustomize does when it
-/// loads that kustomization: the top one (`top`) always decides (and resets
-/// what an earlier build chose); below it, the first kustomization that sets
-/// the field wins and later ones are ignored.
-///
-/// `loaded` are the resources accumulated before this kustomization. kyaml
-/// keeps every definition it ever loaded: a custom schema set below the top
-/// joins the builtin definitions if a merge already used them, and is
-/// joined by them (builtin ones win) if a resource of a type outside the
-/// precomputed scope table was read before (kyaml then defers loading the
-/// builtin schema until the next lookup).
-pub fn set_openapi(k: &Kustomization, ldr: &Loader, top: bool, loaded: &ResMap) -> Result<()> {
-    if top {
-        STATE.with(|s| *s.borrow_mut() = State::default());
-    }
-    let (chosen, builtin_loaded) = STATE.with(|s| {
-        let s = s.borrow();
-        (s.chosen, s.builtin_loaded)
-    });
-    if chosen && !top {
-        return Ok(());
-    }
-    let version = k.openapi.get("version");
-    let custom = match k.openapi.get("path") {
-        Some(p) => {
-            let bytes = ldr.load(p)?;
-            if version.is_some() {
-                return Err(Error::new(
-                    "builtin version and custom schema provided, cannot use both",
-                ));
-            }
-            let deferred_builtin = loaded
-                .resources()
-                .iter()
-                .any(|r| !precomputed(r.api_version(), r.kind()));
-            let mut doc = SchemaDoc::default();
-            if builtin_loaded {
-                doc.add_all(&builtin());
-            }
-            doc.add_bytes(&bytes)
-                .map_err(|e| Error::new(format!("invalid schema file: {e}")))?;
-            if deferred_builtin {
-                doc.add_all(&builtin());
-            }
-            doc.add_bytes(KUSTOMIZATION_API.as_bytes())?;
-            Some(Arc::new(doc))
-        }
-        None => None,
-    };
-    if custom.is_none() {
-        if let Some(v) = version {
-            if !v.is_empty() && v != BUILTIN_VERSION {
-                return Err(Error::new("the specified OpenAPI version is not built in"));
-            }
-        }
-    }
-    let now_chosen = custom.is_some() || version.is_some_and(|v| !v.is_empty());
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        if custom.is_some() || now_chosen {
-            s.custom = custom;
-        }
-        s.chosen = now_chosen;
-    });
-    Ok(())
 }
 
 #[cfg(test)]
