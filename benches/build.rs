@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use strata::build::{build_dir, BuildOptions};
+use strata::{build_dir, BuildOptions};
 
 /// A base with `n` Deployments, Services and ConfigMaps, and an overlay
 /// with a prefix, namespace, labels, annotations and an image override.
@@ -49,7 +49,11 @@ fn main() {
         let overlay = make_tree(&dir, n);
         let opts = BuildOptions::default();
         time(&format!("build overlay, {} resources", 3 * n), 5, || {
-            build_dir(&overlay, &opts).unwrap().to_yaml().unwrap()
+            build_dir(&overlay, &opts)
+                .result
+                .unwrap()
+                .to_yaml()
+                .unwrap()
         });
         let src = std::fs::read(dir.join("base/all.yaml")).unwrap();
         let docs = time(&format!("parse, {} KiB", src.len() / 1024), 5, || {

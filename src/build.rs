@@ -4,9 +4,10 @@
 use crate::accumulate::{Accumulator, Context, Target};
 use crate::error::Result;
 use crate::load::{DiskFs, FileSystem, LoadRestrictor, Loader};
+use crate::output::Output;
 use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
 use crate::transform::namereference::fix_name_references;
-use crate::yaml::{emit_stream, Value};
+use crate::yaml::Value;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -36,40 +37,34 @@ pub struct BuildOptions {
     pub managed_by_label: bool,
 }
 
-/// A finished build.
-#[derive(Clone, Debug, Default)]
-pub struct BuildOutput {
-    /// The resources, in output order, bookkeeping removed.
-    pub resources: Vec<Resource>,
-    /// Warnings for stderr.
+/// A build's outcome: its output or the error that stopped it, and the
+/// warnings it gave either way (kustomize prints them before the error).
+#[derive(Debug)]
+pub struct Build {
+    /// The output, or why there is none.
+    pub result: Result<Output>,
+    /// Warnings (deprecated fields, unused vars), in the order they arose.
     pub warnings: Vec<String>,
 }
 
-impl BuildOutput {
-    /// The YAML stream `kustomize build` prints.
-    pub fn to_yaml(&self) -> Result<String> {
-        Ok(emit_stream(self.resources.iter().map(|r| &r.obj))?)
-    }
-}
-
 /// Builds the kustomization in directory `dir` of the machine's file system.
-pub fn build_dir(dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
+pub fn build_dir(dir: &Path, opts: &BuildOptions) -> Build {
     build(Arc::new(DiskFs), dir, opts)
 }
 
-/// Builds the kustomization in directory `dir` of `fs`.
-pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Result<BuildOutput> {
+/// Builds the kustomization in directory `dir` of `fs`, as `kustomize
+/// build` does.
+pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Build {
     let mut cx = Context::default();
-    let resources = build_with(fs, dir, opts, &mut cx)?;
-    Ok(BuildOutput {
-        resources,
+    let result = build_with(fs, dir, opts, &mut cx).map(|resources| Output { resources });
+    Build {
+        result,
         warnings: cx.warnings,
-    })
+    }
 }
 
-/// Builds the kustomization in directory `dir` of `fs`, collecting warnings
-/// in `diag` (kept when the build fails, so they can be shown first).
-pub fn build_with(
+/// The build, with the state its levels share in `cx`.
+fn build_with(
     fs: Arc<dyn FileSystem>,
     dir: &Path,
     opts: &BuildOptions,

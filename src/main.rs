@@ -1,3 +1,166 @@
+//! The `strata` command line: argument parsing and output, over the
+//! library's public API only.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use strata::{build, BuildOptions, DiskFs, LoadRestrictor, Output, Reorder};
+
+/// strata: a Git-native, kustomize-compatible manifest renderer.
+#[derive(Parser, Debug)]
+#[command(name = "strata", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build a kustomization directory and print its resources (like `kustomize build`).
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct BuildArgs {
+    /// The kustomization directory.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Write the output to this file, or, if it is an existing directory,
+    /// one file per resource inside it.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Which files a kustomization may read.
+    #[arg(long, value_enum, default_value = "LoadRestrictionsRootOnly")]
+    load_restrictor: Restrictor,
+    /// Output order (deprecated in kustomize; prefer sortOptions).
+    #[arg(long, value_enum)]
+    reorder: Option<ReorderArg>,
+    /// Add the label app.kubernetes.io/managed-by to every resource.
+    #[arg(long)]
+    enable_managedby_label: bool,
+    /// Enable helm chart inflation (not supported yet).
+    #[arg(long)]
+    enable_helm: bool,
+    /// Enable alpha plugins (not supported yet).
+    #[arg(long)]
+    enable_alpha_plugins: bool,
+    /// Enable exec plugins (not supported yet).
+    #[arg(long)]
+    enable_exec: bool,
+    /// Path to the helm binary (accepted for compatibility).
+    #[arg(long)]
+    helm_command: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Restrictor {
+    #[value(name = "LoadRestrictionsRootOnly", alias = "rootOnly")]
+    RootOnly,
+    #[value(name = "LoadRestrictionsNone", alias = "none")]
+    None,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ReorderArg {
+    Legacy,
+    None,
+}
+
 fn main() {
-    std::process::exit(strata::cli::main());
+    std::process::exit(run());
+}
+
+/// Runs the command line; returns the process exit code.
+fn run() -> i32 {
+    let cli = Cli::parse();
+    // Values are walked recursively and YAML may nest 10,000 levels deep
+    // (go-yaml's own limit): give the work a stack that always suffices.
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(move || match cli.command {
+            Command::Build(args) => run_build(args),
+        });
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: internal error (the build thread failed)");
+            2
+        }
+    }
+}
+
+fn run_build(args: BuildArgs) -> i32 {
+    if args.reorder.is_some() {
+        eprintln!("Flag --reorder has been deprecated, use the new 'sortOptions' field in kustomization.yaml instead.");
+    }
+    let opts = BuildOptions {
+        restrictor: match args.load_restrictor {
+            Restrictor::RootOnly => LoadRestrictor::RootOnly,
+            Restrictor::None => LoadRestrictor::None,
+        },
+        reorder: match args.reorder {
+            None => Reorder::Unspecified,
+            Some(ReorderArg::Legacy) => Reorder::Legacy,
+            Some(ReorderArg::None) => Reorder::None,
+        },
+        managed_by_label: args.enable_managedby_label,
+    };
+    let done = build(Arc::new(DiskFs), &args.dir, &opts);
+    let result = done.result.and_then(|out| {
+        let text = out.to_yaml()?;
+        Ok((out, text))
+    });
+    for w in &done.warnings {
+        eprintln!("{w}");
+    }
+    let (out, text) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            // Like kubectl: no extra blank line when the message ends a line itself.
+            let msg = e.to_string();
+            let nl = if msg.ends_with('\n') { "" } else { "\n" };
+            eprint!("error: {msg}{nl}");
+            return 1;
+        }
+    };
+    let written = match &args.output {
+        None => write_stdout(&text),
+        Some(p) if p.is_dir() => write_dir(p, &out),
+        Some(p) => write_atomic(p, text.as_bytes()),
+    };
+    match written {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: writing output: {e}");
+            1
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Writes a file through a temporary sibling and a rename, so a reader
+/// never sees it half-written.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.strata-tmp"));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// One file per resource, named as kustomize names them.
+fn write_dir(dir: &Path, out: &Output) -> std::io::Result<()> {
+    for (doc, name) in out.documents().zip(out.file_names()) {
+        let text = doc.to_yaml().map_err(std::io::Error::other)?;
+        write_atomic(&dir.join(name), text.as_bytes())?;
+    }
+    Ok(())
 }

@@ -10,8 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use strata::build::{build_dir, BuildOptions, Reorder};
-use strata::load::LoadRestrictor;
+use strata::LoadRestrictor;
+use strata::{build_dir, BuildOptions, Reorder};
 
 /// Features not built yet (lower case): cases using them are reported,
 /// not required to pass. Every other case must pass. Helm and exec/KRM
@@ -128,7 +128,8 @@ fn run(case: &Case) -> Outcome {
         tmp.path().to_path_buf()
     };
     let root = input.join(&case.root);
-    let result = std::panic::catch_unwind(|| build_dir(&root, &opts).and_then(|o| o.to_yaml()));
+    let result =
+        std::panic::catch_unwind(|| build_dir(&root, &opts).result.and_then(|o| o.to_yaml()));
     let result = match result {
         Ok(r) => r,
         Err(p) => {

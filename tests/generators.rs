@@ -11,8 +11,8 @@
 //! error case must fail.
 
 use std::path::{Path, PathBuf};
-use strata::build::{build_dir, BuildOptions};
 use strata::yaml::{parse_documents, ParseOptions};
+use strata::{build_dir, BuildOptions};
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/generators")
@@ -60,7 +60,10 @@ fn random_generators_match_the_oracle() {
     for tree in &trees {
         let expected = std::fs::read_to_string(tree.join("expected.yaml")).expect("expected.yaml");
         let want = ids(&expected);
-        let got_yaml = match build_dir(tree, &BuildOptions::default()).and_then(|o| o.to_yaml()) {
+        let got_yaml = match build_dir(tree, &BuildOptions::default())
+            .result
+            .and_then(|o| o.to_yaml())
+        {
             Ok(y) => y,
             Err(e) => {
                 failures.push(format!("{}: error: {e}", tree.display()));
@@ -120,7 +123,9 @@ fn single_behaviours_match_the_oracle() {
         } else {
             case.clone()
         };
-        let result = build_dir(&root, &BuildOptions::default()).and_then(|o| o.to_yaml());
+        let result = build_dir(&root, &BuildOptions::default())
+            .result
+            .and_then(|o| o.to_yaml());
         let expected = std::fs::read_to_string(case.join("expected.yaml"));
         match (result, expected) {
             (Ok(got), Ok(want)) if got == want => {}

@@ -4,7 +4,7 @@
 //! `testdata/regen.sh`.
 
 use std::path::{Path, PathBuf};
-use strata::build::{build_dir, BuildOptions};
+use strata::{build_dir, BuildOptions};
 
 fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -36,7 +36,9 @@ fn golden_outputs_match_the_oracle() {
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.strip_prefix(&root).unwrap().display().to_string();
-        let got = build_dir(dir, &BuildOptions::default()).and_then(|o| o.to_yaml());
+        let got = build_dir(dir, &BuildOptions::default())
+            .result
+            .and_then(|o| o.to_yaml());
         let expected = std::fs::read_to_string(dir.join("expected.yaml")).ok();
         match (got, expected) {
             (Ok(out), Some(exp)) if out == exp => {}

@@ -4,8 +4,8 @@
 //! Bases and components may live anywhere (they are directories).
 
 use std::path::Path;
-use strata::build::{build_dir, BuildOptions};
-use strata::load::LoadRestrictor;
+use strata::LoadRestrictor;
+use strata::{build_dir, BuildOptions};
 
 const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n";
 
@@ -29,6 +29,7 @@ fn build(root: &Path, resources: &str, restrictor: LoadRestrictor) -> Result<Str
         ..BuildOptions::default()
     };
     build_dir(root, &opts)
+        .result
         .and_then(|o| o.to_yaml())
         .map_err(|e| e.to_string())
 }

@@ -6,7 +6,7 @@
 //! after `error: `) must appear in strata's error.
 
 use std::path::Path;
-use strata::build::{build_dir, BuildOptions};
+use strata::{build_dir, BuildOptions};
 
 /// The oracle's innermost message: after kubectl's `error: ` and any
 /// config dump kustomize quotes (up to "`: "), before its `; ...`
@@ -41,7 +41,9 @@ fn oracle_cases() {
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let got = build_dir(dir, &BuildOptions::default()).and_then(|o| o.to_yaml());
+        let got = build_dir(dir, &BuildOptions::default())
+            .result
+            .and_then(|o| o.to_yaml());
         if let Ok(err) = std::fs::read_to_string(dir.join("expected-error.txt")) {
             let want = key_message(&err);
             match got {

@@ -6,7 +6,7 @@
 //! innermost message of strata's error must appear in kustomize's.
 
 use std::path::{Path, PathBuf};
-use strata::build::{build_dir, BuildOptions};
+use strata::{build_dir, BuildOptions};
 
 fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -33,7 +33,9 @@ fn transformer_cases_match_the_oracle() {
     let mut failures = Vec::new();
     for dir in &all {
         let name = dir.strip_prefix(&root).unwrap().display().to_string();
-        let got = build_dir(dir, &BuildOptions::default()).and_then(|o| o.to_yaml());
+        let got = build_dir(dir, &BuildOptions::default())
+            .result
+            .and_then(|o| o.to_yaml());
         let expected_ok = std::fs::read_to_string(dir.join("expected.yaml")).ok();
         let expected_err = std::fs::read_to_string(dir.join("expected-error.txt")).ok();
         match (got, expected_ok, expected_err) {

@@ -14,7 +14,8 @@ fn var_cases_match_the_oracle() {
 fn unused_vars_are_reported() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("testdata/replacements/cases/var-unused/input");
-    let out = strata::build::build_dir(&dir, &strata::build::BuildOptions::default()).unwrap();
+    let out = strata::build_dir(&dir, &strata::BuildOptions::default());
+    out.result.expect("builds");
     assert!(
         out.warnings
             .iter()
@@ -25,6 +26,7 @@ fn unused_vars_are_reported() {
     // A var that is used is not reported.
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("testdata/replacements/cases/var-custom-configuration/input");
-    let out = strata::build::build_dir(&dir, &strata::build::BuildOptions::default()).unwrap();
+    let out = strata::build_dir(&dir, &strata::BuildOptions::default());
+    out.result.expect("builds");
     assert!(!out.warnings.iter().any(|w| w.contains("never replaced")));
 }

@@ -22,9 +22,7 @@ mod plugin;
 mod reencode;
 
 pub use hash::hash_suffix;
-pub use kv::{parse_env, parse_file_source, parse_literal, Pair};
-pub use make::{encode_base64, merge_options, Behavior, Kind};
-pub use reencode::reencode;
+pub use make::{merge_options, Kind};
 
 use crate::error::{Error, Result};
 use crate::kustomization::{GeneratorArgs, Kustomization};

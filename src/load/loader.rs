@@ -83,16 +83,6 @@ impl Loader {
         &self.root
     }
 
-    /// The file system.
-    pub fn fs(&self) -> &Arc<dyn FileSystem> {
-        &self.fs
-    }
-
-    /// The restrictor in force.
-    pub fn restrictor(&self) -> LoadRestrictor {
-        self.restrictor
-    }
-
     /// How errors name `path` (see [`FileSystem::display`]).
     pub fn display(&self, path: &Path) -> String {
         self.fs.display(path)

@@ -6,7 +6,7 @@ mod loader;
 mod mem;
 
 pub use disk::DiskFs;
-pub use loader::{clean_join, io_reason, LoadRestrictor, Loader};
+pub use loader::{LoadRestrictor, Loader};
 pub use mem::MemFs;
 
 use std::io;

@@ -178,6 +178,7 @@ impl ResId {
     }
 
     /// Parses kustomize's string form (see [`fmt::Display`]).
+    #[cfg(test)]
     pub fn parse(s: &str) -> ResId {
         let (gvk_s, rest) = s.split_once('/').unwrap_or((s, ""));
         let parts: Vec<&str> = gvk_s.split('.').collect();

@@ -7,7 +7,7 @@ mod resmap;
 mod resource;
 mod selector;
 
-pub use id::{ResId, DEFAULT_NAMESPACE};
+pub use id::ResId;
 pub use resmap::ResMap;
 pub use resource::*;
 pub use selector::{CompiledSelector, LabelSelector};

@@ -3,7 +3,7 @@
 use super::id::ResId;
 use super::resource::Resource;
 use crate::error::{Error, ErrorKind, Result};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Resources in accumulation order, ids unique (kustomize's `ResMap`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,24 +35,6 @@ impl ResMap {
     /// How many resources.
     pub fn len(&self) -> usize {
         self.list.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// Appends one resource; its current id must be new.
-    pub fn append(&mut self, res: Resource) -> Result<()> {
-        let id = res.cur_id();
-        if self.list.iter().any(|r| r.cur_id().equals(&id)) {
-            return Err(Error::of(
-                ErrorKind::Conflict,
-                format!("may not add resource with an already registered id: {id}"),
-            ));
-        }
-        self.list.push(res);
-        Ok(())
     }
 
     /// Appends many resources; each current id must be new.
@@ -91,27 +73,6 @@ impl ResMap {
     /// Replaces the resource at `index`.
     pub fn replace(&mut self, index: usize, res: Resource) {
         self.list[index] = res;
-    }
-
-    /// Removes the resource at `index`.
-    pub fn remove(&mut self, index: usize) -> Resource {
-        self.list.remove(index)
-    }
-
-    /// Groups resource indices by effective namespace (cluster-scoped ones
-    /// excluded), by current id or by original id.
-    pub fn grouped_by_namespace(&self, original: bool) -> HashMap<String, Vec<usize>> {
-        let mut out: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, r) in self.list.iter().enumerate() {
-            let id = if original { r.org_id() } else { r.cur_id() };
-            if id.cluster_scoped {
-                continue;
-            }
-            out.entry(id.effective_namespace().to_string())
-                .or_default()
-                .push(i);
-        }
-        out
     }
 }
 

@@ -260,13 +260,6 @@ impl Resource {
         self.append_csv(PREVIOUS_KINDS, &id.gvk.kind);
     }
 
-    /// Records a previous id with explicit parts.
-    pub fn set_previous_id(&mut self, ns: &str, name: &str, kind: &str) {
-        self.append_csv(PREVIOUS_NAMES, name);
-        self.append_csv(PREVIOUS_NAMESPACES, ns);
-        self.append_csv(PREVIOUS_KINDS, kind);
-    }
-
     /// The ids this resource had before renames, oldest first.
     pub fn prev_ids(&self) -> Vec<ResId> {
         if self.annotation(PREVIOUS_NAMES).is_none() {
@@ -297,29 +290,19 @@ impl Resource {
     }
 
     /// The ids of the resources referring to this one.
+    #[cfg(test)]
     pub fn ref_by(&self) -> Vec<ResId> {
         self.csv(REF_BY).iter().map(|s| ResId::parse(s)).collect()
     }
+
     /// Records a referrer.
     pub fn append_ref_by(&mut self, id: &ResId) {
         self.append_csv(REF_BY, &id.to_string())
     }
 
-    /// The generator behaviour (`create` when unset).
-    pub fn behavior(&self) -> &str {
-        self.annotation(GEN_BEHAVIOR).unwrap_or("create")
-    }
-    /// Sets the generator behaviour.
-    pub fn set_behavior(&mut self, b: &str) {
-        self.set_annotation(GEN_BEHAVIOR, b)
-    }
     /// Whether the name gets a content hash.
     pub fn needs_hash_suffix(&self) -> bool {
         self.annotation(NEEDS_HASH) == Some(ENABLED)
-    }
-    /// Marks the name as getting a content hash.
-    pub fn enable_hash_suffix(&mut self) {
-        self.set_annotation(NEEDS_HASH, ENABLED)
     }
     /// Whether a patch (this resource) may rename its target.
     pub fn name_change_allowed(&self) -> bool {
@@ -328,20 +311,6 @@ impl Resource {
     /// Whether a patch (this resource) may change its target's kind.
     pub fn kind_change_allowed(&self) -> bool {
         self.annotation(ALLOW_KIND_CHANGE) == Some(ENABLED)
-    }
-
-    /// Whether the prefixes and suffixes applied to both agree (kustomize's
-    /// `PrefixesSuffixesEquals`): one list must end the other; with
-    /// `allow_empty`, an empty list on either side matches.
-    pub fn prefixes_suffixes_equal(&self, other: &Resource, allow_empty: bool) -> bool {
-        let (p1, p2) = (self.name_prefixes(), other.name_prefixes());
-        let (s1, s2) = (self.name_suffixes(), other.name_suffixes());
-        if allow_empty {
-            (p1.is_empty() || p2.is_empty() || same_ending(&p1, &p2))
-                && (s1.is_empty() || s2.is_empty() || same_ending(&s1, &s2))
-        } else {
-            same_ending(&p1, &p2) && same_ending(&s1, &s2)
-        }
     }
 
     /// Removes kustomize's bookkeeping annotations before output.
@@ -353,21 +322,4 @@ impl Resource {
         a.retain(|k, _| !BUILD_ANNOTATIONS.contains(&k.as_str()));
         self.set_annotations(&a);
     }
-
-    /// Removes one annotation if present (rebuilding the map as kustomize does).
-    pub fn remove_annotation(&mut self, key: &str) {
-        let mut a = self.annotations();
-        if a.shift_remove(key).is_some() {
-            self.set_annotations(&a);
-        }
-    }
-}
-
-/// Whether the shorter list is the tail of the longer (kustomize's `SameEndingSubSlice`).
-fn same_ending(a: &[String], b: &[String]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.is_empty() {
-        return long.is_empty();
-    }
-    long.ends_with(short)
 }

@@ -189,12 +189,6 @@ fn lookup<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
     super::common::path_get(obj, path)
 }
 
-/// Resolves every var and substitutes `$(NAME)` in the varReference fields
-/// (run once, at the end of the top-level build, after name references).
-pub fn resolve_vars(m: &mut ResMap, vars: &[Var], tc: &TransformerConfig) -> Result<()> {
-    resolve_vars_reporting(m, vars, tc).map(|_| ())
-}
-
 /// [`resolve_vars`], returning the names of the vars no field referred to
 /// (kustomize logs them as "well-defined vars that were never replaced").
 pub fn resolve_vars_reporting(

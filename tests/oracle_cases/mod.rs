@@ -1,7 +1,7 @@
 //! The runner shared by `tests/replacements.rs` and `tests/vars.rs`.
 
 use std::path::{Path, PathBuf};
-use strata::build::{build_dir, BuildOptions};
+use strata::{build_dir, BuildOptions};
 
 /// Builds every case of `testdata/replacements/cases` that `wanted` accepts
 /// (by directory name) and checks it against the oracle's answer; fails
@@ -23,7 +23,9 @@ pub fn run(wanted: impl Fn(&str) -> bool, at_least: usize) {
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let got = build_dir(&dir.join("input"), &BuildOptions::default()).and_then(|o| o.to_yaml());
+        let got = build_dir(&dir.join("input"), &BuildOptions::default())
+            .result
+            .and_then(|o| o.to_yaml());
         let expected = std::fs::read_to_string(dir.join("expected.yaml")).ok();
         let message = std::fs::read_to_string(dir.join("expect-message.txt")).ok();
         match (got, expected) {
