@@ -90,6 +90,14 @@ impl Error {
         }
     }
 
+    /// The error for a plugin config that is not a builtin one (exec, Go or
+    /// KRM-function plugins): kustomize's words, and what strata does instead.
+    pub(crate) fn external_plugin(api_version: &str, kind: &str) -> Error {
+        Error::of(ErrorKind::Unsupported, format!(
+            "external plugins disabled; unable to load external plugin '{kind}' (apiVersion '{api_version}'); strata runs builtin plugins only (apiVersion: builtin), not exec or KRM-function plugins"
+        ))
+    }
+
     /// Sets the file, unless one is already set (the innermost file wins).
     pub(crate) fn in_file(mut self, file: impl AsRef<Path>) -> Error {
         if self.file.is_none() {

@@ -29,6 +29,7 @@
 
 mod accumulate;
 mod build;
+mod data;
 mod error;
 mod generate;
 // Transitional: the decoder's own tests (tests/kustomization_decode.rs) still

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 fn default_orders() -> &'static (Vec<String>, Vec<String>) {
     static ORDERS: OnceLock<(Vec<String>, Vec<String>)> = OnceLock::new();
     ORDERS.get_or_init(|| {
-        let src = include_str!("../data/legacy-sort-order.yaml");
+        let src = crate::data::LEGACY_SORT_ORDER;
         let docs = parse_documents(src.as_bytes(), &ParseOptions::default())
             .expect("embedded sort order parses");
         let list = |k: &str| -> Vec<String> {

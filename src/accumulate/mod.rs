@@ -3,10 +3,8 @@
 //! applied, recursively (kustomize's `KustTarget`).
 
 mod crds;
-mod factory;
 mod origin;
 
-pub use factory::resources_from_bytes;
 pub use origin::{add_transformation, Origin};
 
 use crate::error::{Error, ErrorKind, Result, ResultExt};
@@ -15,7 +13,7 @@ use crate::kustomization::{
     decode_kustomization_with_warnings, Kustomization, Var, KUSTOMIZATION_FILE_NAMES,
 };
 use crate::load::{EntryKind, Loader};
-use crate::resource::{ResMap, Resource, ORIGIN};
+use crate::resource::{resources_from_bytes, ResMap, Resource, ORIGIN};
 use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
 use crate::transform::fieldspec::TransformerConfig;
 use crate::transform::vars::{merge_var_sets, merge_vars, record_var_targets};

@@ -92,10 +92,7 @@ const BUILTIN_TRANSFORMERS: [&str; 14] = [
 pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
     let kind_name = config.kind();
     if config.api_version() != "builtin" {
-        return Err(crate::transform::builtin::external_plugin(
-            config.api_version(),
-            kind_name,
-        ));
+        return Err(Error::external_plugin(config.api_version(), kind_name));
     }
     let kind = match kind_name {
         "ConfigMapGenerator" => Kind::ConfigMap,
@@ -149,51 +146,4 @@ pub fn add_hash_suffixes(m: &mut ResMap) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The builtin `HashTransformer` as a `transformers:` config: the same
-/// hash step, on the resources at that point of the build. Its config has
-/// no fields.
-pub struct HashTransformer;
-
-impl crate::transform::Transformer for HashTransformer {
-    fn transform(&self, resources: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
-        add_hash_suffixes(resources)
-    }
-
-    fn builtin_kind(&self) -> &str {
-        "HashTransformer"
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::transform::Transformer;
-    use crate::yaml::{parse_documents, ParseOptions};
-
-    fn resources(text: &str) -> ResMap {
-        parse_documents(text.as_bytes(), &ParseOptions::default())
-            .unwrap()
-            .into_iter()
-            .map(|d| Resource::new(d.value))
-            .collect()
-    }
-
-    #[test]
-    fn hash_step_renames_only_what_asked_and_keeps_the_old_name() {
-        let mut m = resources(
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n---\n\
-             apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gen\n  annotations:\n    \
-             internal.config.kubernetes.io/needsHashSuffix: enabled\n",
-        );
-        HashTransformer
-            .transform(&mut m, &Default::default())
-            .unwrap();
-        let r = m.resources();
-        assert_eq!(r[0].name(), "plain");
-        // The empty ConfigMap's suffix, as kubectl kustomize prints it.
-        assert_eq!(r[1].name(), "gen-6ct58987ht");
-        assert_eq!(r[1].prev_ids()[0].name, "gen");
-    }
 }

@@ -98,7 +98,7 @@ impl fmt::Display for Gvk {
 fn cluster_scope_table() -> &'static HashMap<(String, String), bool> {
     static TABLE: OnceLock<HashMap<(String, String), bool>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let src = include_str!("../../data/namespace-scope.yaml");
+        let src = crate::data::NAMESPACE_SCOPE;
         let docs = parse_documents(src.as_bytes(), &ParseOptions::default())
             .expect("embedded namespace-scope table parses");
         let mut table = HashMap::new();

@@ -1,12 +1,15 @@
 //! Resources: identity ([`ResId`]), one object with kustomize's bookkeeping
-//! ([`Resource`]), and the ordered set a build works on ([`ResMap`]).
+//! ([`Resource`]), the ordered set a build works on ([`ResMap`]), and the
+//! factory that reads them from bytes.
 
+mod factory;
 mod id;
 mod resmap;
 #[allow(clippy::module_inception)]
 mod resource;
 mod selector;
 
+pub use factory::resources_from_bytes;
 pub use id::ResId;
 pub use resmap::ResMap;
 pub use resource::*;

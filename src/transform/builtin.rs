@@ -35,14 +35,6 @@ impl Transformer for Sequence {
     }
 }
 
-/// The error for a plugin config that is not a builtin one (exec, Go or
-/// KRM-function plugins): kustomize's words, and what strata does instead.
-pub fn external_plugin(api_version: &str, kind: &str) -> Error {
-    Error::new(format!(
-        "external plugins disabled; unable to load external plugin '{kind}' (apiVersion '{api_version}'); strata runs builtin plugins only (apiVersion: builtin), not exec or KRM-function plugins"
-    ))
-}
-
 /// The transformers a kustomization's fields configure, in the order
 /// kustomize runs them: patchesStrategicMerge, patches, namespace,
 /// namePrefix, nameSuffix, labels then commonLabels, commonAnnotations,
@@ -109,7 +101,7 @@ pub fn transformer_from_config(
     let api_version = doc.str_at(&["apiVersion"]).unwrap_or("");
     let kind = doc.str_at(&["kind"]).unwrap_or("");
     if api_version != "builtin" {
-        return Err(external_plugin(api_version, kind));
+        return Err(Error::external_plugin(api_version, kind));
     }
     // kustomize's plugin loader names the plugin by its id.
     let id = crate::resource::ResId::new(
@@ -147,7 +139,7 @@ pub fn transformer_from_config(
         "ValueAddTransformer" => {
             Box::new(super::valueadd::ValueAddTransformer::from_config(doc, ldr).map_err(wrap)?)
         }
-        "HashTransformer" => Box::new(crate::generate::HashTransformer),
+        "HashTransformer" => Box::new(super::hash::HashTransformer),
         // Builtin generators load, but cannot transform.
         "ConfigMapGenerator"
         | "SecretGenerator"

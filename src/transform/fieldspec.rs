@@ -17,7 +17,7 @@ impl TransformerConfig {
     pub fn builtin() -> &'static TransformerConfig {
         static DEFAULT: OnceLock<TransformerConfig> = OnceLock::new();
         DEFAULT.get_or_init(|| {
-            let src = include_str!("../../data/default-fieldspecs.yaml");
+            let src = crate::data::DEFAULT_FIELD_SPECS;
             let raw =
                 TransformerConfig::from_yaml(src.as_bytes()).expect("embedded field specs decode");
             // In merged (sorted) form, so that merging it into tables that

@@ -16,10 +16,10 @@ pub use schema::OpenApi;
 
 use super::common::Config;
 use super::Transformer;
-use crate::accumulate::resources_from_bytes;
 use crate::error::{Error, Result};
 use crate::kustomization::{decode_selector, Kustomization, Patch, Selector};
 use crate::load::Loader;
+use crate::resource::resources_from_bytes;
 use crate::resource::{
     CompiledSelector, ResId, ResMap, Resource, ALLOW_KIND_CHANGE, ALLOW_NAME_CHANGE, ENABLED,
 };

@@ -7,6 +7,7 @@
 //! field names another. [`OpenApi`] reproduces that choice as data of one
 //! build; the transformers read the choice in force when they run.
 
+use crate::data::KUSTOMIZATION_API;
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::load::Loader;
@@ -196,14 +197,11 @@ fn json_value(bytes: &[u8]) -> Option<Value> {
     Some(conv(j))
 }
 
-/// The kustomization API definitions kyaml always adds.
-const KUSTOMIZATION_API: &str = include_str!("../../../data/kustomizationapi.swagger.json");
-
 /// The builtin schema (Kubernetes v1.21.2 plus the kustomization API).
 pub fn builtin() -> Arc<SchemaDoc> {
     static DOC: OnceLock<Arc<SchemaDoc>> = OnceLock::new();
     DOC.get_or_init(|| {
-        let src = include_bytes!("../../../data/openapi-v1.21.2.json");
+        let src = crate::data::OPENAPI_V1_21_2;
         Arc::new(SchemaDoc::from_bytes(src).expect("embedded OpenAPI schema parses"))
     })
     .clone()
@@ -319,7 +317,7 @@ fn precomputed(api_version: &str, kind: &str) -> bool {
     static TABLE: OnceLock<Vec<(String, String)>> = OnceLock::new();
     TABLE
         .get_or_init(|| {
-            let src = include_str!("../../../data/namespace-scope.yaml");
+            let src = crate::data::NAMESPACE_SCOPE;
             let docs = parse_documents(src.as_bytes(), &ParseOptions::default())
                 .expect("embedded namespace-scope table parses");
             let entries = docs[0].value.get("resources").and_then(Value::as_seq);
