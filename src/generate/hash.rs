@@ -12,6 +12,8 @@
 //! up with one path element `metadata/name`, which finds nothing.
 
 use crate::error::{Error, Result};
+use crate::yaml::gostr::json;
+use crate::yaml::gostr::yaml::{yaml_number, YamlNumber};
 use crate::yaml::{Scalar, Tag, Value};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -134,13 +136,12 @@ fn scalar_json(s: &Scalar) -> Result<Json> {
     Ok(match s.tag {
         Tag::Null => Json::Null,
         Tag::Bool => Json::Bool(s.text.eq_ignore_ascii_case("true")),
-        Tag::Int => match go_int(&s.text) {
-            Some(i) => Json::Number(i as f64),
-            None => Json::String(s.text.clone()),
-        },
-        Tag::Float => match go_float(&s.text) {
-            Some(f) if f.is_finite() => Json::Number(f),
-            Some(_) => return Err(Error::new(format!("json: unsupported value: {}", s.text))),
+        Tag::Int | Tag::Float => match yaml_number(&s.text) {
+            Some(YamlNumber::Int(i)) => Json::Number(i as f64),
+            Some(YamlNumber::Float(f)) if f.is_finite() => Json::Number(f),
+            Some(YamlNumber::Float(_)) => {
+                return Err(Error::new(format!("json: unsupported value: {}", s.text)))
+            }
             None => Json::String(s.text.clone()),
         },
         // Timestamps become RFC 3339 strings in kustomize; data generated
@@ -149,34 +150,13 @@ fn scalar_json(s: &Scalar) -> Result<Json> {
     })
 }
 
-/// go-yaml v3's integer spellings, as a wide integer.
-fn go_int(text: &str) -> Option<i128> {
-    crate::yaml::gojson::parse_int(text)
-}
-
-/// go-yaml v3's float spellings, `.inf`/`.nan` included.
-fn go_float(text: &str) -> Option<f64> {
-    match text.trim_start_matches(['+', '-']) {
-        ".inf" | ".Inf" | ".INF" => {
-            return Some(if text.starts_with('-') {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            })
-        }
-        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
-        _ => {}
-    }
-    text.replace('_', "").parse::<f64>().ok()
-}
-
 /// Writes Go's `json.Marshal` of `v`.
 fn write_json(v: &Json, out: &mut String) {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(f) => write_go_float(*f, out),
-        Json::String(s) => write_string(s, out),
+        Json::Number(f) => json::write_float(*f, out),
+        Json::String(s) => json::write_string(s, out),
         Json::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -193,22 +173,13 @@ fn write_json(v: &Json, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_string(k, out);
+                json::write_string(k, out);
                 out.push(':');
                 write_json(v, out);
             }
             out.push('}');
         }
     }
-}
-
-fn write_go_float(f: f64, out: &mut String) {
-    crate::yaml::gojson::write_float(f, out)
-}
-
-/// A string as `encoding/json` (HTML-safe) prints it.
-fn write_string(s: &str, out: &mut String) {
-    crate::yaml::gojson::write_string(s, out)
 }
 
 #[cfg(test)]

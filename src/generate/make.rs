@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 use crate::kustomization::{GeneratorArgs, GeneratorOptions};
 use crate::load::Loader;
 use crate::resource::Resource;
+use crate::yaml::gostr::strconv::parse_float;
+use crate::yaml::gostr::yaml::{yaml_float, yaml_int};
 use crate::yaml::{Map, Value};
 use base64::Engine as _;
 use indexmap::IndexMap;
@@ -140,8 +142,6 @@ fn data_map(name: &str, pairs: Vec<Pair>) -> Result<Vec<Pair>> {
 /// What go-yaml v3 would read an untagged scalar `text` as, when that is
 /// not a string: `int`, `float`, `bool`, `null` or `timestamp`.
 fn non_string_type(text: &str) -> Option<&'static str> {
-    static INT: OnceLock<Regex> = OnceLock::new();
-    static FLOAT: OnceLock<Regex> = OnceLock::new();
     static STAMP: OnceLock<Regex> = OnceLock::new();
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Some("null"),
@@ -150,39 +150,20 @@ fn non_string_type(text: &str) -> Option<&'static str> {
         | ".nan" | ".NaN" | ".NAN" => return Some("float"),
         _ => {}
     }
-    // go-yaml v3 tries numbers only for text starting with a digit, a sign
-    // or a dot (the dot form without dropping underscores).
-    let plain = match text.as_bytes()[0] {
-        b'0'..=b'9' | b'+' | b'-' => text.replace('_', ""),
-        b'.' => text.to_string(),
-        _ => return None,
-    };
-    // Go's ParseInt/ParseUint with base 0, within 64 bits.
-    let int = INT.get_or_init(|| {
-        Regex::new(r"^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
-            .expect("int pattern")
-    });
-    if let Some(c) = int.captures(&plain) {
-        let body = &c[2];
-        let (digits, radix) = match body.get(..2) {
-            Some("0x" | "0X") => (&body[2..], 16),
-            Some("0o" | "0O") => (&body[2..], 8),
-            Some("0b" | "0B") => (&body[2..], 2),
-            _ if body.len() > 1 && body.starts_with('0') => (&body[1..], 8),
-            _ => (body, 10),
-        };
-        if let Ok(v) = u64::from_str_radix(digits, radix) {
-            if &c[1] != "-" || v <= 1 << 63 {
+    // go-yaml v3 tries numbers only for text starting with a digit or a
+    // sign (its int and float readings), or a dot (Go's ParseFloat as is).
+    match text.as_bytes()[0] {
+        b'0'..=b'9' | b'+' | b'-' => {
+            if yaml_int(text).is_some() {
                 return Some("int");
             }
+            if yaml_float(text).is_some() {
+                return Some("float");
+            }
         }
-    }
-    // go-yaml's float syntax, and in range.
-    let float = FLOAT.get_or_init(|| {
-        Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$").expect("float pattern")
-    });
-    if float.is_match(&plain) && plain.parse::<f64>().is_ok_and(f64::is_finite) {
-        return Some("float");
+        b'.' if parse_float(text).is_ok() => return Some("float"),
+        b'.' => {}
+        _ => return None,
     }
     let stamp = STAMP.get_or_init(|| {
         Regex::new(concat!(

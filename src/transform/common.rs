@@ -6,6 +6,8 @@
 use crate::error::{Error, Result};
 use crate::kustomization::FieldSpec;
 use crate::transform::fieldspec::specs;
+use crate::yaml::gostr::strconv::{format_float, parse_float, FloatFormat};
+use crate::yaml::gostr::yaml::{yaml_int, yaml_special_float};
 use crate::yaml::{Scalar, Tag, Value};
 use indexmap::IndexMap;
 
@@ -193,23 +195,29 @@ impl<'a> Config<'a> {
     }
 
     /// The string a scalar decodes to in a string field.
-    fn scalar_text(&self, s: &Scalar) -> String {
+    fn scalar_text(&self, s: &Scalar) -> Result<String> {
         if !self.json {
-            return s.text.clone();
+            return Ok(s.text.clone());
         }
-        match s.tag {
+        Ok(match s.tag {
             Tag::Bool => s.text.to_ascii_lowercase(),
             Tag::Int => parse_int(&s.text).map_or_else(|| s.text.clone(), |i| i.to_string()),
-            Tag::Float => go_float_to_string(&s.text),
+            Tag::Float => go_float_to_string(&s.text).ok_or_else(|| {
+                let f = yaml_special_float(&s.text).unwrap_or(f64::NAN);
+                Error::new(format!(
+                    "json: unsupported value: {}",
+                    format_float(f, FloatFormat::G, 64)
+                ))
+            })?,
             // A bare date decodes to a time, which JSON writes in RFC 3339.
             Tag::Timestamp if s.text.len() <= 10 => format!("{}T00:00:00Z", s.text),
             _ => s.text.clone(),
-        }
+        })
     }
 
     fn string_of(&self, path: &[&str], v: &Value) -> Result<String> {
         match v {
-            Value::Scalar(s) => Ok(self.scalar_text(s)),
+            Value::Scalar(s) => self.scalar_text(s),
             _ => Err(self.err(path, "string", v)),
         }
     }
@@ -243,12 +251,15 @@ impl<'a> Config<'a> {
             }
             // An integral float becomes an integer on the way to JSON.
             Some(v @ Value::Scalar(s)) if s.tag == Tag::Float && self.json => {
-                match s.text.replace('_', "").parse::<f64>() {
+                match parse_float(&s.text.replace('_', "")) {
                     Ok(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(f as i64),
                     // encoding/json names the number it could not fit.
                     _ => Err(Error::new(self.err(path, "int64", v).message.replacen(
                         "unmarshal number",
-                        &format!("unmarshal number {}", go_float_to_string(&s.text)),
+                        &format!(
+                            "unmarshal number {}",
+                            go_float_to_string(&s.text).unwrap_or_default()
+                        ),
                         1,
                     ))),
                 }
@@ -291,70 +302,25 @@ impl<'a> Config<'a> {
 
 /// A YAML float as `sigs.k8s.io/yaml` writes it into a string field: an
 /// integral value (within int64) as an integer, others as Go's
-/// `strconv.FormatFloat(f, 'g', -1, 32)`.
-pub(crate) fn go_float_to_string(text: &str) -> String {
-    let t = text.replace('_', "");
-    if let Ok(f) = t.parse::<f64>() {
-        if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
-            return (f as i64).to_string();
-        }
-    }
-    go_float32_g(text)
-}
-
-/// Go's `strconv.FormatFloat(f, 'g', -1, 32)` of a YAML float.
-pub(crate) fn go_float32_g(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let f: f64 = match lower.trim_start_matches('+') {
-        ".inf" => f64::INFINITY,
-        "-.inf" => f64::NEG_INFINITY,
-        ".nan" => f64::NAN,
-        t => match t.replace('_', "").parse() {
-            Ok(f) => f,
-            Err(_) => return text.to_string(),
-        },
+/// `strconv.FormatFloat(f, 'g', -1, 32)`. `None` for what JSON cannot hold
+/// (infinities, NaN).
+pub(crate) fn go_float_to_string(text: &str) -> Option<String> {
+    let f = yaml_special_float(text).or_else(|| parse_float(&text.replace('_', "")).ok());
+    let Some(f) = f else {
+        return Some(text.to_string());
     };
-    let x = f as f32;
-    if x.is_nan() {
-        return "NaN".into();
+    if !f.is_finite() {
+        return None;
     }
-    if x.is_infinite() {
-        return if x > 0.0 { "+Inf" } else { "-Inf" }.into();
+    if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+        return Some((f as i64).to_string());
     }
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    // Shortest round-trip digits and decimal exponent, from Rust's `{:e}`.
-    let e = format!("{:e}", x.abs());
-    let (mant, exp) = e.split_once('e').expect("exponent form");
-    let exp: i32 = exp.parse().expect("exponent");
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    let sign = if x < 0.0 { "-" } else { "" };
-    if !(-4..6).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{frac}e{esign}{:02}", exp.abs());
-    }
-    let nd = digits.len() as i32;
-    let dp = exp + 1;
-    let body = if dp <= 0 {
-        format!("0.{}{digits}", "0".repeat((-dp) as usize))
-    } else if dp >= nd {
-        format!("{digits}{}", "0".repeat((dp - nd) as usize))
-    } else {
-        format!("{}.{}", &digits[..dp as usize], &digits[dp as usize..])
-    };
-    format!("{sign}{body}")
+    Some(format_float(f, FloatFormat::G, 32))
 }
 
 /// Parses go-yaml's integer spellings (decimal, `0x`, `0o`, `0b`, `_`).
 pub(crate) fn parse_int(text: &str) -> Option<i64> {
-    crate::yaml::gojson::parse_int(text).and_then(|v| i64::try_from(v).ok())
+    yaml_int(text).and_then(|v| i64::try_from(v).ok())
 }
 
 /// An object as Go's `json.Marshal` prints it (keys sorted, HTML-safe
@@ -406,7 +372,7 @@ fn write_json(v: &Value, out: &mut String) {
 }
 
 fn json_string(s: &str, out: &mut String) {
-    crate::yaml::gojson::write_string(s, out)
+    crate::yaml::gostr::json::write_string(s, out)
 }
 
 /// One step of a kyaml `PathGetter` path (no create): a number indexes a
@@ -495,17 +461,10 @@ mod tests {
 
     #[test]
     fn go_floats() {
-        assert_eq!(go_float32_g("1.50"), "1.5");
-        assert_eq!(go_float32_g("1e3"), "1000");
-        assert_eq!(go_float32_g("1e6"), "1e+06");
-        assert_eq!(go_float32_g("0.0001"), "0.0001");
-        assert_eq!(go_float32_g("0.00001"), "1e-05");
-        assert_eq!(go_float32_g("-2.5e-7"), "-2.5e-07");
-        assert_eq!(go_float32_g("123456"), "123456");
-        assert_eq!(go_float32_g(".inf"), "+Inf");
-        assert_eq!(go_float_to_string("1e6"), "1000000");
-        assert_eq!(go_float_to_string("1e20"), "1e+20");
-        assert_eq!(go_float_to_string("3.14159265358979"), "3.1415927");
+        assert_eq!(go_float_to_string("1e6").unwrap(), "1000000");
+        assert_eq!(go_float_to_string("1e20").unwrap(), "1e+20");
+        assert_eq!(go_float_to_string("3.14159265358979").unwrap(), "3.1415927");
+        assert_eq!(go_float_to_string(".inf"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::replacements::smarter_split;
 use crate::error::{Error, Result};
 use crate::kustomization::Var;
 use crate::resource::{ResId, ResMap, Resource};
+use crate::yaml::gostr::strconv::{atoi, format_float, parse_bool, parse_float, FloatFormat};
 use crate::yaml::{Scalar, Tag, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,18 +94,20 @@ enum VarValue {
 }
 
 impl VarValue {
-    /// `fmt.Sprintf("%v", value)`, for a var embedded in a longer string.
+    /// `fmt.Sprintf("%v", value)`, for a var embedded in a longer string
+    /// (`%v` of a float64 is `FormatFloat(f, 'g', -1, 64)`).
     fn embedded(&self, name: &str) -> String {
         match self {
             VarValue::Str(s) => s.clone(),
             VarValue::Int(i) => i.to_string(),
-            VarValue::Float(f) => go_g(*f),
+            VarValue::Float(f) => format_float(*f, FloatFormat::G, 64),
             VarValue::Bool(b) => b.to_string(),
             VarValue::Unusable => format!("$({name})"),
         }
     }
 
-    /// The node a field holding only `$(NAME)` becomes.
+    /// The node a field holding only `$(NAME)` becomes (refvar's
+    /// `updateNodeValue`: a float64 as `FormatFloat(f, 'f', -1, 64)`).
     fn whole(&self, name: &str) -> Value {
         match self {
             VarValue::Int(i) => Value::Scalar(Scalar {
@@ -114,38 +117,11 @@ impl VarValue {
             VarValue::Bool(b) => Value::bool(*b),
             VarValue::Float(f) => Value::Scalar(Scalar {
                 tag: Tag::Float,
-                text: go_f(*f),
+                text: format_float(*f, FloatFormat::F, 64),
             }),
             other => Value::string(other.embedded(name)),
         }
     }
-}
-
-/// Go's `strconv.FormatFloat(f, 'f', -1, 64)`: shortest digits, no exponent.
-fn go_f(f: f64) -> String {
-    // Rust's Display is the shortest round-trip form without an exponent.
-    let s = format!("{f}");
-    if s == "-0" {
-        "-0".into()
-    } else {
-        s
-    }
-}
-
-/// Go's `%v` of a float64 (`'g'`, shortest): exponent form when the
-/// decimal exponent is below -4 or at least 6.
-fn go_g(f: f64) -> String {
-    if f == 0.0 || !f.is_finite() {
-        return go_f(f);
-    }
-    let exp = f.abs().log10().floor() as i32;
-    if (-4..6).contains(&exp) {
-        return go_f(f);
-    }
-    let s = format!("{f:e}");
-    let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
-    let e: i32 = e.parse().unwrap_or(0);
-    format!("{mant}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
 }
 
 /// kyaml's `GetFieldValue`: the field at a dotted path (`ports[0]` is
@@ -168,10 +144,11 @@ fn field_value(r: &Resource, path: &str) -> Option<VarValue> {
         Value::Map(_) | Value::Seq(_) => VarValue::Unusable,
         Value::Scalar(s) => match s.tag {
             Tag::Str | Tag::Null | Tag::Timestamp => VarValue::Str(s.text.clone()),
-            // Go's Atoi: decimal only.
-            Tag::Int => VarValue::Int(s.text.parse().ok()?),
-            Tag::Float => VarValue::Float(s.text.replace('_', "").parse().ok()?),
-            Tag::Bool => VarValue::Bool(s.text.eq_ignore_ascii_case("true")),
+            // kyaml reads the node's own text: Atoi (decimal, no `_`, no
+            // prefix), ParseFloat (Go syntax), ParseBool.
+            Tag::Int => VarValue::Int(atoi(&s.text).ok()?),
+            Tag::Float => VarValue::Float(parse_float(&s.text).ok()?),
+            Tag::Bool => VarValue::Bool(parse_bool(&s.text).ok()?),
         },
     })
 }
@@ -376,17 +353,6 @@ mod tests {
         let mut used = BTreeSet::new();
         expand("$(A) $(M) $(X)", &vals(), &mut used);
         assert_eq!(used.into_iter().collect::<Vec<_>>(), ["A"]);
-    }
-
-    #[test]
-    fn go_float_forms() {
-        assert_eq!(go_f(1.5), "1.5");
-        assert_eq!(go_f(1000.0), "1000");
-        assert_eq!(go_g(1e21), "1e+21");
-        assert_eq!(go_g(0.00001), "1e-05");
-        assert_eq!(go_g(2.5), "2.5");
-        assert_eq!(go_g(123456.5), "123456.5");
-        assert_eq!(go_g(1234567.0), "1.234567e+06");
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 mod keys;
 mod number;
-pub(crate) use number::go_parse_int;
 mod resolve;
 mod unicode;
 

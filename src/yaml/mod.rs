@@ -3,7 +3,7 @@
 //! (what kustomize's output goes through).
 
 mod emit;
-pub mod gojson;
+pub mod gostr;
 mod parse;
 pub mod timestamp;
 mod value;

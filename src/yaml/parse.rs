@@ -1454,29 +1454,10 @@ fn go_repr(v: &Value) -> String {
 /// Go's `%#v` of a resolved int: decimal for int, `0x…` for a uint64
 /// beyond int64.
 fn go_int_repr(text: &str) -> String {
-    let t = text.replace('_', "");
-    let (neg, body) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, &t[..]),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, &lower[..])
-    };
-    match u64::from_str_radix(digits, radix) {
-        Ok(v) if neg => format!("-{v}"),
-        Ok(v) if v > i64::MAX as u64 => format!("{v:#x}"),
-        Ok(v) => v.to_string(),
-        Err(_) => text.to_string(),
+    match crate::yaml::gostr::yaml::yaml_int(text) {
+        Some(v) if v > i64::MAX as i128 => format!("{v:#x}"),
+        Some(v) => v.to_string(),
+        None => text.to_string(),
     }
 }
 

@@ -21,6 +21,8 @@
 //! parent module read it without further checks.
 
 use crate::error::{Error, Result};
+use crate::yaml::gostr::strconv::{format_float, FloatFormat};
+use crate::yaml::gostr::yaml::{yaml_number, yaml_special_float, YamlNumber};
 use crate::yaml::{Map, Mark, Marks, Scalar, Tag, Value};
 use std::collections::HashSet;
 
@@ -251,12 +253,6 @@ pub(crate) enum V2 {
     Str(String),
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`, then `ParseUint` (sign, `0x`/`0o`/`0b`,
-/// a leading `0` for octal), when the value fits int64 or uint64.
-fn go_parse_int(s: &str) -> Option<i128> {
-    crate::yaml::gojson::parse_int(s)
-}
-
 /// Types a scalar like go-yaml v2 would, using the source text to tell
 /// plain `yes` (a v2 boolean) from quoted `"yes"`.
 fn classify(s: &Scalar, src: &Source, path: &str) -> V2 {
@@ -281,85 +277,23 @@ fn classify(s: &Scalar, src: &Source, path: &str) -> V2 {
 
 /// The number go-yaml v2 reads from plain text, if any.
 fn number(text: &str) -> Option<V2> {
-    match text {
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Some(V2::Float(f64::INFINITY))
+    match yaml_number(text)? {
+        YamlNumber::Int(i) => Some(match i64::try_from(i) {
+            Ok(v) => V2::Int(v),
+            Err(_) => V2::Uint(u64::try_from(i).ok()?),
+        }),
+        // `.inf` and `.nan` are floats; out-of-range text is not a number.
+        YamlNumber::Float(f) if f.is_finite() || yaml_special_float(text).is_some() => {
+            Some(V2::Float(f))
         }
-        "-.inf" | "-.Inf" | "-.INF" => return Some(V2::Float(f64::NEG_INFINITY)),
-        ".nan" | ".NaN" | ".NAN" => return Some(V2::Float(f64::NAN)),
-        _ => {}
+        YamlNumber::Float(_) => None,
     }
-    let plain = text.replace('_', "");
-    if let Some(i) = go_parse_int(&plain) {
-        if let Ok(v) = i64::try_from(i) {
-            return Some(V2::Int(v));
-        }
-        if let Ok(v) = u64::try_from(i) {
-            return Some(V2::Uint(v));
-        }
-    }
-    plain
-        .parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .map(V2::Float)
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 32)`: how `sigs.k8s.io/yaml` turns a
 /// float mapping key (or, with [`Coercion::ToString`], a float value) into text.
 pub(crate) fn go_format_float32(f: f64) -> String {
-    let f = f as f32;
-    if f.is_infinite() {
-        return if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        };
-    }
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
-    }
-    // `{:e}` gives the shortest round-trip digits: `-1.2345679e8`.
-    let e = format!("{f:e}");
-    let (mant, exp) = e.split_once('e').expect("exponent");
-    let exp: i32 = exp.parse().expect("exponent digits");
-    let (sign, mant) = match mant.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mant),
-    };
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    // Shortest `%g` switches to an exponent below 1e-4 and from 1e6 on.
-    if !(-4..6).contains(&exp) {
-        let frac = &digits[1..];
-        let m = if frac.is_empty() {
-            digits[..1].to_string()
-        } else {
-            format!("{}.{}", &digits[..1], frac)
-        };
-        let (es, ea) = if exp < 0 { ('-', -exp) } else { ('+', exp) };
-        return format!("{sign}{m}e{es}{ea:02}");
-    }
-    // Fixed notation.
-    let point = exp + 1;
-    let s = if point <= 0 {
-        format!("0.{}{}", "0".repeat((-point) as usize), digits)
-    } else if point as usize >= digits.len() {
-        format!("{}{}", digits, "0".repeat(point as usize - digits.len()))
-    } else {
-        format!(
-            "{}.{}",
-            &digits[..point as usize],
-            &digits[point as usize..]
-        )
-    };
-    format!("{sign}{s}")
+    format_float(f, FloatFormat::G, 32)
 }
 
 /// The text a v2 scalar becomes as a JSON map key.
@@ -898,26 +832,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn float32_formatting_matches_go() {
-        assert_eq!(go_format_float32(1.5), "1.5");
-        assert_eq!(go_format_float32(1000.0), "1000");
-        assert_eq!(go_format_float32(1.0), "1");
-        assert_eq!(go_format_float32(0.1), "0.1");
-        assert_eq!(go_format_float32(123456789.0), "1.2345679e+08");
-        assert_eq!(go_format_float32(1e20), "1e+20");
-        assert_eq!(go_format_float32(0.00001), "1e-05");
-        assert_eq!(go_format_float32(123456.0), "123456");
-        assert_eq!(go_format_float32(1234567.0), "1.234567e+06");
-    }
-
-    #[test]
     fn go_ints() {
-        assert_eq!(go_parse_int("012"), Some(10));
-        assert_eq!(go_parse_int("0x1F"), Some(31));
-        assert_eq!(go_parse_int("0o17"), Some(15));
-        assert_eq!(go_parse_int("-0b101"), Some(-5));
-        assert_eq!(go_parse_int("08"), None);
-        assert_eq!(go_parse_int("0"), Some(0));
         assert_eq!(number("1_0"), Some(V2::Int(10)));
         assert_eq!(number("18446744073709551615"), Some(V2::Uint(u64::MAX)));
         assert_eq!(number("3.0"), Some(V2::Float(3.0)));

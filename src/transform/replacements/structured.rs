@@ -69,14 +69,12 @@ fn lookup_mut<'a>(obj: &'a mut Value, path: &[String]) -> Option<&'a mut Value> 
 
 /// Go's `encoding/json` string escaping (HTML characters escaped too).
 fn json_string(s: &str, out: &mut String) {
-    crate::yaml::gojson::write_string(s, out)
+    crate::yaml::gostr::json::write_string(s, out)
 }
 
 /// Go's `encoding/json` form of a float64.
 fn json_float(f: f64) -> String {
-    let mut s = String::new();
-    crate::yaml::gojson::write_float(f, &mut s);
-    s
+    crate::yaml::gostr::json::float_string(f)
 }
 
 /// One scalar as JSON, typed as go-yaml v3 decodes it.
@@ -88,7 +86,7 @@ fn json_scalar(s: &Scalar, out: &mut String) {
             Some(i) => out.push_str(&i.to_string()),
             None => json_string(&s.text, out),
         },
-        Tag::Float => match s.text.replace('_', "").parse::<f64>() {
+        Tag::Float => match crate::yaml::gostr::strconv::parse_float(&s.text.replace('_', "")) {
             Ok(f) if f.is_finite() => out.push_str(&json_float(f)),
             _ => json_string(&s.text, out),
         },

@@ -2,7 +2,8 @@
 //! something other than a string? v2's `Marshal` double-quotes exactly those
 //! strings.
 
-use super::number::go_parse_int;
+use crate::yaml::gostr::strconv::parse_float;
+use crate::yaml::gostr::yaml::{yaml_float, yaml_int};
 use crate::yaml::timestamp::parse_timestamp;
 
 /// Whether go-yaml v2 would read the plain scalar `s` as a non-string (null,
@@ -74,98 +75,13 @@ fn is_number_or_time(s: &str) -> bool {
     if parse_timestamp(s).is_some() {
         return true;
     }
-    let plain: std::borrow::Cow<'_, str> = if s.contains('_') {
-        s.replace('_', "").into()
-    } else {
-        s.into()
-    };
-    go_parse_int(&plain).is_some() || (yaml_style_float(&plain) && finite(&plain))
+    yaml_int(s).is_some() || yaml_float(s).is_some()
 }
 
-fn finite(s: &str) -> bool {
-    s.parse::<f64>().is_ok_and(f64::is_finite)
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    let digits = |i: &mut usize| {
-        let st = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - st
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
-}
-
-/// Go's `strconv.ParseFloat` on text starting with `.` (v2's `.` branch):
-/// digits with Go's underscore rules, an optional exponent, finite result.
+/// v2's `.` branch: Go's `strconv.ParseFloat` on the text as written (Go's
+/// underscore rules, an optional exponent, in range).
 fn go_float_dot(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 1;
-    match digit_run(b, &mut i) {
-        Some(n) if n > 0 => {}
-        _ => return false,
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !b.get(i).is_some_and(u8::is_ascii_digit) || digit_run(b, &mut i).is_none() {
-            return false;
-        }
-    }
-    i == b.len() && finite(&s.replace('_', ""))
-}
-
-/// Reads a run of digits and `_` from `b[*i]` with Go's underscore rule (an
-/// `_` only directly after a digit, never last); the number of digits, or
-/// `None` when an underscore is misplaced.
-fn digit_run(b: &[u8], i: &mut usize) -> Option<usize> {
-    let mut digits = 0;
-    let mut after_digit = false;
-    let mut last_underscore = false;
-    while *i < b.len() && (b[*i].is_ascii_digit() || b[*i] == b'_') {
-        if b[*i] == b'_' {
-            if !after_digit {
-                return None;
-            }
-            after_digit = false;
-            last_underscore = true;
-        } else {
-            digits += 1;
-            after_digit = true;
-            last_underscore = false;
-        }
-        *i += 1;
-    }
-    (!last_underscore).then_some(digits)
+    parse_float(s).is_ok()
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$` (v2 quotes these for

@@ -11,6 +11,8 @@
 //!   `_`, then a YAML-style decimal float that is in range;
 //! * everything else is a string (`yes`, `on`, `0x1p3`, `1e400`, `_1`).
 
+use crate::yaml::gostr::strconv::parse_float;
+use crate::yaml::gostr::yaml::{yaml_float, yaml_int};
 use crate::yaml::Tag;
 
 /// The tag go-yaml v3 gives a plain (unquoted, untagged) scalar.
@@ -34,21 +36,10 @@ pub fn resolve_plain(text: &str) -> Tag {
             if first.is_ascii_digit() && is_timestamp(text) {
                 return Tag::Timestamp;
             }
-            let plain: String;
-            // Only allocate when there is something to strip: most numbers
-            // have no underscores.
-            let plain = if text.contains('_') {
-                plain = text.replace('_', "");
-                plain.as_str()
-            } else {
-                text
-            };
-            if is_go_int(plain) || is_yaml_float(plain) {
-                if is_go_int(plain) {
-                    Tag::Int
-                } else {
-                    Tag::Float
-                }
+            if yaml_int(text).is_some() {
+                Tag::Int
+            } else if yaml_float(text).is_some() {
+                Tag::Float
             } else {
                 Tag::Str
             }
@@ -57,127 +48,11 @@ pub fn resolve_plain(text: &str) -> Tag {
     }
 }
 
-/// Whether Go's `strconv.ParseInt(s, 0, 64)` or, for unsigned text,
-/// `strconv.ParseUint(s, 0, 64)` accepts `s` (which has no `_` left).
-///
-/// Base prefixes: `0x`/`0X`, `0o`/`0O`, `0b`/`0B`, and a bare leading `0`
-/// for octal (`012`). At least one digit must follow a prefix.
-pub fn is_go_int(s: &str) -> bool {
-    let (negative, signed, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, true, &s[1..]),
-        Some(b'+') => (false, true, &s[1..]),
-        _ => (false, false, s),
-    };
-    let Some(magnitude) = parse_unsigned(body) else {
-        return false;
-    };
-    if negative {
-        magnitude <= 1u64 << 63
-    } else if signed {
-        // ParseUint takes no sign, so a signed text must fit int64.
-        magnitude <= i64::MAX as u64
-    } else {
-        true
-    }
-}
-
-/// Parses an unsigned Go integer literal body (prefix and digits) into u64.
-fn parse_unsigned(body: &str) -> Option<u64> {
-    let b = body.as_bytes();
-    let (radix, digits) = if b.len() >= 2 && b[0] == b'0' {
-        match b[1] {
-            b'x' | b'X' => (16, &body[2..]),
-            b'o' | b'O' => (8, &body[2..]),
-            b'b' | b'B' => (2, &body[2..]),
-            _ => (8, &body[1..]),
-        }
-    } else {
-        (10, body)
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut acc: u64 = 0;
-    for c in digits.bytes() {
-        let d = (c as char).to_digit(radix)?;
-        acc = acc.checked_mul(radix as u64)?.checked_add(d as u64)?;
-    }
-    Some(acc)
-}
-
-/// v3's `yamlStyleFloat` (`[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`)
-/// followed by a successful `ParseFloat`: an overflowing value (`1e400`) is
-/// not a float, an underflowing one is (it reads as 0).
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int_digits = i - int_start;
-    if int_digits == 0 {
-        // `\.[0-9]+`
-        if i >= b.len() || b[i] != b'.' {
-            return false;
-        }
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == frac_start {
-            return false;
-        }
-    } else if i < b.len() && b[i] == b'.' {
-        i += 1;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
-            return false;
-        }
-    }
-    i == b.len() && float_in_range(s)
-}
-
-/// Whether a syntactically valid decimal float text is finite as an f64.
-fn float_in_range(s: &str) -> bool {
-    s.parse::<f64>().is_ok_and(f64::is_finite)
-}
-
-/// Go `ParseFloat` on a text starting with `.`: a decimal float in Go
-/// syntax, where `_` may only sit between two digits (`.5_0` is 0.5,
-/// `._5` and `.5_` are not numbers).
+/// Go `ParseFloat` on a text starting with `.` (v3 tries it as written):
+/// `_` only between two digits (`.5_0` is 0.5, `._5` and `.5_` are not
+/// numbers), in range.
 fn is_go_decimal_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'_' {
-            let before = i > 0 && b[i - 1].is_ascii_digit();
-            let after = i + 1 < b.len() && b[i + 1].is_ascii_digit();
-            if !before || !after {
-                return false;
-            }
-        }
-    }
-    if s.contains('_') {
-        is_yaml_float(&s.replace('_', ""))
-    } else {
-        is_yaml_float(s)
-    }
+    parse_float(s).is_ok()
 }
 
 /// Whether v3 reads the text as a timestamp: Go `time.Parse` with one of
