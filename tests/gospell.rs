@@ -7,7 +7,7 @@
 //! removed), or the single answer `ERROR` when the build fails.
 
 use std::path::Path;
-use strata::build::{build_dir, BuildOptions};
+use strata::{build_dir, BuildOptions};
 
 /// The answer columns of a built tree, as regen.sh extracts them.
 fn answer(out: &str) -> Vec<String> {
@@ -39,7 +39,10 @@ fn every_spelling_matches_the_oracle() {
         let (path, value, want) = (cols[0], cols[1], &cols[2..]);
         let dir = tmp.join(n.to_string());
         instantiate(&root, path, value, &dir);
-        let got = match build_dir(&dir, &BuildOptions::default()).and_then(|o| o.to_yaml()) {
+        let got = match build_dir(&dir, &BuildOptions::default())
+            .result
+            .and_then(|o| o.to_yaml())
+        {
             Ok(out) => answer(&out),
             Err(_) => vec!["ERROR".to_string()],
         };

@@ -8,7 +8,10 @@ use std::path::Path;
 use strata::yaml::{parse_documents, Document, Mark, ParseOptions, Tag, Value};
 
 fn opts(record_marks: bool) -> ParseOptions {
-    ParseOptions { record_marks }
+    ParseOptions {
+        record_marks,
+        ..ParseOptions::default()
+    }
 }
 
 fn parse(src: &str) -> Vec<Value> {

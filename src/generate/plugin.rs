@@ -194,6 +194,7 @@ pub fn decode(kind: Kind, config: &Resource) -> Result<GeneratorArgs> {
         literals: top.strings("literals")?,
         files: top.strings("files")?,
         envs: top.strings("envs")?,
+        env: String::new(),
         options,
         type_: match kind {
             Kind::Secret => top.string("type")?,

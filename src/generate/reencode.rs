@@ -85,6 +85,7 @@ pub fn reencode_args(a: &GeneratorArgs) -> Result<GeneratorArgs> {
         literals: strings(&a.literals)?,
         files: strings(&a.files)?,
         envs: strings(&a.envs)?,
+        env: String::new(),
         options: match &a.options {
             None => None,
             Some(o) => Some(GeneratorOptions {

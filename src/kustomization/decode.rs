@@ -4,10 +4,10 @@
 //! kustomize reads the file with `sigs.k8s.io/yaml.YAMLToJSON` (go-yaml v2,
 //! YAML 1.1, first document only) and decodes the JSON with `encoding/json`
 //! (unknown fields rejected, field names matched case-insensitively). The
-//! [`engine`] module reproduces that pipeline over our parsed [`Value`];
-//! this module runs it with the kustomization schema ([`schema`]), then does
-//! what `KustTarget.Load` does next: deprecation warnings, the "empty"
-//! check, and the kind/apiVersion check.
+//! [`engine`] module reproduces that pipeline over our parsed [`Value`] as a
+//! serde deserializer; this module runs it with the kustomization's types
+//! (`types.rs`), then does what `KustTarget.Load` does next: deprecation
+//! warnings, the "empty" check, and the kind/apiVersion check.
 //!
 //! Facts reproduced (each checked against the oracle, see
 //! `testdata/kustomization/`): only the first YAML document is read (later
@@ -26,13 +26,15 @@
 //! to those.
 
 mod engine;
-mod schema;
 
+use super::types::PatchArgs;
 use super::*;
 use crate::error::{Error, Result};
-use crate::yaml::{parse_documents, Marks, ParseOptions, Value};
-use engine::{Coercion, Engine, Source, StructTy, Ty};
+use crate::yaml::{parse_documents, DuplicateKeys, Marks, ParseOptions, Value};
+pub(crate) use engine::CONFIG_MAP_ARGS;
+use engine::{Coercion, Engine, Source};
 use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The file names kustomize recognises as a kustomization, in its order of preference.
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
@@ -71,7 +73,7 @@ pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<
         Ok(t) => t,
         Err(e) => return (Vec::new(), Err(e)),
     };
-    let (doc, text) = match first_document_last_key_wins(&text) {
+    let doc = match first_document(&text, DuplicateKeys::KeepLast) {
         Ok(d) => d,
         Err(e) => return (Vec::new(), Err(e)),
     };
@@ -110,134 +112,6 @@ fn source_text(bytes: &[u8]) -> Result<String> {
     }
 }
 
-/// Parses the first document the way go-yaml v2's non-strict `Unmarshal`
-/// reads a kustomization: a key repeated in one mapping is no error, the
-/// last one wins. The shared parser rejects duplicates (right for
-/// resources), so each earlier entry it reports is blanked out of the text
-/// (spaces, so lines and columns stay put) and the text parsed again.
-/// Returns the document and the text it was parsed from.
-fn first_document_last_key_wins(text: &str) -> Result<(FirstDocument, String)> {
-    let mut current = text.to_string();
-    loop {
-        match first_document(&current) {
-            Ok(doc) => return Ok((doc, current)),
-            Err(e) => match duplicate_key(&e.message)
-                .and_then(|(key, line)| blank_entry(&current, &key, line))
-            {
-                Some(next) if next != current => current = next,
-                _ => return Err(e),
-            },
-        }
-    }
-}
-
-/// `line` with its first flow-mapping entry for one of the spellings in
-/// `keys` (`{a: 1, a: 2}` → `{      a: 2}`) replaced by spaces, when the
-/// entry ends on the same line.
-fn blank_flow_entry(line: &str, keys: &[String]) -> Option<String> {
-    let start = (0..line.len()).find(|&i| {
-        line.is_char_boundary(i)
-            && line[..i]
-                .trim_end_matches([' ', '\t'])
-                .ends_with(['{', ','])
-            && keys.iter().any(|q| {
-                line[i..]
-                    .strip_prefix(q.as_str())
-                    .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'))
-            })
-    })?;
-    // The entry ends at the next `,` (blanked too) or `}` at its own depth.
-    let (mut depth, mut quote) = (0i32, None::<char>);
-    let mut end = None;
-    for (i, c) in line[start..].char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '[' | '{') => depth += 1,
-            (None, ']' | '}') if depth > 0 => depth -= 1,
-            (None, '}') => {
-                end = Some(start + i);
-                break;
-            }
-            (None, ',') if depth == 0 => {
-                end = Some(start + i + 1);
-                break;
-            }
-            _ => {}
-        }
-    }
-    let end = end?;
-    Some(format!(
-        "{}{}{}",
-        &line[..start],
-        " ".repeat(line[start..end].chars().count()),
-        &line[end..]
-    ))
-}
-
-/// The key and the line of its first definition, from the parser's
-/// duplicate-key error (`mapping key "a" already defined at line 6`).
-fn duplicate_key(message: &str) -> Option<(String, usize)> {
-    let rest = &message[message.find("mapping key \"")? + 13..];
-    let (key, rest) = rest.split_once("\" already defined at line ")?;
-    if key.contains('\\') {
-        return None; // an escaped key: leave the error as it is
-    }
-    let line: usize = rest.trim().parse().ok()?;
-    Some((key.to_string(), line))
-}
-
-/// `text` with the block-mapping entry `key` that starts on 1-based `line`
-/// (the key and its value lines) replaced by spaces; `None` if the entry
-/// is not a block-mapping key on that line (a flow mapping, say).
-fn blank_entry(text: &str, key: &str, line: usize) -> Option<String> {
-    let mut lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
-    let first = lines.get(line.checked_sub(1)?)?.clone();
-    // The key must be the first thing on its line, after indentation and
-    // sequence dashes.
-    let quoted = [key.to_string(), format!("\"{key}\""), format!("'{key}'")];
-    if let Some(flow) = blank_flow_entry(&first, &quoted) {
-        lines[line - 1] = flow;
-        return Some(lines.concat());
-    }
-    let col = (0..first.len()).find(|&i| {
-        first.is_char_boundary(i)
-            && first[..i].chars().all(|c| matches!(c, ' ' | '-' | '\t'))
-            && quoted.iter().any(|q| {
-                first[i..]
-                    .strip_prefix(q.as_str())
-                    .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'))
-            })
-    })?;
-    let blank = |l: &str, from: usize| -> String {
-        let end = l.trim_end_matches(['\n', '\r']).len();
-        let mut out: String = l[..from].to_string();
-        out.push_str(&" ".repeat(l[from..end].chars().count()));
-        out.push_str(&l[end..]);
-        out
-    };
-    let after_colon = first[col..].split_once(':').map_or("", |(_, r)| r).trim();
-    let value_below = after_colon.is_empty() || after_colon.starts_with('#');
-    lines[line - 1] = blank(&first, col);
-    for l in lines.iter_mut().skip(line) {
-        let body = l.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_start_matches(' ');
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = body.len() - trimmed.len();
-        let same_level_seq =
-            indent == col && value_below && (trimmed == "-" || trimmed.starts_with("- "));
-        if indent > col || same_level_seq {
-            *l = blank(l, 0);
-        } else {
-            break;
-        }
-    }
-    Some(lines.concat())
-}
-
 /// Decodes an already-parsed kustomization document. `marks` and `text`
 /// (the source) give positions and tell quoted `"yes"` from a plain `yes`
 /// (a boolean in YAML 1.1); without them scalars are taken as tagged.
@@ -250,103 +124,50 @@ pub fn decode_kustomization_value(
 }
 
 fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decoded>) {
-    let mut eng = Engine::new(src, Coercion::None, "Kustomization");
-    let norm = match normalise_root(&mut eng, value, &schema::KUSTOMIZATION) {
-        Ok(n) => n,
+    let eng = Engine::new(src, Coercion::None, "Kustomization");
+    let decoded = eng
+        .precheck(value)
+        .and_then(|()| eng.decode::<Kustomization>(value));
+    let mut k = match decoded {
+        Ok(k) => k,
         Err(e) => return (Vec::new(), Err(e)),
     };
-    let warnings = deprecation_warnings(&norm);
-    let result = build(&norm, src).map(|kustomization| Decoded {
-        kustomization,
+    let warnings = deprecation_warnings(value);
+    let result = check(&mut k, value, src).map(|()| Decoded {
+        kustomization: k,
         warnings: warnings.clone(),
     });
     (warnings, result)
 }
 
-/// Parses the first YAML document of `text`, as go-yaml v2's `Unmarshal`
-/// reads only that one: later documents are not even parsed (a syntax error
-/// in them goes unnoticed).
-fn first_document(text: &str) -> Result<FirstDocument> {
+/// Parses the first YAML document of `text` the way go-yaml v2's
+/// `Unmarshal` does: later documents are not even parsed (a syntax error in
+/// them goes unnoticed). A key repeated in one mapping is no error for the
+/// non-strict `Unmarshal` kustomization files get (the last one wins),
+/// an error for `UnmarshalStrict`.
+fn first_document(text: &str, duplicate_keys: DuplicateKeys) -> Result<FirstDocument> {
     let head = &text[..first_document_end(text)];
-    // libyaml-safer 0.3 panics on a block scalar that ends the input without
-    // a line break (`a: |\n  x`), so the parser is given one; the scalar it
-    // then gains a "\n" it did not have (go-yaml reads `x`), removed below.
-    let missing_newline = !head.is_empty() && !head.ends_with('\n');
-    let parsed;
-    let input = if missing_newline {
-        parsed = format!("{head}\n");
-        parsed.as_str()
-    } else {
-        head
+    let opts = ParseOptions {
+        record_marks: true,
+        duplicate_keys,
     };
-    let docs = parse_documents(input.as_bytes(), &ParseOptions { record_marks: true })?;
+    let docs = parse_documents(head.as_bytes(), &opts)?;
     Ok(match docs.into_iter().next() {
-        Some(mut d) => {
-            if missing_newline {
-                trim_final_block_scalar(&mut d.value, d.marks.as_ref(), head);
-            }
-            FirstDocument {
-                value: d.value,
-                marks: d.marks,
-                typed_keys: d
-                    .non_string_keys
-                    .into_iter()
-                    .map(|k| (k.map_path, k.text))
-                    .collect(),
-            }
-        }
+        Some(d) => FirstDocument {
+            value: d.value,
+            marks: d.marks,
+            typed_keys: d
+                .non_string_keys
+                .into_iter()
+                .map(|k| (k.map_path, k.text))
+                .collect(),
+        },
         None => FirstDocument {
             value: Value::null(),
             marks: None,
             typed_keys: Vec::new(),
         },
     })
-}
-
-/// Drops the line break the parser added to the document's last node when
-/// that node is a block scalar (`|`, `>`) running to the end of `text`.
-fn trim_final_block_scalar(value: &mut Value, marks: Option<&Marks>, text: &str) {
-    let mut path = String::new();
-    let Some(s) = last_scalar(value, &mut path) else {
-        return;
-    };
-    let Some(mark) = marks.and_then(|m| m.get(&path)) else {
-        return;
-    };
-    let Some(line) = text.lines().nth(mark.line.saturating_sub(1)) else {
-        return;
-    };
-    // Skip an anchor or tag before the block indicator.
-    let mut rest: &str = &line[line
-        .char_indices()
-        .nth(mark.column.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i)..];
-    while rest.starts_with(['&', '!']) {
-        rest = rest
-            .find([' ', '\t'])
-            .map_or("", |i| rest[i..].trim_start_matches([' ', '\t']));
-    }
-    if rest.starts_with(['|', '>']) && s.text.ends_with('\n') {
-        s.text.pop();
-    }
-}
-
-/// The last scalar of a document in document order, and its marks path.
-fn last_scalar<'v>(value: &'v mut Value, path: &mut String) -> Option<&'v mut crate::yaml::Scalar> {
-    match value {
-        Value::Scalar(s) => Some(s),
-        Value::Map(m) => {
-            let (k, v) = m.iter_mut().last()?;
-            path.push('/');
-            path.push_str(&k.replace('~', "~0").replace('/', "~1"));
-            last_scalar(v, path)
-        }
-        Value::Seq(items) => {
-            let n = items.len();
-            path.push_str(&format!("/{}", n.checked_sub(1)?));
-            last_scalar(items.last_mut()?, path)
-        }
-    }
 }
 
 /// The parts of a parsed document the decoder uses.
@@ -391,26 +212,29 @@ fn first_document_end(text: &str) -> usize {
     text.len()
 }
 
-/// Runs the engine over a whole document whose top level must be `st`.
-fn normalise_root(eng: &mut Engine, value: &Value, st: &'static StructTy) -> Result<Value> {
-    eng.precheck(value)?;
-    Ok(eng
-        .decode(value, &Ty::Struct(st), None)?
-        .unwrap_or_else(Value::map))
+/// The value the last spelling (in byte order) of a top-level field has,
+/// when given: for a list, map or pointer, non-null means "non-nil" in Go
+/// terms (an empty list still counts).
+fn last_spelling<'v>(raw: &'v Value, field: &str) -> Option<&'v Value> {
+    let m = raw.as_map()?;
+    let mut hits: Vec<_> = m
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case(field))
+        .collect();
+    hits.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    hits.last().map(|(_, v)| *v)
 }
 
-/// A field of the normalised top level is "non-nil" in Go terms: present
-/// and not null (an empty list still counts).
-fn non_nil(norm: &Value, key: &str) -> bool {
-    norm.get(key).is_some_and(|v| !v.is_null())
+fn non_nil(raw: &Value, field: &str) -> bool {
+    last_spelling(raw, field).is_some_and(|v| !v.is_null())
 }
 
 /// kustomize's `CheckDeprecatedFields`, same order and words.
-fn deprecation_warnings(norm: &Value) -> Vec<String> {
+fn deprecation_warnings(raw: &Value) -> Vec<String> {
     const FIX: &str = "Run 'kustomize edit fix' to update your Kustomization automatically.";
     let mut out = Vec::new();
     let mut warn = |field: &str, instead: &str, experimental: bool| {
-        if non_nil(norm, field) {
+        if non_nil(raw, field) {
             out.push(format!(
                 "# Warning: '{field}' is deprecated. Please use '{instead}' instead. {}{FIX}",
                 if experimental { "[EXPERIMENTAL] " } else { "" }
@@ -426,311 +250,159 @@ fn deprecation_warnings(norm: &Value) -> Vec<String> {
     out
 }
 
-/// Whether kustomize's `CheckEmpty` would call this file empty: every field
-/// but kind/apiVersion zero (nil lists and maps, empty strings), after
-/// `bases`, `imageTags` and `helmChartInflationGenerator` were moved to
-/// their replacements (so an empty `bases: []` adds nothing).
-fn is_empty(norm: &Value) -> bool {
-    let Some(m) = norm.as_map() else {
-        return true;
+/// kustomize's `FixKustomization` (the deprecated `env` joins `envs`), then
+/// its defaults and checks: `kind`/`apiVersion`, the empty file.
+fn check(k: &mut Kustomization, raw: &Value, src: &Source) -> Result<()> {
+    for g in k
+        .config_map_generator
+        .iter_mut()
+        .chain(&mut k.secret_generator)
+    {
+        if !g.env.is_empty() {
+            let env = std::mem::take(&mut g.env);
+            g.envs.push(env);
+        }
+    }
+    let tm = &mut k.type_meta;
+    if tm.kind.is_empty() {
+        tm.kind = "Kustomization".to_string();
+    }
+    let required = if tm.kind == "Component" {
+        COMPONENT_API_VERSION
+    } else {
+        KUSTOMIZATION_API_VERSION
     };
-    m.iter().all(|(k, v)| match k.as_str() {
-        "kind" | "apiVersion" => true,
-        "namePrefix" | "nameSuffix" | "namespace" => v.as_str().is_none_or(str::is_empty),
-        "bases" | "imageTags" | "helmChartInflationGenerator" => {
-            v.as_seq().is_none_or(Vec::is_empty)
-        }
-        _ => v.is_null(),
-    })
-}
-
-fn s(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn b(v: &Value, key: &str) -> bool {
-    v.get(key).and_then(Value::as_scalar_text) == Some("true")
-}
-
-fn opt_b(v: &Value, key: &str) -> Option<bool> {
-    v.get(key).map(|x| x.as_scalar_text() == Some("true"))
-}
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_seq)
-        .map(|items| {
-            items
-                .iter()
-                .map(|i| i.as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn str_map(v: Option<&Value>) -> IndexMap<String, String> {
-    v.and_then(Value::as_map)
-        .map(|m| {
-            m.iter()
-                .map(|(k, x)| (k.clone(), x.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn items(v: Option<&Value>) -> &[Value] {
-    v.and_then(Value::as_seq).map_or(&[], Vec::as_slice)
-}
-
-fn present(v: Option<&Value>) -> Option<&Value> {
-    v.filter(|x| !x.is_null())
-}
-
-fn gvk(v: &Value) -> Gvk {
-    Gvk {
-        group: s(v, "group"),
-        version: s(v, "version"),
-        kind: s(v, "kind"),
+    if tm.api_version.is_empty() {
+        tm.api_version = required.to_string();
     }
-}
-
-fn field_spec(v: &Value) -> FieldSpec {
-    FieldSpec {
-        gvk: gvk(v),
-        path: s(v, "path"),
-        create: b(v, "create"),
-    }
-}
-
-fn selector(v: &Value) -> Selector {
-    Selector {
-        gvk: gvk(v),
-        name: s(v, "name"),
-        namespace: s(v, "namespace"),
-        label_selector: s(v, "labelSelector"),
-        annotation_selector: s(v, "annotationSelector"),
-    }
-}
-
-fn patch(v: &Value) -> Patch {
-    let mut options = IndexMap::new();
-    if let Some(o) = present(v.get("options")) {
-        for key in ["allowNameChange", "allowKindChange"] {
-            if let Some(x) = opt_b(o, key) {
-                options.insert(key.to_string(), x);
-            }
-        }
-    }
-    Patch {
-        path: s(v, "path"),
-        patch: s(v, "patch"),
-        target: present(v.get("target")).map(selector),
-        options,
-    }
-}
-
-fn image(v: &Value) -> Image {
-    Image {
-        name: s(v, "name"),
-        new_name: s(v, "newName"),
-        new_tag: s(v, "newTag"),
-        digest: s(v, "digest"),
-        tag_suffix: s(v, "tagSuffix"),
-    }
-}
-
-fn generator_options(v: &Value) -> GeneratorOptions {
-    GeneratorOptions {
-        labels: str_map(v.get("labels")),
-        annotations: str_map(v.get("annotations")),
-        disable_name_suffix_hash: opt_b(v, "disableNameSuffixHash"),
-        immutable: opt_b(v, "immutable"),
-    }
-}
-
-fn generator_args(v: &Value) -> GeneratorArgs {
-    let mut envs = strings(v.get("envs"));
-    // kustomize's FixKustomization appends the deprecated `env` to `envs`.
-    let env = s(v, "env");
-    if !env.is_empty() {
-        envs.push(env);
-    }
-    GeneratorArgs {
-        name: s(v, "name"),
-        namespace: s(v, "namespace"),
-        behavior: s(v, "behavior"),
-        literals: strings(v.get("literals")),
-        files: strings(v.get("files")),
-        envs,
-        options: present(v.get("options")).map(generator_options),
-        type_: s(v, "type"),
-    }
-}
-
-fn var(v: &Value) -> Var {
-    let empty = Value::map();
-    let objref = v
-        .get("objref")
-        .filter(|x| x.as_map().is_some())
-        .unwrap_or(&empty);
-    let mut obj_gvk = gvk(objref);
-    // types.Target.GVK(): a non-empty apiVersion overrides group/version.
-    let api_version = s(objref, "apiVersion");
-    if !api_version.is_empty() {
-        let parts: Vec<&str> = api_version.split('/').collect();
-        match parts.as_slice() {
-            [g, ver] => {
-                obj_gvk.group = g.to_string();
-                obj_gvk.version = ver.to_string();
-            }
-            [ver] => obj_gvk.version = ver.to_string(),
-            _ => {}
-        }
-    }
-    let field_path = v
-        .get("fieldref")
-        .map(|f| s(f, "fieldPath"))
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "metadata.name".to_string());
-    Var {
-        name: s(v, "name"),
-        obj_ref: ObjRef {
-            gvk: obj_gvk,
-            name: s(objref, "name"),
-            namespace: s(objref, "namespace"),
-        },
-        field_path,
-    }
-}
-
-/// Builds the typed kustomization from the normalised value, then applies
-/// kustomize's defaults and checks (empty file, kind/apiVersion).
-fn build(norm: &Value, src: &Source) -> Result<Kustomization> {
-    let mut kind = s(norm, "kind");
-    let mut api_version = s(norm, "apiVersion");
-    if kind.is_empty() {
-        kind = "Kustomization".to_string();
-    }
-    if api_version.is_empty() {
-        api_version = if kind == "Component" {
-            COMPONENT_API_VERSION
-        } else {
-            KUSTOMIZATION_API_VERSION
-        }
-        .to_string();
-    }
-    if is_empty(norm) {
+    if is_empty(k, raw) {
         return Err(Error::new(
             "kustomization.yaml is empty: it sets no field besides kind/apiVersion \
              (kustomize rejects such a file)",
         ));
     }
+    let (kind, api_version) = (&k.type_meta.kind, &k.type_meta.api_version);
+    let bad_kind = kind != "Kustomization" && kind != "Component";
     let mut problems = Vec::new();
-    if kind != "Kustomization" && kind != "Component" {
+    if bad_kind {
         problems.push(format!(
             "kind is {kind:?}, but must be \"Kustomization\" or \"Component\""
         ));
     }
-    let required = if kind == "Component" {
-        COMPONENT_API_VERSION
-    } else {
-        KUSTOMIZATION_API_VERSION
-    };
     if api_version != required {
         problems.push(format!(
             "apiVersion is {api_version:?}, but a {kind} must have apiVersion {required:?}"
         ));
     }
-    if !problems.is_empty() {
-        // Point at the field that is wrong first (kind, else apiVersion).
-        let at = if kind != "Kustomization" && kind != "Component" {
-            "/kind"
-        } else {
-            "/apiVersion"
-        };
-        return Err(Error::new(format!(
-            "invalid kustomization file: {}",
-            problems.join("; ")
-        ))
-        .at(src.mark(at)));
+    if problems.is_empty() {
+        return Ok(());
     }
-    let sort_options = present(norm.get("sortOptions")).map(|so| {
-        let legacy = present(so.get("legacySortOptions"));
-        SortOptions {
-            order: s(so, "order"),
-            legacy: legacy.map(|l| LegacySortOptions {
-                order_first: strings(l.get("orderFirst")),
-                order_last: strings(l.get("orderLast")),
-            }),
+    // Point at the field that is wrong first (kind, else apiVersion).
+    let at = if bad_kind { "/kind" } else { "/apiVersion" };
+    Err(Error::new(format!(
+        "invalid kustomization file: {}",
+        problems.join("; ")
+    ))
+    .at(src.mark(at)))
+}
+
+/// Whether kustomize's `CheckEmpty` would call this file empty: every field
+/// but kind/apiVersion zero (nil lists and maps, empty strings), after
+/// `bases`, `imageTags` and `helmChartInflationGenerator` were moved to
+/// their replacements (so an empty `bases: []` adds nothing).
+fn is_empty(k: &Kustomization, raw: &Value) -> bool {
+    let Some(m) = raw.as_map() else {
+        return true;
+    };
+    m.keys().all(|key| match key.to_ascii_lowercase().as_str() {
+        "kind" | "apiversion" => true,
+        "nameprefix" | "namesuffix" | "namespace" => {
+            k.name_prefix.is_empty() && k.name_suffix.is_empty() && k.namespace.is_empty()
         }
-    });
-    let raw_list = |key: &str| items(norm.get(key)).to_vec();
-    Ok(Kustomization {
-        type_meta: TypeMeta { api_version, kind },
-        metadata: present(norm.get("metadata")).cloned(),
-        openapi: str_map(norm.get("openapi")),
-        name_prefix: s(norm, "namePrefix"),
-        name_suffix: s(norm, "nameSuffix"),
-        namespace: s(norm, "namespace"),
-        common_labels: str_map(norm.get("commonLabels")),
-        labels: items(norm.get("labels"))
-            .iter()
-            .map(|l| Label {
-                pairs: str_map(l.get("pairs")),
-                include_selectors: b(l, "includeSelectors"),
-                include_templates: b(l, "includeTemplates"),
-                include_volume_claim_templates: false,
-                fields: items(l.get("fields")).iter().map(field_spec).collect(),
-            })
-            .collect(),
-        common_annotations: str_map(norm.get("commonAnnotations")),
-        patches_strategic_merge: strings(norm.get("patchesStrategicMerge")),
-        patches_json6902: items(norm.get("patchesJson6902"))
-            .iter()
-            .map(patch)
-            .collect(),
-        patches: items(norm.get("patches")).iter().map(patch).collect(),
-        images: items(norm.get("images")).iter().map(image).collect(),
-        image_tags: items(norm.get("imageTags")).iter().map(image).collect(),
-        replacements: raw_list("replacements"),
-        replicas: items(norm.get("replicas"))
-            .iter()
-            .map(|r| Replica {
-                name: s(r, "name"),
-                count: r
-                    .get("count")
-                    .and_then(Value::as_scalar_text)
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or(0),
-            })
-            .collect(),
-        vars: items(norm.get("vars")).iter().map(var).collect(),
-        sort_options,
-        resources: strings(norm.get("resources")),
-        components: strings(norm.get("components")),
-        crds: strings(norm.get("crds")),
-        bases: strings(norm.get("bases")),
-        config_map_generator: items(norm.get("configMapGenerator"))
-            .iter()
-            .map(generator_args)
-            .collect(),
-        secret_generator: items(norm.get("secretGenerator"))
-            .iter()
-            .map(generator_args)
-            .collect(),
-        helm_globals: present(norm.get("helmGlobals")).cloned(),
-        helm_charts: raw_list("helmCharts"),
-        helm_chart_inflation_generator: raw_list("helmChartInflationGenerator"),
-        generator_options: present(norm.get("generatorOptions")).map(generator_options),
-        configurations: strings(norm.get("configurations")),
-        generators: strings(norm.get("generators")),
-        transformers: strings(norm.get("transformers")),
-        validators: strings(norm.get("validators")),
-        inventory: None,
-        build_metadata: strings(norm.get("buildMetadata")),
+        "bases" => k.bases.is_empty(),
+        "imagetags" => k.image_tags.is_empty(),
+        "helmchartinflationgenerator" => k.helm_chart_inflation_generator.is_empty(),
+        _ => !non_nil(raw, key),
     })
+}
+
+/// Reads a field of Go type `T` (checked as kustomize does) and keeps it as
+/// a [`Value`] with canonical key names and JSON-typed scalars.
+pub(crate) fn kept<'de, T, D>(d: D) -> std::result::Result<Option<Value>, D::Error>
+where
+    T: Deserialize<'de> + Serialize,
+    D: Deserializer<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.map(|t| json_value(&t)))
+}
+
+/// [`kept`] for a list of `T`.
+pub(crate) fn kept_list<'de, T, D>(d: D) -> std::result::Result<Vec<Value>, D::Error>
+where
+    T: Deserialize<'de> + Serialize,
+    D: Deserializer<'de>,
+{
+    Ok(Vec::<T>::deserialize(d)?.iter().map(json_value).collect())
+}
+
+/// `t` through JSON, embedded (`inline:`) structs' fields in their parent.
+fn json_value<T: Serialize>(t: &T) -> Value {
+    fn splice(j: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value as J;
+        match j {
+            J::Array(items) => J::Array(items.into_iter().map(splice).collect()),
+            J::Object(o) => {
+                let mut out = serde_json::Map::new();
+                for (k, v) in o {
+                    match (k.starts_with("inline:"), splice(v)) {
+                        (true, J::Object(inner)) => out.extend(inner),
+                        (_, v) => {
+                            out.insert(k, v);
+                        }
+                    }
+                }
+                J::Object(out)
+            }
+            other => other,
+        }
+    }
+    Value::from(splice(
+        serde_json::to_value(t).expect("schema types serialize"),
+    ))
+}
+
+/// `configMapGenerator`: `SecretArgs` without `type` (Go's `ConfigMapArgs`).
+pub(crate) fn config_map_args<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<GeneratorArgs>, D::Error> {
+    struct Args;
+    impl<'de> serde::de::Visitor<'de> for Args {
+        type Value = Vec<GeneratorArgs>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of ConfigMapArgs")
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Self::Value, D::Error> {
+            Vec::deserialize(d)
+        }
+    }
+    d.deserialize_newtype_struct(CONFIG_MAP_ARGS, Args)
+}
+
+/// A patch's `options` (`PatchArgs`): the fields given, by JSON name.
+pub(crate) fn patch_options<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<IndexMap<String, bool>, D::Error> {
+    let a = Option::<PatchArgs>::deserialize(d)?.unwrap_or_default();
+    Ok([
+        ("allowNameChange", a.allow_name_change),
+        ("allowKindChange", a.allow_kind_change),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k.to_string(), v?)))
+    .collect())
 }
 
 /// Decodes a list of field specs (`labels[].fields`, a transformer config
@@ -742,11 +414,7 @@ fn build(norm: &Value, src: &Source) -> Result<Kustomization> {
 /// line numbers.
 pub fn decode_field_specs(value: &Value) -> Result<Vec<FieldSpec>> {
     let src = Source::none();
-    let mut eng = Engine::new(&src, Coercion::ToString, "field specs");
-    let norm = eng
-        .decode(value, &Ty::List(&Ty::Struct(&schema::FIELD_SPEC)), None)?
-        .unwrap_or_else(Value::null);
-    Ok(items(Some(&norm)).iter().map(field_spec).collect())
+    Engine::new(&src, Coercion::ToString, "field specs").decode(value)
 }
 
 /// Decodes a transformer configuration file (an entry of `configurations:`):
@@ -759,31 +427,11 @@ pub fn decode_field_specs(value: &Value) -> Result<Vec<FieldSpec>> {
 /// config.
 pub fn decode_transformer_config(bytes: &[u8]) -> Result<TransformerConfig> {
     let text = source_text(bytes)?;
-    let doc = first_document(&text)?;
+    let doc = first_document(&text, DuplicateKeys::Error)?;
     let src = Source::new(&text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
-    let mut eng = Engine::new(&src, Coercion::ToString, "TransformerConfig");
-    let norm = normalise_root(&mut eng, &doc.value, &schema::TRANSFORMER_CONFIG)?;
-    let specs =
-        |key: &str| -> Vec<FieldSpec> { items(norm.get(key)).iter().map(field_spec).collect() };
-    Ok(TransformerConfig {
-        name_prefix: specs("namePrefix"),
-        name_suffix: specs("nameSuffix"),
-        namespace: specs("namespace"),
-        common_labels: specs("commonLabels"),
-        labels: specs("labels"),
-        template_labels: specs("templateLabels"),
-        common_annotations: specs("commonAnnotations"),
-        name_reference: items(norm.get("nameReference"))
-            .iter()
-            .map(|n| NameBackReference {
-                gvk: gvk(n),
-                field_specs: items(n.get("fieldSpecs")).iter().map(field_spec).collect(),
-            })
-            .collect(),
-        var_reference: specs("varReference"),
-        images: specs("images"),
-        replicas: specs("replicas"),
-    })
+    let eng = Engine::new(&src, Coercion::ToString, "TransformerConfig");
+    eng.precheck(&doc.value)?;
+    eng.decode(&doc.value)
 }
 
 /// Checks a patch target or replacement selector (`group`, `version`,
@@ -791,11 +439,7 @@ pub fn decode_transformer_config(bytes: &[u8]) -> Result<TransformerConfig> {
 /// with kustomization-file strictness and returns it typed.
 pub fn decode_selector(value: &Value) -> Result<Selector> {
     let src = Source::none();
-    let mut eng = Engine::new(&src, Coercion::None, "Selector");
-    let norm = eng
-        .decode(value, &Ty::Struct(&schema::SELECTOR), None)?
-        .unwrap_or_else(Value::map);
-    Ok(selector(&norm))
+    Engine::new(&src, Coercion::None, "Selector").decode(value)
 }
 
 #[cfg(test)]
@@ -803,26 +447,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn duplicate_entries_are_blanked() {
-        let t = "resources:\n- a.yaml\n- b.yaml\nnamePrefix: x\nresources:\n- c.yaml\n";
+    fn a_repeated_key_keeps_the_last_value() {
+        let t = "resources:\n- a.yaml\nnamePrefix: x\nresources:\n- c.yaml\nm: {a: 1, a: 2}\n";
+        let d = first_document(t, DuplicateKeys::KeepLast).expect("parsed");
         assert_eq!(
-            blank_entry(t, "resources", 1).expect("blanked"),
-            "          \n        \n        \nnamePrefix: x\nresources:\n- c.yaml\n"
-        );
-        let t = "- a: 1\n  b:\n    c: 2\n  a: 3\n";
-        assert_eq!(
-            blank_entry(t, "b", 2).expect("blanked"),
-            "- a: 1\n    \n        \n  a: 3\n"
+            d.value.get("resources"),
+            Some(&Value::Seq(vec![Value::string("c.yaml")]))
         );
         assert_eq!(
-            blank_entry("x: {a: '1,}', a: 2}\n", "a", 1).expect("blanked"),
-            "x: {          a: 2}\n"
+            d.value.as_map().expect("map").keys().collect::<Vec<_>>(),
+            ["namePrefix", "resources", "m"]
         );
-        assert_eq!(blank_entry("x: {a: [1,\n 2], a: 3}\n", "a", 1), None);
-        assert_eq!(
-            duplicate_key("yaml: unmarshal errors:\n  line 3: mapping key \"namePrefix\" already defined at line 2"),
-            Some(("namePrefix".to_string(), 2))
-        );
+        assert_eq!(d.value.str_at(&["m", "a"]), Some("2"));
+        assert_eq!(d.marks.expect("marks")["/resources"].line, 5);
     }
 
     #[test]

@@ -1,15 +1,22 @@
 //! The kustomization file's schema: every field of kustomize v5.8.1's
 //! `Kustomization` (and `Component`), deprecated ones included.
 //!
-//! Field names follow kustomize's JSON names in snake case. Parts that later
-//! stages interpret themselves (replacements, helm charts) stay as raw
-//! [`Value`]s after their shape has been checked.
+//! Each struct is the one description of its Go type: field names follow
+//! kustomize's JSON names in snake case, and the serde attributes give the
+//! JSON names, embedded (`inline:`) structs and conversions, which the
+//! decoder (`decode/engine.rs`) applies with kustomize's coercion rules.
+//! Parts that later stages interpret themselves (replacements, helm charts)
+//! are checked against their Go types (the private structs at the end) and
+//! kept as [`Value`]s.
 
+use super::decode::{config_map_args, kept, kept_list, patch_options};
 use crate::yaml::Value;
 use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 
 /// `apiVersion`/`kind` of the file.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TypeMeta {
     /// `apiVersion`.
     pub api_version: String,
@@ -18,12 +25,15 @@ pub struct TypeMeta {
 }
 
 /// A decoded kustomization file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Kustomization {
     /// `apiVersion` and `kind`.
+    #[serde(rename = "inline:kind,apiVersion")]
     pub type_meta: TypeMeta,
     /// `metadata` (name, namespace, labels, annotations; unused by builds),
     /// checked, kept as a mapping with canonical key names.
+    #[serde(deserialize_with = "kept::<ObjectMeta, _>")]
     pub metadata: Option<Value>,
     /// `openapi`: `path` or `version` of the schema for strategic merge.
     pub openapi: IndexMap<String, String>,
@@ -52,6 +62,7 @@ pub struct Kustomization {
     /// `replacements`: each `{path}` or `{source, targets, sourceValue}`,
     /// checked against kustomize's `ReplacementField` and kept as a mapping
     /// with canonical key names and JSON-typed scalars.
+    #[serde(deserialize_with = "kept_list::<ReplacementField, _>")]
     pub replacements: Vec<Value>,
     /// `replicas`.
     pub replicas: Vec<Replica>,
@@ -68,17 +79,21 @@ pub struct Kustomization {
     /// `bases` (deprecated; merged into `resources`).
     pub bases: Vec<String>,
     /// `configMapGenerator`.
+    #[serde(deserialize_with = "config_map_args")]
     pub config_map_generator: Vec<GeneratorArgs>,
     /// `secretGenerator`.
     pub secret_generator: Vec<GeneratorArgs>,
     /// `helmGlobals` (`chartHome`, `configHome`), checked, kept as a mapping
     /// with canonical key names.
+    #[serde(deserialize_with = "kept::<HelmGlobals, _>")]
     pub helm_globals: Option<Value>,
     /// `helmCharts`, each checked against `HelmChart`, kept as a mapping with
     /// canonical key names (`valuesInline` typed the YAML 1.1 way).
+    #[serde(deserialize_with = "kept_list::<HelmChart, _>")]
     pub helm_charts: Vec<Value>,
     /// `helmChartInflationGenerator` (deprecated), each checked against
     /// `HelmChartArgs`, kept as a mapping with canonical key names.
+    #[serde(deserialize_with = "kept_list::<HelmChartArgs, _>")]
     pub helm_chart_inflation_generator: Vec<Value>,
     /// `generatorOptions`.
     pub generator_options: Option<GeneratorOptions>,
@@ -92,6 +107,7 @@ pub struct Kustomization {
     pub validators: Vec<String>,
     /// `inventory`: not a field of kustomize v5.8.1 (it rejects the key), so
     /// never set by the decoder; kept for later versions.
+    #[serde(skip)]
     pub inventory: Option<Value>,
     /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
@@ -105,7 +121,8 @@ impl Kustomization {
 }
 
 /// A group/version/kind, each part optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Gvk {
     /// API group (`apps`; empty for core).
     pub group: String,
@@ -116,9 +133,11 @@ pub struct Gvk {
 }
 
 /// A field spec: where in which kinds a transformer acts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FieldSpec {
     /// The kinds it applies to (empty parts match anything).
+    #[serde(rename = "inline:group,version,kind")]
     pub gvk: Gvk,
     /// Slash-separated path; `[]` marks a list.
     pub path: String,
@@ -127,7 +146,8 @@ pub struct FieldSpec {
 }
 
 /// An entry of `labels`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Label {
     /// `pairs`.
     pub pairs: IndexMap<String, String>,
@@ -137,13 +157,15 @@ pub struct Label {
     pub include_templates: bool,
     /// `includeVolumeClaimTemplates`: not a field of kustomize v5.8.1 (it
     /// rejects the key), so always false; kept for later versions.
+    #[serde(skip)]
     pub include_volume_claim_templates: bool,
     /// `fields`.
     pub fields: Vec<FieldSpec>,
 }
 
 /// An entry of `images`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Image {
     /// `name`: the image to match.
     pub name: String,
@@ -158,7 +180,8 @@ pub struct Image {
 }
 
 /// An entry of `replicas`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Replica {
     /// `name`.
     pub name: String,
@@ -167,9 +190,11 @@ pub struct Replica {
 }
 
 /// A resource selector (`target:` of patches, etc.).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Selector {
     /// group/version/kind (regular expressions).
+    #[serde(rename = "inline:group,version,kind")]
     pub gvk: Gvk,
     /// `name` (regular expression).
     pub name: String,
@@ -182,7 +207,8 @@ pub struct Selector {
 }
 
 /// An entry of `patches` or `patchesJson6902`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Patch {
     /// `path`: a file holding the patch.
     pub path: String,
@@ -191,11 +217,13 @@ pub struct Patch {
     /// `target`.
     pub target: Option<Selector>,
     /// `options` (`allowNameChange`, `allowKindChange`).
+    #[serde(deserialize_with = "patch_options")]
     pub options: IndexMap<String, bool>,
 }
 
 /// A reference to an object (in `vars`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(from = "Target")]
 pub struct ObjRef {
     /// `apiVersion` (or `group` + `version`).
     pub gvk: Gvk,
@@ -206,7 +234,8 @@ pub struct ObjRef {
 }
 
 /// An entry of `vars`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(from = "GoVar")]
 pub struct Var {
     /// `name`.
     pub name: String,
@@ -217,16 +246,19 @@ pub struct Var {
 }
 
 /// `sortOptions`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SortOptions {
     /// `order`: `legacy` or `fifo`.
     pub order: String,
     /// `legacySortOptions`, when given (even empty: then its lists are used as they are).
+    #[serde(rename = "legacySortOptions")]
     pub legacy: Option<LegacySortOptions>,
 }
 
 /// `sortOptions.legacySortOptions`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct LegacySortOptions {
     /// `orderFirst`: kinds printed first, in this order.
     pub order_first: Vec<String>,
@@ -235,7 +267,8 @@ pub struct LegacySortOptions {
 }
 
 /// `generatorOptions`, and `options` of one generator.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct GeneratorOptions {
     /// `labels`.
     pub labels: IndexMap<String, String>,
@@ -248,7 +281,8 @@ pub struct GeneratorOptions {
 }
 
 /// An entry of `configMapGenerator` or `secretGenerator`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", rename = "SecretArgs")]
 pub struct GeneratorArgs {
     /// `name`.
     pub name: String,
@@ -262,17 +296,23 @@ pub struct GeneratorArgs {
     pub files: Vec<String>,
     /// `envs`, with the deprecated `env` appended.
     pub envs: Vec<String>,
+    /// The deprecated `env`: decoding a kustomization appends it to `envs`
+    /// and empties it (kustomize's `FixKustomization`).
+    pub env: String,
     /// `options`.
     pub options: Option<GeneratorOptions>,
     /// `type` (secrets only).
+    #[serde(rename = "type")]
     pub type_: String,
 }
 
 /// An entry of a transformer config's `nameReference` table: objects of
 /// this kind are referred to by name at the listed places.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", rename = "NameBackReferences")]
 pub struct NameBackReference {
     /// The referenced kind (`group`, `version`, `kind`).
+    #[serde(rename = "inline:group,version,kind")]
     pub gvk: Gvk,
     /// `fieldSpecs`: where referrers hold the name.
     pub field_specs: Vec<FieldSpec>,
@@ -280,7 +320,8 @@ pub struct NameBackReference {
 
 /// A transformer configuration (a `configurations:` file, or kustomize's
 /// builtin defaults): for each builtin transformer, the fields it touches.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TransformerConfig {
     /// `namePrefix`.
     pub name_prefix: Vec<FieldSpec>,
@@ -304,4 +345,175 @@ pub struct TransformerConfig {
     pub images: Vec<FieldSpec>,
     /// `replicas`.
     pub replicas: Vec<FieldSpec>,
+}
+
+/// `types.Target` (a var's `objref`): `apiVersion` plus an inline Gvk.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Target {
+    api_version: String,
+    #[serde(rename = "inline:group,version,kind")]
+    gvk: Gvk,
+    name: String,
+    namespace: String,
+}
+
+impl From<Target> for ObjRef {
+    fn from(t: Target) -> ObjRef {
+        let mut gvk = t.gvk;
+        // types.Target.GVK(): a non-empty apiVersion overrides group/version.
+        match t.api_version.split('/').collect::<Vec<_>>()[..] {
+            [""] => {}
+            [g, v] => (gvk.group, gvk.version) = (g.to_string(), v.to_string()),
+            [v] => gvk.version = v.to_string(),
+            _ => {}
+        }
+        ObjRef {
+            gvk,
+            name: t.name,
+            namespace: t.namespace,
+        }
+    }
+}
+
+/// `types.Var`.
+#[derive(Default, Deserialize)]
+#[serde(default, rename = "Var")]
+struct GoVar {
+    name: String,
+    objref: Target,
+    fieldref: FieldSelector,
+}
+
+/// `types.FieldSelector`.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct FieldSelector {
+    field_path: String,
+}
+
+impl From<GoVar> for Var {
+    fn from(v: GoVar) -> Var {
+        let field_path = match v.fieldref.field_path {
+            p if p.is_empty() => "metadata.name".to_string(),
+            p => p,
+        };
+        Var {
+            name: v.name,
+            obj_ref: v.objref.into(),
+            field_path,
+        }
+    }
+}
+
+/// `types.PatchArgs` (`options` of a patch): only the fields given.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct PatchArgs {
+    pub(super) allow_name_change: Option<bool>,
+    pub(super) allow_kind_change: Option<bool>,
+}
+
+/// `ObjectMeta` as a kustomization's `metadata` (checked, then kept).
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+struct ObjectMeta {
+    name: String,
+    namespace: String,
+    labels: IndexMap<String, String>,
+    annotations: IndexMap<String, String>,
+}
+
+/// `types.ReplacementField`: an inline `Replacement` plus `path`.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ReplacementField {
+    source: Option<SourceSelector>,
+    targets: Vec<Option<TargetSelector>>,
+    source_value: Option<String>,
+    path: String,
+}
+
+/// `types.SourceSelector`: an inline ResId plus `fieldPath` and `options`.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+struct SourceSelector {
+    group: String,
+    version: String,
+    kind: String,
+    name: String,
+    namespace: String,
+    field_path: String,
+    options: Option<FieldOptions>,
+}
+
+/// `types.TargetSelector`.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+struct TargetSelector {
+    select: Option<Selector>,
+    reject: Vec<Option<Selector>>,
+    field_paths: Vec<String>,
+    options: Option<FieldOptions>,
+}
+
+/// `types.FieldOptions`.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+struct FieldOptions {
+    delimiter: String,
+    index: i64,
+    encoding: String,
+    create: bool,
+}
+
+/// `types.HelmGlobals`.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+struct HelmGlobals {
+    chart_home: String,
+    config_home: String,
+}
+
+/// `types.HelmChart`.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+struct HelmChart {
+    name: String,
+    version: String,
+    repo: String,
+    release_name: String,
+    namespace: String,
+    additional_values_files: Vec<String>,
+    values_file: String,
+    values_inline: serde_json::Map<String, serde_json::Value>,
+    values_merge: String,
+    #[serde(rename = "includeCRDs")]
+    include_crds: bool,
+    skip_hooks: bool,
+    api_versions: Vec<String>,
+    kube_version: String,
+    name_template: String,
+    skip_tests: bool,
+    debug: bool,
+    devel: bool,
+}
+
+/// `types.HelmChartArgs` (deprecated `helmChartInflationGenerator`).
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+struct HelmChartArgs {
+    chart_name: String,
+    chart_version: String,
+    chart_repo_url: String,
+    chart_home: String,
+    chart_repo_name: String,
+    helm_bin: String,
+    helm_home: String,
+    values: String,
+    values_local: serde_json::Map<String, serde_json::Value>,
+    values_merge: String,
+    release_name: String,
+    release_namespace: String,
+    extra_args: Vec<String>,
 }

@@ -10,7 +10,7 @@ mod value;
 
 pub use emit::{emit_document, emit_stream, EmitError};
 pub use parse::{
-    parse_documents, pointer, push_segment, resolve_plain, Document, Mark, Marks, NonStringKey,
-    ParseError, ParseErrorKind, ParseOptions,
+    parse_documents, pointer, push_segment, resolve_plain, Document, DuplicateKeys, Mark, Marks,
+    NonStringKey, ParseError, ParseErrorKind, ParseOptions,
 };
 pub use value::{Map, Scalar, Tag, Value};

@@ -80,6 +80,20 @@ pub fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
 pub struct ParseOptions {
     /// Record the position of every node in [`Document::marks`].
     pub record_marks: bool,
+    /// What a key repeated in one mapping does.
+    pub duplicate_keys: DuplicateKeys,
+}
+
+/// What the parser does with a key repeated in one mapping.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DuplicateKeys {
+    /// A [`ParseErrorKind::DuplicateKey`] error (go-yaml v3, how kustomize
+    /// reads resources).
+    #[default]
+    Error,
+    /// The last entry wins and takes the later key's place (go-yaml v2's
+    /// non-strict `Unmarshal`, how kustomize reads kustomization files).
+    KeepLast,
 }
 
 /// A mapping key that go-yaml v3 would not type as a string (`1: x`,
@@ -410,6 +424,7 @@ fn parse_stream(
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
     let mut b = Builder::new(opts.record_marks);
+    b.duplicate_keys = opts.duplicate_keys;
     let mut docs = Vec::new();
     loop {
         let event = parser.parse().map_err(lib_error)?;
@@ -831,6 +846,7 @@ struct Anchored {
 /// The document builder.
 struct Builder {
     record: bool,
+    duplicate_keys: DuplicateKeys,
     stack: Vec<Frame>,
     /// Path of the node being built (only maintained when recording).
     path: String,
@@ -871,6 +887,7 @@ impl Builder {
     fn new(record: bool) -> Builder {
         Builder {
             record,
+            duplicate_keys: DuplicateKeys::Error,
             stack: Vec::new(),
             path: String::new(),
             path_lens: Vec::new(),
@@ -1111,6 +1128,7 @@ impl Builder {
     /// Adds a finished node to the open collection (or makes it the root).
     fn attach(&mut self, value: Value, merge: bool, at: Mark) -> Result<(), ParseError> {
         let record = self.record;
+        let keep_last = self.duplicate_keys == DuplicateKeys::KeepLast;
         // Where the value came from matters to `<<` (see `finish_map`).
         let from_alias = std::mem::take(&mut self.incoming_alias);
         let alias_items = std::mem::take(&mut self.incoming_alias_items);
@@ -1191,6 +1209,14 @@ impl Builder {
                     }
                     KeyKind::Dropped => m.dropped = true,
                     KeyKind::Normal => {
+                        if keep_last {
+                            // The earlier entry goes; its marks are
+                            // overwritten by the later value's.
+                            if let Some(j) = m.map.get_index_of(&key) {
+                                m.map.shift_remove_index(j);
+                                m.key_lines.remove(j);
+                            }
+                        }
                         // One hash per key: a duplicate shows up here.
                         let (i, old) = m.map.insert_full(key, value);
                         if old.is_some() {

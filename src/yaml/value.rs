@@ -209,3 +209,21 @@ impl Value {
         }
     }
 }
+
+/// A JSON document as a value: numbers keep serde_json's spelling.
+impl From<serde_json::Value> for Value {
+    fn from(j: serde_json::Value) -> Value {
+        use serde_json::Value as J;
+        match j {
+            J::Null => Value::null(),
+            J::Bool(b) => Value::bool(b),
+            J::Number(n) => Value::Scalar(Scalar {
+                tag: if n.is_f64() { Tag::Float } else { Tag::Int },
+                text: n.to_string(),
+            }),
+            J::String(s) => Value::string(s),
+            J::Array(a) => Value::Seq(a.into_iter().map(Value::from).collect()),
+            J::Object(o) => Value::Map(o.into_iter().map(|(k, v)| (k, Value::from(v))).collect()),
+        }
+    }
+}

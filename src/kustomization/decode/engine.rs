@@ -1,68 +1,36 @@
-//! The decoding engine: turns a parsed YAML [`Value`] into a *normalised*
-//! [`Value`] that follows a static [`Ty`] schema, the way kustomize's
-//! `sigs.k8s.io/yaml` + `encoding/json` pipeline would accept or reject it.
+//! The decoding engine: a serde [`Deserializer`] over a parsed YAML
+//! [`Value`] that accepts and rejects what kustomize's `sigs.k8s.io/yaml` +
+//! `encoding/json` pipeline does, for any Go type described as a Rust struct
+//! with `#[derive(Deserialize)]` (see `types.rs`).
 //!
 //! What that pipeline does, and so what this engine reproduces:
 //! * scalars are typed by go-yaml **v2** (YAML 1.1): `yes`/`no`/`on`/`off`/`y`/`n`
 //!   are booleans, timestamps stay strings, numbers are numbers;
 //! * non-string mapping keys become strings (`012` → `10`, `on` → `true`,
 //!   `1.5` → `1.5` via Go's 32-bit `%g`); a null key or an infinite/NaN float
-//!   anywhere is an error before any field is looked at;
-//! * the JSON object's keys are visited in byte order (Go's `json.Marshal`
-//!   sorts them), a key matches a field exactly or else case-insensitively,
-//!   an unknown key is an error, and the first error in that order is the one
+//!   anywhere is an error before any field is looked at ([`Engine::precheck`]);
+//! * a struct's keys are visited in byte order (Go's `json.Marshal` sorts
+//!   them), a key matches a field exactly or else case-insensitively, an
+//!   unknown key is an error, and the first error in that order is the one
 //!   reported;
-//! * a null leaves a string/bool/int field untouched, clears a list, map or
-//!   pointer; a second spelling of a field decodes *into* the first (maps and
-//!   structs merge, list elements are decoded into in place, scalars are
-//!   overwritten).
+//! * a null leaves a string/bool/int/struct field untouched, clears a list,
+//!   map or pointer (`Option`); a second spelling of a field decodes *into*
+//!   the first (maps and structs merge, list elements are decoded into in
+//!   place, scalars are overwritten): a [`Node`] holds every spelling as a
+//!   layer and the target type decides how they combine.
 //!
-//! The output keeps only canonical (schema) key names; typed accessors in the
-//! parent module read it without further checks.
+//! Two conventions in the structs' serde names: a field renamed
+//! `inline:a,b,c` is an embedded Go struct (`json:",inline"`) whose fields
+//! `a`, `b`, `c` sit in the parent's mapping; and [`CONFIG_MAP_ARGS`] marks
+//! a list of `SecretArgs` read as `ConfigMapArgs` (no `type` field).
 
 use crate::error::{Error, Result};
 use crate::yaml::gostr::strconv::{format_float, FloatFormat};
 use crate::yaml::gostr::yaml::{yaml_number, yaml_special_float, YamlNumber};
-use crate::yaml::{Map, Mark, Marks, Scalar, Tag, Value};
+use crate::yaml::{push_segment, Map, Mark, Marks, Scalar, Tag, Value};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use std::collections::HashSet;
-
-/// A field type of the schema, mirroring the Go types kustomize decodes into.
-#[derive(Debug)]
-pub(crate) enum Ty {
-    /// `string` (and string-kinded types such as `SortOrder`).
-    Str,
-    /// A `string` promoted from an embedded struct (`resid.Gvk`'s `kind` in
-    /// a FieldSpec). Same as [`Ty::Str`], except that
-    /// [`Coercion::ToString`] does not apply: `sigs.k8s.io/yaml` looks up
-    /// the embedded struct, not the string, as the target.
-    InlineStr,
-    /// `bool`.
-    Bool,
-    /// `int` / `int64`.
-    Int,
-    /// `map[string]string`.
-    StrMap,
-    /// `map[string]interface{}`: any values.
-    AnyMap,
-    /// A slice.
-    List(&'static Ty),
-    /// A struct value (a null leaves it as it is).
-    Struct(&'static StructTy),
-    /// A pointer to a struct (a null makes it nil).
-    Ptr(&'static StructTy),
-    /// A `*string` (a null makes it nil).
-    PtrStr,
-}
-
-/// A Go struct: its name (for messages) and its JSON fields, embedded
-/// (`,inline`) structs already flattened.
-#[derive(Debug)]
-pub(crate) struct StructTy {
-    /// The name used in messages (`Selector`, `Patch`).
-    pub name: &'static str,
-    /// JSON field names and types.
-    pub fields: &'static [(&'static str, Ty)],
-}
+use std::fmt;
 
 /// How scalars are matched to string fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +92,47 @@ impl<'a> Source<'a> {
             marks: None,
             typed_keys: None,
         }
+    }
+
+    /// The recorded position of the node at a marks path, else of its
+    /// nearest recorded ancestor.
+    pub fn nearest_mark(&self, path: &str) -> Option<Mark> {
+        let mut p = path;
+        loop {
+            if let Some(m) = self.mark(p) {
+                return Some(m);
+            }
+            p = &p[..p.rfind('/')?];
+        }
+    }
+
+    /// The JSON key a YAML mapping key becomes (v2 typing of plain keys).
+    fn json_key(&self, key: &str, value_path: &str) -> String {
+        if key.is_empty() {
+            return String::new();
+        }
+        let first = key.as_bytes()[0];
+        let maybe_non_string = YAML11_ONLY_BOOLS.contains(&key)
+            || matches!(key, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+            || first.is_ascii_digit()
+            || matches!(first, b'-' | b'+' | b'.');
+        if !maybe_non_string || !self.key_is_plain(value_path, key) {
+            return key.to_string();
+        }
+        let v = if YAML11_ONLY_BOOLS.contains(&key) {
+            V2::Bool(matches!(first, b'y' | b'Y' | b'o' | b'O') && !key.eq_ignore_ascii_case("off"))
+        } else if let Some(b) = match key {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        } {
+            V2::Bool(b)
+        } else if is_timestamp(key) {
+            V2::Str(key.to_string())
+        } else {
+            number(key).unwrap_or_else(|| V2::Str(key.to_string()))
+        };
+        key_text(&v)
     }
 
     /// The recorded position of the node at a marks path.
@@ -347,22 +356,13 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// One step of the path being decoded.
-#[derive(Clone, Debug)]
-enum Seg {
-    /// A mapping key as written (for marks) and its JSON name (for messages).
-    Key(String, String),
-    /// A sequence index.
-    Index(usize),
-}
-
-/// The decoder: source, coercion mode and the current path.
+/// The decoder's settings: where positions and quoting come from, how
+/// scalars fill string fields, and what the whole document is called.
 pub(crate) struct Engine<'a> {
     src: &'a Source<'a>,
     coercion: Coercion,
     /// What the top-level value is called in messages (`Kustomization`).
     root: &'static str,
-    path: Vec<Seg>,
 }
 
 impl<'a> Engine<'a> {
@@ -372,142 +372,189 @@ impl<'a> Engine<'a> {
             src,
             coercion,
             root,
-            path: Vec::new(),
         }
     }
 
-    fn mark_path(&self) -> String {
-        mark_path(&self.path)
-    }
-
-    /// The current path for messages: `patches[0].target`.
-    fn display_path(&self) -> String {
-        let mut s = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Key(_, k) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(k);
-                }
-                Seg::Index(i) => s.push_str(&format!("[{i}]")),
-            }
-        }
-        s
-    }
-
-    fn mark(&self) -> Option<Mark> {
-        // The node's own position, else the nearest ancestor's.
-        (0..=self.path.len())
-            .rev()
-            .find_map(|n| self.src.mark(&mark_path(&self.path[..n])))
-    }
-
-    fn err(&self, msg: String) -> Error {
-        Error::new(msg).at(self.mark())
+    /// Decodes `v` as the Go type `T` describes.
+    pub fn decode<T: DeserializeOwned>(&self, v: &Value) -> Result<T> {
+        let node = Node {
+            eng: self,
+            layers: vec![Layer {
+                v,
+                at: String::new(),
+            }],
+            path: String::new(),
+            only: None,
+            inline: false,
+            config_map: false,
+        };
+        T::deserialize(node).map_err(|e| e.0)
     }
 
     /// Checks what `sigs.k8s.io/yaml` checks before any field is decoded:
     /// no null mapping key, no infinite or NaN number (JSON has none).
-    pub fn precheck(&mut self, v: &Value) -> Result<()> {
+    pub fn precheck(&self, v: &Value) -> Result<()> {
+        self.precheck_at(v, &mut String::new(), "")
+    }
+
+    fn precheck_at(&self, v: &Value, at: &mut String, shown: &str) -> Result<()> {
+        let here = || if shown.is_empty() { self.root } else { shown };
         match v {
             Value::Scalar(s) => {
-                if let V2::Float(f) = classify(s, self.src, &self.mark_path()) {
+                if let V2::Float(f) = classify(s, self.src, at) {
                     if !f.is_finite() {
-                        return Err(self.err(format!(
+                        return Err(Error::new(format!(
                             "{}: {} is not a number JSON can hold (kustomize fails on infinities and NaN)",
-                            self.where_(),
+                            here(),
                             s.text
-                        )));
+                        ))
+                        .at(self.src.nearest_mark(at)));
                     }
                 }
             }
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.path.push(Seg::Index(i));
-                    self.precheck(item)?;
-                    self.path.pop();
+                    let len = at.len();
+                    push_segment(at, &i.to_string());
+                    self.precheck_at(item, at, &format!("{shown}[{i}]"))?;
+                    at.truncate(len);
                 }
             }
             Value::Map(m) => {
-                for (k, item) in sorted(m) {
-                    self.path.push(Seg::Key(k.clone(), k.clone()));
-                    let null_key = matches!(k.as_str(), "~" | "null" | "Null" | "NULL")
-                        && self.src.key_is_plain(&self.mark_path(), k);
-                    if null_key {
-                        return Err(self.err(format!(
-                            "{}: a mapping key may not be null ({k}); quote it to use it as text",
-                            self.where_()
-                        )));
+                let mut entries: Vec<_> = m.iter().collect();
+                entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                for (k, item) in entries {
+                    let len = at.len();
+                    push_segment(at, k);
+                    let shown = join(shown, k);
+                    if matches!(k.as_str(), "~" | "null" | "Null" | "NULL")
+                        && self.src.key_is_plain(at, k)
+                    {
+                        return Err(Error::new(format!(
+                            "{shown}: a mapping key may not be null ({k}); quote it to use it as text"
+                        ))
+                        .at(self.src.nearest_mark(at)));
                     }
-                    self.precheck(item)?;
-                    self.path.pop();
+                    self.precheck_at(item, at, &shown)?;
+                    at.truncate(len);
                 }
             }
         }
         Ok(())
     }
+}
 
-    fn where_(&self) -> String {
-        let p = self.display_path();
-        if p.is_empty() {
-            self.root.to_string()
-        } else {
-            p
+/// `a.b` for messages (`b` alone at the top).
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The serde name that reads a list of `SecretArgs` as `ConfigMapArgs`.
+pub(crate) const CONFIG_MAP_ARGS: &str = "strata:ConfigMapArgs";
+
+/// The decoder's error: a crate [`Error`] with its position.
+#[derive(Debug)]
+pub(crate) struct DeError(pub Error);
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.message.fmt(f)
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DeError(Error::new(msg.to_string()))
+    }
+}
+
+type DeResult<T> = std::result::Result<T, DeError>;
+
+/// One spelling of a field: its value and the marks path it was parsed at.
+#[derive(Clone)]
+struct Layer<'a> {
+    v: &'a Value,
+    at: String,
+}
+
+/// A value being decoded: every spelling of it (earliest first, each
+/// decoded into the ones before), and where it is.
+#[derive(Clone)]
+pub(crate) struct Node<'a> {
+    eng: &'a Engine<'a>,
+    layers: Vec<Layer<'a>>,
+    /// The path for messages: `patches[0].target`.
+    path: String,
+    /// An embedded struct: only these keys of the layers' mappings are its
+    /// own (the others belong to the parent).
+    only: Option<Vec<&'static str>>,
+    /// A field of an embedded struct: its strings are not coerced
+    /// (`sigs.k8s.io/yaml` looks up the embedded struct, not the string).
+    inline: bool,
+    /// A list of `SecretArgs` read as `ConfigMapArgs`.
+    config_map: bool,
+}
+
+impl<'a> Node<'a> {
+    fn child(&self, path: String, layers: Vec<Layer<'a>>) -> Node<'a> {
+        Node {
+            eng: self.eng,
+            layers,
+            path,
+            only: None,
+            inline: false,
+            config_map: false,
         }
     }
 
-    /// A mapping's entries with their JSON keys, in the order Go's
-    /// `json.Marshal` writes them (JSON keys by bytes), which is the order
-    /// `encoding/json` decodes them in.
-    fn json_entries<'m>(&self, m: &'m Map) -> Vec<(String, &'m String, &'m Value)> {
-        let here = self.mark_path();
-        let mut out: Vec<_> = m
-            .iter()
-            .map(|(k, v)| {
-                let mut p = here.clone();
-                push_segment(&mut p, k);
-                (self.json_key(k, &p), k, v)
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        out
+    fn src(&self) -> &'a Source<'a> {
+        self.eng.src
     }
 
-    /// The JSON key a YAML mapping key becomes (v2 typing of plain keys).
-    fn json_key(&self, key: &str, value_path: &str) -> String {
-        if key.is_empty() {
-            return String::new();
-        }
-        let first = key.as_bytes()[0];
-        let maybe_non_string = YAML11_ONLY_BOOLS.contains(&key)
-            || matches!(key, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
-            || first.is_ascii_digit()
-            || matches!(first, b'-' | b'+' | b'.');
-        if !maybe_non_string || !self.src.key_is_plain(value_path, key) {
-            return key.to_string();
-        }
-        let v = if YAML11_ONLY_BOOLS.contains(&key) {
-            V2::Bool(matches!(first, b'y' | b'Y' | b'o' | b'O') && !key.eq_ignore_ascii_case("off"))
-        } else if let Some(b) = match key {
-            "true" | "True" | "TRUE" => Some(true),
-            "false" | "False" | "FALSE" => Some(false),
+    fn classify(&self, l: &Layer) -> Option<V2> {
+        match l.v {
+            Value::Scalar(s) => Some(classify(s, self.src(), &l.at)),
             _ => None,
-        } {
-            V2::Bool(b)
-        } else if is_timestamp(key) {
-            V2::Str(key.to_string())
-        } else {
-            number(key).unwrap_or_else(|| V2::Str(key.to_string()))
-        };
-        key_text(&v)
+        }
     }
 
-    fn type_error(&self, expected: &str, found: &Value) -> Error {
-        let what = match found {
+    fn is_null(&self, l: &Layer) -> bool {
+        self.classify(l) == Some(V2::Null)
+    }
+
+    /// The layers after the last null one (a null clears a list, map or
+    /// pointer).
+    fn after_last_null(&self) -> Vec<Layer<'a>> {
+        let from = self
+            .layers
+            .iter()
+            .rposition(|l| self.is_null(l))
+            .map_or(0, |i| i + 1);
+        self.layers[from..].to_vec()
+    }
+
+    fn where_(&self) -> &str {
+        if self.path.is_empty() {
+            self.eng.root
+        } else {
+            &self.path
+        }
+    }
+
+    fn err(&self, l: &Layer, msg: String) -> DeError {
+        DeError(Error::new(msg).at(self.src().nearest_mark(&l.at)))
+    }
+
+    fn type_error(&self, expected: &str, l: &Layer) -> DeError {
+        let what = match l.v {
             Value::Scalar(s) => {
-                let v = classify(s, self.src, &self.mark_path());
+                let v = classify(s, self.src(), &l.at);
                 let hint = match (&v, expected) {
                     (V2::Bool(_), "a string") if s.tag == Tag::Str => format!(
                         "; kustomization files are read as YAML 1.1, where {} is a boolean: quote it (\"{}\") to keep the text",
@@ -522,17 +569,13 @@ impl<'a> Engine<'a> {
                     }
                     _ => String::new(),
                 };
-                let is_str = matches!(v, V2::Str(_));
-                let kind = match v {
-                    V2::Null => "null".to_string(),
-                    V2::Bool(_) => "a boolean".to_string(),
-                    V2::Int(_) | V2::Uint(_) | V2::Float(_) => "a number".to_string(),
-                    V2::Str(_) => "a string".to_string(),
-                };
-                if is_str {
-                    format!("{kind} ({:?}){hint}", s.text)
-                } else {
-                    format!("{kind} ({}){hint}", s.text)
+                match v {
+                    V2::Null => format!("null ({}){hint}", s.text),
+                    V2::Bool(_) => format!("a boolean ({}){hint}", s.text),
+                    V2::Int(_) | V2::Uint(_) | V2::Float(_) => {
+                        format!("a number ({}){hint}", s.text)
+                    }
+                    V2::Str(_) => format!("a string ({:?}){hint}", s.text),
                 }
             }
             Value::Seq(_) => "a list".to_string(),
@@ -540,173 +583,124 @@ impl<'a> Engine<'a> {
         };
         if self.path.is_empty() {
             // The whole document has the wrong shape.
-            return self.err(format!(
-                "invalid {}: the file must be a mapping of fields, but it holds {what}",
-                self.root
-            ));
+            return self.err(
+                l,
+                format!(
+                    "invalid {}: the file must be a mapping of fields, but it holds {what}",
+                    self.eng.root
+                ),
+            );
         }
-        self.err(format!(
-            "{}: expected {expected}, found {what}",
-            self.where_()
-        ))
+        self.err(
+            l,
+            format!("{}: expected {expected}, found {what}", self.where_()),
+        )
     }
 
-    /// Decodes `v` as `ty` into the previous value `into` (a second spelling
-    /// of the same field). `None` means "leave the field as it was" (a null
-    /// for a string, bool, int or struct value).
-    pub fn decode(&mut self, v: &Value, ty: &Ty, into: Option<Value>) -> Result<Option<Value>> {
-        let path = self.mark_path();
-        let scalar = match v {
-            Value::Scalar(s) => Some(classify(s, self.src, &path)),
-            _ => None,
-        };
-        let is_null = scalar == Some(V2::Null);
-        match ty {
-            Ty::Str | Ty::PtrStr | Ty::InlineStr => match (&scalar, v) {
-                (Some(V2::Null), _) => Ok(if matches!(ty, Ty::PtrStr) {
-                    Some(Value::null())
-                } else {
-                    into
-                }),
-                (Some(V2::Str(s)), _) => Ok(Some(Value::string(s.clone()))),
+    /// The string the layers decode to (later ones overwrite, nulls leave).
+    fn string(&self) -> DeResult<String> {
+        let mut out = String::new();
+        for l in &self.layers {
+            out = match (self.classify(l), l.v) {
+                (Some(V2::Null), _) => continue,
+                (Some(V2::Str(s)), _) => s,
                 (Some(other), Value::Scalar(s))
-                    if self.coercion == Coercion::ToString && !matches!(ty, Ty::InlineStr) =>
+                    if self.eng.coercion == Coercion::ToString && !self.inline =>
                 {
-                    let text = match other {
-                        V2::Float(f) => go_format_float32(*f),
+                    match other {
+                        V2::Float(f) => go_format_float32(f),
                         V2::Bool(b) => b.to_string(),
                         V2::Int(i) => i.to_string(),
                         V2::Uint(u) => u.to_string(),
                         _ => s.text.clone(),
-                    };
-                    Ok(Some(Value::string(text)))
+                    }
                 }
-                _ => Err(self.type_error("a string", v)),
-            },
-            Ty::Bool => match scalar {
-                Some(V2::Null) => Ok(into),
-                Some(V2::Bool(b)) => Ok(Some(Value::bool(b))),
-                _ => Err(self.type_error("a boolean", v)),
-            },
-            Ty::Int => match scalar {
-                Some(V2::Null) => Ok(into),
-                Some(V2::Int(i)) => Ok(Some(Value::int(i))),
+                _ => return Err(self.type_error("a string", l)),
+            };
+        }
+        Ok(out)
+    }
+
+    fn boolean(&self) -> DeResult<bool> {
+        let mut out = false;
+        for l in &self.layers {
+            out = match self.classify(l) {
+                Some(V2::Null) => continue,
+                Some(V2::Bool(b)) => b,
+                _ => return Err(self.type_error("a boolean", l)),
+            };
+        }
+        Ok(out)
+    }
+
+    fn int(&self) -> DeResult<i64> {
+        let mut out = 0;
+        for l in &self.layers {
+            out = match self.classify(l) {
+                Some(V2::Null) => continue,
+                Some(V2::Int(i)) => i,
                 Some(V2::Float(f))
                     if f.fract() == 0.0
                         && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) =>
                 {
-                    Ok(Some(Value::int(f as i64)))
+                    f as i64
                 }
-                Some(V2::Uint(_)) | Some(V2::Float(_)) => Err(self.err(format!(
-                    "{}: expected an integer, found {} (not a whole number that fits in 64 bits)",
-                    self.where_(),
-                    v.as_scalar_text().unwrap_or_default()
-                ))),
-                _ => Err(self.type_error("an integer", v)),
-            },
-            Ty::StrMap | Ty::AnyMap => {
-                if is_null {
-                    return Ok(Some(Value::null()));
+                Some(V2::Uint(_)) | Some(V2::Float(_)) => {
+                    return Err(self.err(
+                        l,
+                        format!(
+                            "{}: expected an integer, found {} (not a whole number that fits in 64 bits)",
+                            self.where_(),
+                            l.v.as_scalar_text().unwrap_or_default()
+                        ),
+                    ))
                 }
-                let Value::Map(m) = v else {
-                    return Err(self.type_error("a mapping", v));
-                };
-                let mut out = match into {
-                    Some(Value::Map(prev)) => prev,
-                    _ => Map::new(),
-                };
-                // Decoded in byte order (that decides which error comes
-                // first), stored in document order.
-                let mut decoded = Vec::with_capacity(m.len());
-                for (key, k, item) in self.json_entries(m) {
-                    self.path.push(Seg::Key(k.clone(), k.clone()));
-                    if let Some(Seg::Key(_, shown)) = self.path.last_mut() {
-                        *shown = key.clone();
-                    }
-                    let value = if matches!(ty, Ty::StrMap) {
-                        self.decode(item, &Ty::Str, None)?
-                            .unwrap_or_else(|| Value::string(""))
-                    } else {
-                        self.any(item)?
-                    };
-                    decoded.push((m.get_index_of(k).unwrap_or(0), key, value));
-                    self.path.pop();
-                }
-                decoded.sort_by_key(|(i, _, _)| *i);
-                for (_, key, value) in decoded {
-                    out.insert(key, value);
-                }
-                Ok(Some(Value::Map(out)))
-            }
-            Ty::List(elem) => {
-                if is_null {
-                    return Ok(Some(Value::null()));
-                }
-                let Value::Seq(items) = v else {
-                    return Err(self.type_error("a list", v));
-                };
-                let mut prev = match into {
-                    Some(Value::Seq(p)) => p,
-                    _ => Vec::new(),
-                };
-                prev.truncate(items.len());
-                let mut out = Vec::with_capacity(items.len());
-                let mut prev = prev.into_iter();
-                for (i, item) in items.iter().enumerate() {
-                    self.path.push(Seg::Index(i));
-                    let old = prev.next();
-                    let d = self.decode(item, elem, old.clone())?;
-                    out.push(d.or(old).unwrap_or_else(|| zero(elem)));
-                    self.path.pop();
-                }
-                Ok(Some(Value::Seq(out)))
-            }
-            Ty::Struct(st) | Ty::Ptr(st) => {
-                if is_null {
-                    return Ok(if matches!(ty, Ty::Ptr(_)) {
-                        Some(Value::null())
-                    } else {
-                        into
-                    });
-                }
-                let Value::Map(m) = v else {
-                    return Err(self.type_error(&format!("a mapping ({})", st.name), v));
-                };
-                let mut out = match into {
-                    Some(Value::Map(prev)) => prev,
-                    _ => Map::new(),
-                };
-                for (key, k, item) in self.json_entries(m) {
-                    self.path.push(Seg::Key(k.clone(), k.clone()));
-                    let field = st.fields.iter().find(|(n, _)| *n == key).or_else(|| {
-                        let f = fold(&key);
-                        st.fields.iter().find(|(n, _)| fold(n) == f)
-                    });
-                    let Some((name, fty)) = field else {
-                        self.path.pop();
-                        return Err(self.unknown_field(k, &key, st));
-                    };
-                    if let Some(Seg::Key(_, shown)) = self.path.last_mut() {
-                        *shown = name.to_string();
-                    }
-                    let old = out.get(*name).cloned();
-                    if let Some(d) = self.decode(item, fty, old)? {
-                        out.insert(name.to_string(), d);
-                    }
-                    self.path.pop();
-                }
-                Ok(Some(Value::Map(out)))
-            }
+                _ => return Err(self.type_error("an integer", l)),
+            };
         }
+        Ok(out)
+    }
+
+    /// The mappings of the layers (after the last null), checked to be mappings.
+    fn maps(&self, expected: &str) -> DeResult<Vec<(Layer<'a>, &'a Map)>> {
+        self.after_last_null()
+            .into_iter()
+            .map(|l| match l.v {
+                Value::Map(m) => Ok((l, m)),
+                _ => Err(self.type_error(expected, &l)),
+            })
+            .collect()
+    }
+
+    /// A mapping's entries with their JSON keys and marks paths, in the
+    /// order `encoding/json` decodes them (JSON keys by bytes).
+    fn json_entries(&self, l: &Layer, m: &'a Map) -> Vec<(String, &'a String, Layer<'a>)> {
+        let mut out: Vec<_> = m
+            .iter()
+            .map(|(k, v)| {
+                let mut at = l.at.clone();
+                push_segment(&mut at, k);
+                (self.src().json_key(k, &at), k, Layer { v, at })
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        out
     }
 
     /// `written` is the key as in the file, `key` as kustomize sees it
     /// (they differ for plain keys YAML 1.1 types: `on` is `true`).
-    fn unknown_field(&self, written: &str, key: &str, st: &StructTy) -> Error {
+    fn unknown_field(
+        &self,
+        l: &Layer,
+        written: &str,
+        key: &str,
+        st: &str,
+        names: &[&str],
+    ) -> DeError {
         let place = if self.path.is_empty() {
-            st.name.to_string()
+            st.to_string()
         } else {
-            format!("{} ({})", self.display_path(), st.name)
+            format!("{} ({st})", self.path)
         };
         let mut msg = if written == key {
             format!("unknown field \"{key}\" in {place}")
@@ -715,104 +709,270 @@ impl<'a> Engine<'a> {
                 "unknown field \"{written}\" in {place} (a plain {written} key is read as \"{key}\")"
             )
         };
-        let best = st.fields.iter().map(|(n, _)| (distance(key, n), *n)).min();
+        let best = names.iter().map(|n| (distance(key, n), *n)).min();
         match best {
             Some((d, n)) if d <= 2 || n.to_lowercase().contains(&key.to_lowercase()) => {
                 msg.push_str(&format!("; did you mean \"{n}\"?"));
             }
-            _ if st.fields.len() <= 12 => {
-                let names: Vec<&str> = st.fields.iter().map(|(n, _)| *n).collect();
+            _ if names.len() <= 12 => {
                 msg.push_str(&format!("; known fields: {}", names.join(", ")));
             }
             _ => {}
         }
         // Point at the key itself when the parser recorded it.
-        let mut path = self.mark_path();
-        push_segment(&mut path, written);
+        let mut at = l.at.clone();
+        push_segment(&mut at, written);
         let mark = self
-            .src
-            .mark(&path)
-            .map(|m| self.src.key_mark(m, written))
-            .or_else(|| self.mark());
-        Error::new(msg).at(mark)
+            .src()
+            .mark(&at)
+            .map(|m| self.src().key_mark(m, written))
+            .or_else(|| self.src().nearest_mark(&l.at));
+        DeError(Error::new(msg).at(mark))
+    }
+}
+
+/// Hands the visitor prepared elements.
+struct Items<'a>(std::vec::IntoIter<Node<'a>>);
+
+impl<'de, 'a> de::SeqAccess<'de> for Items<'a> {
+    type Error = DeError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> DeResult<Option<T::Value>> {
+        self.0.next().map(|n| seed.deserialize(n)).transpose()
+    }
+}
+
+/// Hands the visitor prepared entries.
+struct Entries<'a> {
+    entries: std::vec::IntoIter<(String, Node<'a>)>,
+    value: Option<Node<'a>>,
+}
+
+impl<'de, 'a> de::MapAccess<'de> for Entries<'a> {
+    type Error = DeError;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
+        let Some((k, node)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(node);
+        seed.deserialize(k.into_deserializer()).map(Some)
     }
 
-    /// `interface{}`: any value, retyped the go-yaml v2 way.
-    fn any(&mut self, v: &Value) -> Result<Value> {
-        Ok(match v {
-            Value::Scalar(s) => match classify(s, self.src, &self.mark_path()) {
-                V2::Null => Value::null(),
-                V2::Bool(b) => Value::bool(b),
-                V2::Int(i) => Value::int(i),
-                V2::Uint(u) => Value::Scalar(Scalar {
-                    tag: Tag::Int,
-                    text: u.to_string(),
-                }),
-                V2::Float(_) => Value::Scalar(Scalar {
-                    tag: Tag::Float,
-                    text: s.text.clone(),
-                }),
-                V2::Str(t) => Value::string(t),
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> DeResult<V::Value> {
+        seed.deserialize(self.value.take().expect("a key came first"))
+    }
+}
+
+fn entries<'a>(entries: Vec<(String, Node<'a>)>) -> Entries<'a> {
+    Entries {
+        entries: entries.into_iter(),
+        value: None,
+    }
+}
+
+impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
+    type Error = DeError;
+
+    /// `interface{}`: any value, retyped the go-yaml v2 way (the last
+    /// spelling wins).
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        let Some(l) = self.layers.last().cloned() else {
+            return visitor.visit_unit();
+        };
+        match l.v {
+            Value::Scalar(_) => match self.classify(&l).expect("a scalar") {
+                V2::Null => visitor.visit_unit(),
+                V2::Bool(b) => visitor.visit_bool(b),
+                V2::Int(i) => visitor.visit_i64(i),
+                V2::Uint(u) => visitor.visit_u64(u),
+                V2::Float(f) => visitor.visit_f64(f),
+                V2::Str(s) => visitor.visit_string(s),
             },
-            Value::Seq(items) => {
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    self.path.push(Seg::Index(i));
-                    out.push(self.any(item)?);
-                    self.path.pop();
-                }
-                Value::Seq(out)
-            }
-            Value::Map(m) => {
-                let mut out = Map::new();
-                for (k, item) in m {
-                    self.path.push(Seg::Key(k.clone(), k.clone()));
-                    let key = self.json_key(k, &self.mark_path());
-                    let d = self.any(item)?;
-                    out.insert(key, d);
-                    self.path.pop();
-                }
-                Value::Map(out)
-            }
-        })
-    }
-}
-
-/// Appends a path segment escaped as the parser's [`Marks`] keys are (a JSON
-/// pointer: `~` → `~0`, `/` → `~1`).
-fn push_segment(path: &mut String, segment: &str) {
-    path.push('/');
-    path.push_str(&segment.replace('~', "~0").replace('/', "~1"));
-}
-
-/// The key under which the parser recorded a node's position.
-fn mark_path(path: &[Seg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k, _) => push_segment(&mut s, k),
-            Seg::Index(i) => push_segment(&mut s, &i.to_string()),
+            Value::Seq(_) => self.deserialize_seq(visitor),
+            Value::Map(_) => self.deserialize_map(visitor),
         }
     }
-    s
-}
 
-/// The zero value a list element gets from a null.
-fn zero(ty: &Ty) -> Value {
-    match ty {
-        Ty::Str | Ty::InlineStr => Value::string(""),
-        Ty::Bool => Value::bool(false),
-        Ty::Int => Value::int(0),
-        Ty::Struct(_) => Value::map(),
-        _ => Value::null(),
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_bool(self.boolean()?)
     }
-}
 
-/// Entries in the order Go's `json.Marshal` writes them: keys by bytes.
-fn sorted(m: &Map) -> Vec<(&String, &Value)> {
-    let mut v: Vec<_> = m.iter().collect();
-    v.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    v
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_i64(self.int()?)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_string(self.string()?)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_string(self.string()?)
+    }
+
+    /// A pointer: a null makes it nil, later spellings decode into it.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        let layers = self.after_last_null();
+        if layers.is_empty() {
+            return visitor.visit_none();
+        }
+        visitor.visit_some(Node { layers, ..self })
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> DeResult<V::Value> {
+        let config_map = name == CONFIG_MAP_ARGS;
+        visitor.visit_newtype_struct(Node { config_map, ..self })
+    }
+
+    /// A slice: element `i` of each spelling decodes into element `i` of
+    /// the one before, when that one was as long.
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        let layers = self.after_last_null();
+        let mut seqs = Vec::with_capacity(layers.len());
+        for l in &layers {
+            match l.v {
+                Value::Seq(items) => seqs.push((l, items)),
+                _ => return Err(self.type_error("a list", l)),
+            }
+        }
+        let len = seqs.last().map_or(0, |(_, items)| items.len());
+        let items = (0..len)
+            .map(|i| {
+                // The spellings since the last one too short to hold `i`.
+                let from = seqs
+                    .iter()
+                    .rposition(|(_, items)| items.len() <= i)
+                    .map_or(0, |j| j + 1);
+                let element_layers = seqs[from..]
+                    .iter()
+                    .map(|(l, items)| {
+                        let mut at = l.at.clone();
+                        push_segment(&mut at, &i.to_string());
+                        Layer { v: &items[i], at }
+                    })
+                    .collect();
+                Node {
+                    config_map: self.config_map,
+                    ..self.child(format!("{}[{i}]", self.path), element_layers)
+                }
+            })
+            .collect::<Vec<_>>();
+        visitor.visit_seq(Items(items.into_iter()))
+    }
+
+    /// `map[string]T`: later spellings add and overwrite keys; entries in
+    /// document order.
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        let mut out = Vec::new();
+        for (l, m) in self.maps("a mapping")? {
+            for (k, v) in m {
+                let mut at = l.at.clone();
+                push_segment(&mut at, k);
+                let key = self.src().json_key(k, &at);
+                let path = join(&self.path, &key);
+                out.push((key, self.child(path, vec![Layer { v, at }])));
+            }
+        }
+        visitor.visit_map(entries(out))
+    }
+
+    /// A struct: keys matched to fields in byte order, exactly or else
+    /// case-insensitively; every spelling of a field becomes one layer.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> DeResult<V::Value> {
+        let (name, fields): (&str, Vec<&'static str>) = if self.config_map {
+            (
+                "ConfigMapArgs",
+                fields.iter().copied().filter(|f| *f != "type").collect(),
+            )
+        } else {
+            (name, fields.to_vec())
+        };
+        // JSON names, embedded structs' fields in their place: (JSON name,
+        // the serde field it belongs to).
+        let mut names: Vec<(&'static str, &'static str)> = Vec::new();
+        for f in &fields {
+            match f.strip_prefix("inline:") {
+                Some(inner) => names.extend(inner.split(',').map(|n| (n, *f))),
+                None => names.push((f, f)),
+            }
+        }
+        let known: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+        let layers: Vec<Layer<'a>> = self
+            .layers
+            .iter()
+            .filter(|l| !self.is_null(l))
+            .cloned()
+            .collect();
+        let layers = Node {
+            layers,
+            ..self.clone()
+        }
+        .maps(&format!("a mapping ({name})"))?;
+        let mut out: Vec<(&'static str, Node<'a>)> = Vec::new();
+        for (l, m) in &layers {
+            for (key, written, item) in self.json_entries(l, m) {
+                if let Some(own) = &self.only {
+                    if !own.iter().any(|n| fold(n) == fold(&key)) {
+                        continue; // the parent's field
+                    }
+                }
+                let hit = names
+                    .iter()
+                    .find(|(n, _)| *n == key)
+                    .or_else(|| names.iter().find(|(n, _)| fold(n) == fold(&key)));
+                let Some(&(json, field)) = hit else {
+                    return Err(self.unknown_field(l, written, &key, name, &known));
+                };
+                let slot = match out.iter().position(|(f, _)| *f == field) {
+                    Some(i) => i,
+                    None if field != json => {
+                        // An embedded struct reads the same mappings.
+                        let own = field["inline:".len()..].split(',').collect();
+                        let view = Node {
+                            only: Some(own),
+                            ..self.child(
+                                self.path.clone(),
+                                layers.iter().map(|(l, _)| l.clone()).collect(),
+                            )
+                        };
+                        out.push((field, view));
+                        continue;
+                    }
+                    None => {
+                        out.push((field, self.child(join(&self.path, json), Vec::new())));
+                        out.len() - 1
+                    }
+                };
+                if field == json {
+                    let node = &mut out[slot].1;
+                    node.layers.push(item);
+                    node.inline = self.only.is_some();
+                }
+            }
+        }
+        visitor.visit_map(entries(
+            out.into_iter().map(|(f, n)| (f.to_string(), n)).collect(),
+        ))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
+        unit_struct tuple tuple_struct enum identifier
+    }
 }
 
 /// go-yaml v2's timestamp forms (`2001-12-14`, with a time part): these

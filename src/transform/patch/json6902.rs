@@ -51,7 +51,10 @@ impl JsonPatch {
     /// Decodes a patch: JSON when the text starts with `[`, YAML otherwise.
     pub fn decode(text: &str) -> Result<JsonPatch> {
         let json = text.starts_with('[');
-        let opts = ParseOptions { record_marks: true };
+        let opts = ParseOptions {
+            record_marks: true,
+            ..ParseOptions::default()
+        };
         let docs = parse_documents(text.as_bytes(), &opts).map_err(|e| Error::new(e.message))?;
         // YAMLToJSON reads the first document only.
         let value = match docs.first() {

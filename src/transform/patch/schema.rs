@@ -177,24 +177,7 @@ fn json_value(bytes: &[u8]) -> Option<Value> {
         return None;
     }
     let j: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    fn conv(j: serde_json::Value) -> Value {
-        use crate::yaml::{Scalar, Tag};
-        let scalar = |tag, text: String| Value::Scalar(Scalar { tag, text });
-        match j {
-            serde_json::Value::Null => Value::null(),
-            serde_json::Value::Bool(b) => Value::bool(b),
-            serde_json::Value::Number(n) => {
-                let tag = if n.is_f64() { Tag::Float } else { Tag::Int };
-                scalar(tag, n.to_string())
-            }
-            serde_json::Value::String(s) => Value::string(s),
-            serde_json::Value::Array(a) => Value::Seq(a.into_iter().map(conv).collect()),
-            serde_json::Value::Object(o) => {
-                Value::Map(o.into_iter().map(|(k, v)| (k, conv(v))).collect())
-            }
-        }
-    }
-    Some(conv(j))
+    Some(Value::from(j))
 }
 
 /// The builtin schema (Kubernetes v1.21.2 plus the kustomization API).
