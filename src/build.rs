@@ -8,7 +8,7 @@ use crate::output::Output;
 use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
 use crate::transform::namereference::fix_name_references;
 use crate::yaml::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The kustomize version strata reproduces (used in the managed-by label).
@@ -56,7 +56,15 @@ pub fn build_dir(dir: &Path, opts: &BuildOptions) -> Build {
 /// build` does.
 pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Build {
     let mut cx = Context::default();
-    let result = build_with(fs, dir, opts, &mut cx).map(|resources| Output { resources });
+    let result = build_with(fs.clone(), dir, opts, &mut cx)
+        .map(|resources| Output { resources })
+        .map_err(|mut e| {
+            // Errors name files as the file system does (`REV:path` for git).
+            if let Some(f) = &e.file {
+                e.file = Some(PathBuf::from(fs.display(f)));
+            }
+            e
+        });
     Build {
         result,
         warnings: cx.warnings,

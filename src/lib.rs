@@ -32,6 +32,7 @@ mod build;
 mod data;
 mod error;
 mod generate;
+mod git;
 // Transitional: the decoder's own tests (tests/kustomization_decode.rs) still
 // call it directly; it goes private when they run through `build`.
 #[doc(hidden)]
@@ -45,5 +46,6 @@ pub mod yaml;
 
 pub use build::{build, build_dir, Build, BuildOptions, Reorder, KUSTOMIZE_VERSION};
 pub use error::{Error, ErrorKind, Result};
+pub use git::GitFs;
 pub use load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs};
 pub use output::{Document, Output};

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use strata::{build, BuildOptions, DiskFs, LoadRestrictor, Output, Reorder};
+use strata::{build, BuildOptions, DiskFs, GitFs, LoadRestrictor, Output, Reorder};
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
 #[derive(Parser, Debug)]
@@ -23,9 +23,14 @@ enum Command {
 
 #[derive(clap::Args, Debug)]
 struct BuildArgs {
-    /// The kustomization directory.
+    /// The kustomization directory (with --ref: relative to the repository's top).
     #[arg(default_value = ".")]
     dir: PathBuf,
+    /// Render DIR as it is at this git revision (a branch, tag, sha,
+    /// `HEAD~2`), read from the repository that contains the current
+    /// directory, without a checkout.
+    #[arg(long = "ref", value_name = "REV")]
+    rev: Option<String>,
     /// Write the output to this file, or, if it is an existing directory,
     /// one file per resource inside it.
     #[arg(short, long)]
@@ -106,7 +111,16 @@ fn run_build(args: BuildArgs) -> i32 {
         },
         managed_by_label: args.enable_managedby_label,
     };
-    let done = build(Arc::new(DiskFs), &args.dir, &opts);
+    let done = match &args.rev {
+        None => build(Arc::new(DiskFs), &args.dir, &opts),
+        Some(rev) => match GitFs::open(Path::new("."), rev) {
+            Ok(fs) => build(Arc::new(fs), &Path::new("/").join(&args.dir), &opts),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        },
+    };
     let result = done.result.and_then(|out| {
         let text = out.to_yaml()?;
         Ok((out, text))

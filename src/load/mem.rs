@@ -2,58 +2,39 @@
 //! links held in a map. It proves the seam (the test suites run through it
 //! as well as through disk) and serves tools that build trees they made.
 
+use super::tree::{Node, Tree};
 use super::{ContentId, EntryKind, FileSystem};
-use std::collections::BTreeMap;
 use std::io;
-use std::path::{Component, Path, PathBuf};
-
-/// How many links one lookup may follow before it is a loop (Linux's limit).
-const MAX_LINKS: usize = 40;
-
-#[derive(Clone, Debug)]
-enum Node {
-    File(Vec<u8>),
-    Dir,
-    /// A link's target, as written (relative to the link's directory, or absolute).
-    Link(PathBuf),
-}
+use std::path::{Path, PathBuf};
 
 /// A file system held in memory. Paths are absolute; parent directories
 /// exist implicitly once anything is added below them.
 #[derive(Clone, Debug, Default)]
 pub struct MemFs {
-    nodes: BTreeMap<PathBuf, Node>,
+    tree: Tree<Vec<u8>>,
 }
 
 impl MemFs {
     /// An empty file system (only `/`).
     pub fn new() -> MemFs {
-        let mut fs = MemFs::default();
-        fs.nodes.insert(PathBuf::from("/"), Node::Dir);
-        fs
+        MemFs::default()
     }
 
     /// Adds (or replaces) a file, creating its parent directories.
     pub fn add_file(&mut self, path: impl AsRef<Path>, bytes: impl Into<Vec<u8>>) {
-        let path = lexical(path.as_ref());
-        self.add_parents(&path);
-        self.nodes.insert(path, Node::File(bytes.into()));
+        self.tree.insert(path.as_ref(), Node::File(bytes.into()));
     }
 
     /// Adds a directory, creating its parents.
     pub fn add_dir(&mut self, path: impl AsRef<Path>) {
-        let path = lexical(path.as_ref());
-        self.add_parents(&path);
-        self.nodes.insert(path, Node::Dir);
+        self.tree.insert(path.as_ref(), Node::Dir);
     }
 
     /// Adds a symbolic link at `path` pointing to `target` (as a link's
     /// text: relative to `path`'s directory, or absolute).
     pub fn add_symlink(&mut self, path: impl AsRef<Path>, target: impl AsRef<Path>) {
-        let path = lexical(path.as_ref());
-        self.add_parents(&path);
-        self.nodes
-            .insert(path, Node::Link(target.as_ref().to_path_buf()));
+        self.tree
+            .insert(path.as_ref(), Node::Link(target.as_ref().to_path_buf()));
     }
 
     /// Copies a directory of the machine's file system, links kept as links,
@@ -80,115 +61,22 @@ impl MemFs {
         }
         Ok(fs)
     }
-
-    fn add_parents(&mut self, path: &Path) {
-        let mut p = path.parent();
-        while let Some(d) = p {
-            self.nodes.entry(d.to_path_buf()).or_insert(Node::Dir);
-            p = d.parent();
-        }
-    }
-
-    /// Resolves every link along `path`; the node it ends at, if any.
-    fn resolve(&self, path: &Path) -> io::Result<(PathBuf, Option<&Node>)> {
-        let mut links = 0;
-        let mut done = PathBuf::from("/");
-        let mut rest: Vec<PathBuf> = vec![path.to_path_buf()];
-        // `rest` holds what remains to walk, innermost link target last.
-        while let Some(p) = rest.pop() {
-            let mut comps = p.components().peekable();
-            while let Some(c) = comps.next() {
-                match c {
-                    Component::RootDir | Component::Prefix(_) => done = PathBuf::from("/"),
-                    Component::CurDir => {}
-                    Component::ParentDir => {
-                        done.pop();
-                    }
-                    Component::Normal(name) => {
-                        let next = done.join(name);
-                        match self.nodes.get(&next) {
-                            Some(Node::Link(target)) => {
-                                links += 1;
-                                if links > MAX_LINKS {
-                                    return Err(io::Error::other(format!(
-                                        "too many levels of symbolic links at '{}'",
-                                        next.display()
-                                    )));
-                                }
-                                let remaining: PathBuf = comps.by_ref().collect();
-                                if !remaining.as_os_str().is_empty() {
-                                    rest.push(remaining);
-                                }
-                                rest.push(target.clone());
-                                break;
-                            }
-                            Some(Node::File(_)) if comps.peek().is_some() => {
-                                return Err(io::Error::new(
-                                    io::ErrorKind::NotFound,
-                                    format!("'{}' is not a directory", next.display()),
-                                ));
-                            }
-                            Some(_) => done = next,
-                            None => {
-                                return Err(io::Error::new(
-                                    io::ErrorKind::NotFound,
-                                    "no such file or directory",
-                                ))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let node = self.nodes.get(&done);
-        Ok((done, node))
-    }
-}
-
-/// `.`/`..` removed lexically, made absolute.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::from("/");
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(n) => out.push(n),
-            _ => {}
-        }
-    }
-    out
 }
 
 impl FileSystem for MemFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        match self.resolve(path)?.1 {
-            Some(Node::File(b)) => Ok(b.clone()),
-            Some(_) => Err(io::Error::other("is a directory")),
-            None => Err(io::ErrorKind::NotFound.into()),
-        }
+        self.tree.file(path).cloned()
     }
     fn kind(&self, path: &Path) -> io::Result<Option<EntryKind>> {
-        match self.resolve(path) {
-            Ok((_, Some(Node::File(_)))) => Ok(Some(EntryKind::File)),
-            Ok((_, Some(_))) => Ok(Some(EntryKind::Dir)),
-            Ok((_, None)) => Ok(None),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.tree.kind(path)
     }
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
-        match self.resolve(path)? {
-            (p, Some(_)) => Ok(p),
-            (_, None) => Err(io::ErrorKind::NotFound.into()),
-        }
+        self.tree.canonical(path)
     }
     fn content_id(&self, path: &Path) -> Option<ContentId> {
         use sha2::Digest;
-        match self.resolve(path).ok()?.1 {
-            Some(Node::File(b)) => Some(ContentId(sha2::Sha256::digest(b).to_vec().into())),
-            _ => None,
-        }
+        let bytes = self.tree.file(path).ok()?;
+        Some(ContentId(sha2::Sha256::digest(bytes).to_vec().into()))
     }
 }
 

@@ -4,6 +4,7 @@
 mod disk;
 mod loader;
 mod mem;
+pub(crate) mod tree;
 
 pub use disk::DiskFs;
 pub use loader::{LoadRestrictor, Loader};

@@ -502,7 +502,7 @@ fn utf16_to_utf8(src: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
         _ => return Ok(None),
     };
     let body = &src[2..];
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(ParseError::new(
             ParseErrorKind::Encoding,
             "yaml: incomplete UTF-16 character",
