@@ -1,10 +1,8 @@
-//! Tests of the YAML parser. The `oracle_cases` test compares against
-//! answers from `kubectl kustomize` (kustomize v5.8.1) stored next to each
-//! input under testdata/yaml-parse/cases (regenerate with
-//! testdata/yaml-parse/regen.sh); the others check rules that were each
-//! confirmed with the oracle first, or features of our own (marks).
+//! Tests of the YAML parser: rules that were each confirmed with the oracle
+//! first, or features of our own (marks). The fixtures with the oracle's
+//! answers (testdata/yaml-parse/cases, from testdata/yaml-parse/regen.sh)
+//! are cases of the suite (tests/suite), `yaml-parse/NAME`.
 
-use std::path::Path;
 use strata::yaml::{parse_documents, Document, Mark, ParseOptions, Tag, Value};
 
 fn opts(record_marks: bool) -> ParseOptions {
@@ -36,82 +34,6 @@ fn scalar(v: &Value) -> (Tag, &str) {
     }
 }
 
-/// A Go integer literal (after `_` removal) as i128.
-fn go_int(text: &str) -> i128 {
-    let t = text.replace('_', "");
-    let (neg, body) = match t.as_bytes()[0] {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, &t[..]),
-    };
-    let lower = body.to_ascii_lowercase();
-    let v = if let Some(h) = lower.strip_prefix("0x") {
-        i128::from_str_radix(h, 16)
-    } else if let Some(o) = lower.strip_prefix("0o") {
-        i128::from_str_radix(o, 8)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        i128::from_str_radix(b, 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        i128::from_str_radix(&lower[1..], 8)
-    } else {
-        lower.parse()
-    }
-    .unwrap_or_else(|e| panic!("{text}: {e}"));
-    if neg {
-        -v
-    } else {
-        v
-    }
-}
-
-/// Checks that our reading of a resource types every scalar the way the
-/// oracle's output shows it was typed.
-fn compare(ours: &Value, out: &Value, path: &str, problems: &mut Vec<String>) {
-    match (ours, out) {
-        (Value::Map(a), Value::Map(b)) => {
-            let mut ka: Vec<_> = a.keys().collect();
-            let mut kb: Vec<_> = b.keys().collect();
-            ka.sort();
-            kb.sort();
-            if ka != kb {
-                problems.push(format!("{path}: keys {ka:?} vs oracle {kb:?}"));
-                return;
-            }
-            for (k, v) in a {
-                compare(v, &b[k], &format!("{path}/{k}"), problems);
-            }
-        }
-        (Value::Seq(a), Value::Seq(b)) => {
-            if a.len() != b.len() {
-                problems.push(format!("{path}: {} items vs oracle {}", a.len(), b.len()));
-                return;
-            }
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                compare(x, y, &format!("{path}/{i}"), problems);
-            }
-        }
-        (Value::Scalar(a), Value::Scalar(b)) => {
-            let ok = match a.tag {
-                Tag::Str => b.tag == Tag::Str && a.text == b.text,
-                // Timestamps come out as RFC 3339 strings.
-                Tag::Timestamp => b.tag == Tag::Str,
-                Tag::Null => b.tag == Tag::Null,
-                Tag::Bool => b.tag == Tag::Bool && a.text.eq_ignore_ascii_case(&b.text),
-                Tag::Int => b.tag == Tag::Int && go_int(&a.text) == go_int(&b.text),
-                // Integral floats print as ints.
-                Tag::Float => {
-                    matches!(b.tag, Tag::Int | Tag::Float)
-                        && a.text.replace('_', "").parse::<f64>().ok() == b.text.parse::<f64>().ok()
-                }
-            };
-            if !ok {
-                problems.push(format!("{path}: ours {a:?} vs oracle {b:?}"));
-            }
-        }
-        _ => problems.push(format!("{path}: ours {ours:?} vs oracle {out:?}")),
-    }
-}
-
 /// Runs `f` on a thread with a large stack: values nested thousands deep
 /// (go-yaml allows 10000 levels) are dropped and compared recursively.
 fn with_big_stack(f: impl FnOnce() + Send + 'static) {
@@ -121,85 +43,6 @@ fn with_big_stack(f: impl FnOnce() + Send + 'static) {
         .unwrap()
         .join()
         .unwrap();
-}
-
-#[test]
-fn oracle_cases() {
-    with_big_stack(oracle_cases_inner);
-}
-
-fn oracle_cases_inner() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/yaml-parse/cases");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            let p = e.unwrap().path();
-            (p.extension()? == "yaml").then_some(p)
-        })
-        .collect();
-    names.sort();
-    assert!(names.len() > 40, "fixtures missing");
-    let mut problems = Vec::new();
-    for input in &names {
-        let name = input.file_stem().unwrap().to_string_lossy().to_string();
-        let src = std::fs::read(input).unwrap();
-        // Marks are recorded (to exercise that code on every fixture)
-        // except for the deeply nested ones, where full paths make them
-        // quadratic.
-        let record = !name.contains("deep");
-        let ours = Document::read_resources(&src, &opts(record));
-        let out_path = input.with_extension("out");
-        let err_path = input.with_extension("err");
-        if out_path.exists() {
-            let out = std::fs::read(&out_path).unwrap();
-            let expected: Vec<Value> = parse_documents(&out, &opts(false))
-                .unwrap_or_else(|e| panic!("{name}.out: {e}"))
-                .into_iter()
-                .map(|d| d.value)
-                .filter(|v| !v.is_null())
-                .collect();
-            match ours {
-                Err(e) => problems.push(format!("{name}: failed ({e}), oracle succeeded")),
-                Ok(docs) => {
-                    if docs.len() != expected.len() {
-                        problems.push(format!(
-                            "{name}: {} documents vs oracle {}",
-                            docs.len(),
-                            expected.len()
-                        ));
-                        continue;
-                    }
-                    for (d, e) in docs.iter().zip(&expected) {
-                        compare(&d.value, e, &name, &mut problems);
-                    }
-                }
-            }
-        } else {
-            let err = std::fs::read_to_string(&err_path)
-                .unwrap_or_else(|_| panic!("{name}: no .out or .err; run regen.sh"));
-            match ours {
-                Ok(docs) => {
-                    // Some resources are read fine and only fail on output.
-                    let nsk: usize = docs.iter().map(|d| d.non_string_keys.len()).sum();
-                    let non_finite = err.contains("json: unsupported value");
-                    if nsk == 0 && !non_finite {
-                        problems.push(format!("{name}: parsed, oracle failed with {err}"));
-                    }
-                }
-                Err(e) => {
-                    // kustomize overflows its stack on a self-referencing
-                    // anchor; any error of ours beats that.
-                    if !err.contains("fatal error: stack overflow") && !err.contains(&e.message) {
-                        problems.push(format!(
-                            "{name}: our error {:?} not in the oracle's {err:?}",
-                            e.message
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

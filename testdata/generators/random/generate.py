@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Random generator trees for tests/generators.rs, with the oracle's answers.
+"""Random generator trees for the test suite (tests/suite), with the oracle's answers.
 
 Writes TREES kustomization trees under this directory (tree-NN/), each with
 a base and an overlay full of configMapGenerator / secretGenerator entries
