@@ -139,8 +139,6 @@ pub fn parse(input: &Path) -> Verdict {
     // Marks are recorded (to exercise that code on every fixture) except
     // for the deeply nested ones, where full paths make them quadratic.
     let name = input.file_stem().unwrap_or_default().to_string_lossy();
-    // Other options keep their defaults (more are coming: duplicate keys).
-    #[allow(clippy::needless_update)]
     let opts = ParseOptions {
         record_marks: !name.contains("deep"),
         ..ParseOptions::default()
