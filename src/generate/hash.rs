@@ -12,23 +12,11 @@
 //! up with one path element `metadata/name`, which finds nothing.
 
 use crate::error::{Error, Result};
-use crate::yaml::gostr::json;
+use crate::yaml::gostr::json::Json;
 use crate::yaml::gostr::yaml::{yaml_number, YamlNumber};
 use crate::yaml::{Scalar, Tag, Value};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
-
-/// A JSON value as Go decodes one into `interface{}`.
-#[derive(Clone, Debug, PartialEq)]
-enum Json {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
-    Array(Vec<Json>),
-    /// Keys kept sorted (Go marshals maps sorted by key).
-    Object(Vec<(String, Json)>),
-}
 
 /// The hash suffix of a ConfigMap or Secret object.
 pub fn hash_suffix(obj: &Value) -> Result<String> {
@@ -66,8 +54,7 @@ pub fn hash_suffix(obj: &Value) -> Result<String> {
             )))
         }
     };
-    let mut text = String::new();
-    write_json(&doc, &mut text);
+    let text = doc.to_string(None);
     Ok(encode(&Sha256::digest(text.as_bytes())))
 }
 
@@ -119,17 +106,7 @@ fn map_field(obj: &Value, key: &str) -> Result<Option<Json>> {
 /// A node as `RNode.MarshalJSON` then `json.Unmarshal` into `interface{}`
 /// see it: go-yaml v3 typing, numbers as float64.
 fn to_json(v: &Value) -> Result<Json> {
-    Ok(match v {
-        Value::Map(m) => {
-            let mut fields = Vec::with_capacity(m.len());
-            for (k, v) in m {
-                fields.push((k.clone(), to_json(v)?));
-            }
-            object(fields)
-        }
-        Value::Seq(s) => Json::Array(s.iter().map(to_json).collect::<Result<_>>()?),
-        Value::Scalar(s) => scalar_json(s)?,
-    })
+    Json::from_value(v, &scalar_json)
 }
 
 fn scalar_json(s: &Scalar) -> Result<Json> {
@@ -137,8 +114,8 @@ fn scalar_json(s: &Scalar) -> Result<Json> {
         Tag::Null => Json::Null,
         Tag::Bool => Json::Bool(s.text.eq_ignore_ascii_case("true")),
         Tag::Int | Tag::Float => match yaml_number(&s.text) {
-            Some(YamlNumber::Int(i)) => Json::Number(i as f64),
-            Some(YamlNumber::Float(f)) if f.is_finite() => Json::Number(f),
+            Some(YamlNumber::Int(i)) => Json::float(i as f64),
+            Some(YamlNumber::Float(f)) if f.is_finite() => Json::float(f),
             Some(YamlNumber::Float(_)) => {
                 return Err(Error::new(format!("json: unsupported value: {}", s.text)))
             }
@@ -150,47 +127,13 @@ fn scalar_json(s: &Scalar) -> Result<Json> {
     })
 }
 
-/// Writes Go's `json.Marshal` of `v`.
-fn write_json(v: &Json, out: &mut String) {
-    match v {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(f) => json::write_float(*f, out),
-        Json::String(s) => json::write_string(s, out),
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        Json::Object(fields) => {
-            out.push('{');
-            for (i, (k, v)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json::write_string(k, out);
-                out.push(':');
-                write_json(v, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::yaml::Map;
 
     fn json_of(v: &Value) -> String {
-        let mut s = String::new();
-        write_json(&to_json(v).unwrap(), &mut s);
-        s
+        to_json(v).unwrap().to_string(None)
     }
 
     fn config_map(pairs: &[(&str, &str)]) -> Value {

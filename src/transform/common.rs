@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use crate::kustomization::FieldSpec;
 use crate::transform::fieldspec::specs;
+use crate::yaml::gostr::json::Json;
 use crate::yaml::gostr::strconv::{format_float, parse_float, FloatFormat};
 use crate::yaml::gostr::yaml::{yaml_int, yaml_special_float};
 use crate::yaml::{Scalar, Tag, Value};
@@ -327,52 +328,14 @@ pub(crate) fn parse_int(text: &str) -> Option<i64> {
 /// escapes), for messages that show resources this way. Floats and
 /// timestamps keep their text: an approximation good enough for errors.
 pub(crate) fn compact_json(v: &Value) -> String {
-    let mut out = String::new();
-    write_json(v, &mut out);
-    out
-}
-
-fn write_json(v: &Value, out: &mut String) {
-    match v {
-        Value::Map(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_string(k, out);
-                out.push(':');
-                write_json(&m[k], out);
-            }
-            out.push('}');
-        }
-        Value::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        Value::Scalar(s) => match s.tag {
-            Tag::Null => out.push_str("null"),
-            Tag::Bool => out.push_str(&s.text.to_ascii_lowercase()),
-            Tag::Int => match parse_int(&s.text) {
-                Some(i) => out.push_str(&i.to_string()),
-                None => out.push_str(&s.text),
-            },
-            Tag::Float => out.push_str(&s.text),
-            Tag::Str | Tag::Timestamp => json_string(&s.text, out),
-        },
-    }
-}
-
-fn json_string(s: &str, out: &mut String) {
-    crate::yaml::gostr::json::write_string(s, out)
+    let scalar = |s: &Scalar| match s.tag {
+        Tag::Null => Json::Null,
+        Tag::Bool => Json::Bool(s.text.eq_ignore_ascii_case("true")),
+        Tag::Int => Json::Number(parse_int(&s.text).map_or(s.text.clone(), |i| i.to_string())),
+        Tag::Float => Json::Number(s.text.clone()),
+        Tag::Str | Tag::Timestamp => Json::String(s.text.clone()),
+    };
+    Json::from_value_total(v, scalar).to_string(None)
 }
 
 /// One step of a kyaml `PathGetter` path (no create): a number indexes a

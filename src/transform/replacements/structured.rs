@@ -10,6 +10,7 @@
 use super::{lookup, match_path, set_field, FieldOptions, Kind};
 use crate::error::{Error, Result};
 use crate::transform::plain_tag;
+use crate::yaml::gostr::json::Json;
 use crate::yaml::{parse_documents, ParseOptions, Scalar, Tag, Value};
 
 /// Tries to set `value` at `path` through a string field holding a document.
@@ -47,9 +48,7 @@ pub(super) fn set_in_scalar(
     let trimmed = original.trim_start();
     let text = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let pretty = original.contains('\n') && original.contains("  ");
-        let mut out = String::new();
-        write_json(&doc, pretty, 0, &mut out);
-        out
+        to_json(&doc).to_string(pretty.then_some("  "))
     } else {
         let mut out = String::new();
         write_yaml(&doc, 0, &mut out);
@@ -72,71 +71,25 @@ fn json_string(s: &str, out: &mut String) {
     crate::yaml::gostr::json::write_string(s, out)
 }
 
-/// Go's `encoding/json` form of a float64.
-fn json_float(f: f64) -> String {
-    crate::yaml::gostr::json::float_string(f)
+/// A node as kyaml marshals it to JSON.
+fn to_json(v: &Value) -> Json {
+    Json::from_value_total(v, json_scalar)
 }
 
 /// One scalar as JSON, typed as go-yaml v3 decodes it.
-fn json_scalar(s: &Scalar, out: &mut String) {
+fn json_scalar(s: &Scalar) -> Json {
     match s.tag {
-        Tag::Null => out.push_str("null"),
-        Tag::Bool => out.push_str(&s.text.to_ascii_lowercase()),
+        Tag::Null => Json::Null,
+        Tag::Bool => Json::Bool(s.text.eq_ignore_ascii_case("true")),
         Tag::Int => match crate::transform::common::parse_int(&s.text) {
-            Some(i) => out.push_str(&i.to_string()),
-            None => json_string(&s.text, out),
+            Some(i) => Json::Number(i.to_string()),
+            None => Json::String(s.text.clone()),
         },
         Tag::Float => match crate::yaml::gostr::strconv::parse_float(&s.text.replace('_', "")) {
-            Ok(f) if f.is_finite() => out.push_str(&json_float(f)),
-            _ => json_string(&s.text, out),
+            Ok(f) if f.is_finite() => Json::float(f),
+            _ => Json::String(s.text.clone()),
         },
-        Tag::Str | Tag::Timestamp => json_string(&s.text, out),
-    }
-}
-
-/// `json.Marshal` (keys sorted, compact) or `json.MarshalIndent(v, "", "  ")`.
-fn write_json(v: &Value, pretty: bool, depth: usize, out: &mut String) {
-    let nl = |out: &mut String, d: usize| {
-        if pretty {
-            out.push('\n');
-            out.push_str(&"  ".repeat(d));
-        }
-    };
-    match v {
-        Value::Scalar(s) => json_scalar(s, out),
-        Value::Seq(items) if items.is_empty() => out.push_str("[]"),
-        Value::Map(m) if m.is_empty() => out.push_str("{}"),
-        Value::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                nl(out, depth + 1);
-                write_json(item, pretty, depth + 1, out);
-            }
-            nl(out, depth);
-            out.push(']');
-        }
-        Value::Map(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                nl(out, depth + 1);
-                json_string(k, out);
-                out.push(':');
-                if pretty {
-                    out.push(' ');
-                }
-                write_json(&m[k.as_str()], pretty, depth + 1, out);
-            }
-            nl(out, depth);
-            out.push('}');
-        }
+        Tag::Str | Tag::Timestamp => Json::String(s.text.clone()),
     }
 }
 
@@ -242,14 +195,11 @@ mod tests {
     #[test]
     fn json_forms() {
         let v = doc(r#"{"z": 1, "a": {"b": "<x>", "c": [1, 2.5, 1e30]}}"#);
-        let mut out = String::new();
-        write_json(&v, false, 0, &mut out);
         assert_eq!(
-            out,
+            to_json(&v).to_string(None),
             r#"{"a":{"b":"\u003cx\u003e","c":[1,2.5,1e+30]},"z":1}"#
         );
-        let mut pretty = String::new();
-        write_json(&doc(r#"{"a": [1]}"#), true, 0, &mut pretty);
+        let pretty = to_json(&doc(r#"{"a": [1]}"#)).to_string(Some("  "));
         assert_eq!(pretty, "{\n  \"a\": [\n    1\n  ]\n}");
     }
 

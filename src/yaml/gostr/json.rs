@@ -55,3 +55,128 @@ pub fn float_string(f: f64) -> String {
     write_float(f, &mut s);
     s
 }
+
+/// A JSON value as Go's `encoding/json` marshals one, numbers already
+/// spelled (each caller decides how a YAML scalar becomes JSON: that is
+/// where kustomize's paths differ; the writing is the same).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as it is written (see [`Json::float`]).
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, written in the order given (Go sorts map keys:
+    /// [`Json::from_value`] does).
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// A float64 as `json.Marshal` writes it (finite: callers check).
+    pub fn float(f: f64) -> Json {
+        Json::Number(float_string(f))
+    }
+
+    /// A YAML value as JSON, map keys sorted as Go marshals a map, each
+    /// scalar converted by `scalar`.
+    pub fn from_value<E>(
+        v: &crate::yaml::Value,
+        scalar: &impl Fn(&crate::yaml::Scalar) -> Result<Json, E>,
+    ) -> Result<Json, E> {
+        use crate::yaml::Value;
+        Ok(match v {
+            Value::Scalar(s) => scalar(s)?,
+            Value::Seq(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|i| Json::from_value(i, scalar))
+                    .collect::<Result<_, E>>()?,
+            ),
+            Value::Map(m) => {
+                let mut fields = m
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), Json::from_value(v, scalar)?)))
+                    .collect::<Result<Vec<_>, E>>()?;
+                fields.sort_by(|a, b| a.0.cmp(&b.0));
+                Json::Object(fields)
+            }
+        })
+    }
+
+    /// [`Json::from_value`] with a conversion of scalars that cannot fail.
+    pub fn from_value_total(
+        v: &crate::yaml::Value,
+        scalar: impl Fn(&crate::yaml::Scalar) -> Json,
+    ) -> Json {
+        let ok = |s: &crate::yaml::Scalar| Ok::<_, std::convert::Infallible>(scalar(s));
+        match Json::from_value(v, &ok) {
+            Ok(j) => j,
+            Err(never) => match never {},
+        }
+    }
+
+    /// `json.Marshal` (`indent` `None`) or `json.MarshalIndent(v, "", indent)`.
+    pub fn write(&self, indent: Option<&str>, out: &mut String) {
+        self.write_at(indent, 0, out)
+    }
+
+    /// [`Json::write`] into a new string.
+    pub fn to_string(&self, indent: Option<&str>) -> String {
+        let mut s = String::new();
+        self.write(indent, &mut s);
+        s
+    }
+
+    fn write_at(&self, indent: Option<&str>, depth: usize, out: &mut String) {
+        let newline = |out: &mut String, d: usize| {
+            if let Some(step) = indent {
+                out.push('\n');
+                for _ in 0..d {
+                    out.push_str(step);
+                }
+            }
+        };
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => write_string(s, out),
+            Json::Array(items) if items.is_empty() => out.push_str("[]"),
+            Json::Object(fields) if fields.is_empty() => out.push_str("{}"),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    newline(out, depth + 1);
+                    item.write_at(indent, depth + 1, out);
+                }
+                newline(out, depth);
+                out.push(']');
+            }
+            Json::Object(fields) => {
+                out.push('{');
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    newline(out, depth + 1);
+                    write_string(k, out);
+                    out.push(':');
+                    if indent.is_some() {
+                        out.push(' ');
+                    }
+                    v.write_at(indent, depth + 1, out);
+                }
+                newline(out, depth);
+                out.push('}');
+            }
+        }
+    }
+}
