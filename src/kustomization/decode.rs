@@ -32,8 +32,9 @@ use super::*;
 use crate::error::{Error, Result};
 use crate::yaml::{parse_documents, DuplicateKeys, Marks, ParseOptions, Value};
 pub(crate) use engine::CONFIG_MAP_ARGS;
-use engine::{Coercion, Engine, Source};
+use engine::{Coercion, Dialect, Engine, Source};
 use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The file names kustomize recognises as a kustomization, in its order of preference.
@@ -442,9 +443,108 @@ pub fn decode_selector(value: &Value) -> Result<Selector> {
     Engine::new(&src, Coercion::None, "Selector").decode(value)
 }
 
+/// Decodes a builtin plugin's configuration document into its Go type `T`
+/// as kustomize does: the document is printed through Go's JSON (the JSON
+/// hop: [`json_hop`]), then `sigs.k8s.io/yaml.Unmarshal` decodes it
+/// non-strictly: field names match case-insensitively, unknown fields are
+/// ignored, null leaves a field unset, scalars fill string fields except
+/// under embedded structs, and errors are `encoding/json`'s own text.
+pub(crate) fn decode_plugin_config<T: DeserializeOwned>(doc: &Value) -> Result<T> {
+    let hopped = json_hop(doc)?;
+    let src = Source::none();
+    Engine::new(&src, Coercion::ToString, "plugin config")
+        .dialect(Dialect::GoJson)
+        .decode(&hopped)
+}
+
+/// Decodes a builtin plugin's configuration document the way the plugins
+/// that use go-yaml v3 do (prefix, suffix): after the same JSON hop
+/// (`prefix: 0x10` arrives as `16`), keys match exactly, unknown ones are
+/// ignored, any scalar's text fills a string field, go-yaml's errors.
+pub(crate) fn decode_plugin_config_v3<T: DeserializeOwned>(doc: &Value) -> Result<T> {
+    let hopped = json_hop(doc)?;
+    let src = Source::none();
+    Engine::new(&src, Coercion::Text, "plugin config")
+        .dialect(Dialect::GoYamlV3)
+        .decode(&hopped)
+}
+
+/// A document as it comes out of kustomize's JSON hop (go-yaml v3 typed it,
+/// Go's `json.Marshal` printed it, go-yaml v2 will read it back): booleans
+/// and integers in canonical spelling, floats as Go's JSON writes them
+/// (integral ones below 1e21 come back as integers), a bare date as the Go
+/// time JSON writes (RFC 3339 at midnight UTC). An infinity or NaN anywhere
+/// fails, as `json.Marshal` does.
+pub(crate) fn json_hop(v: &Value) -> Result<Value> {
+    use crate::yaml::gostr::json::float_string;
+    use crate::yaml::gostr::strconv::{format_float, parse_float, FloatFormat};
+    use crate::yaml::gostr::yaml::{yaml_int, yaml_special_float};
+    use crate::yaml::{Scalar, Tag};
+    let scalar = |tag, text: String| Value::Scalar(Scalar { tag, text });
+    Ok(match v {
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| Ok((k.clone(), json_hop(v)?)))
+                .collect::<Result<_>>()?,
+        ),
+        Value::Seq(items) => Value::Seq(items.iter().map(json_hop).collect::<Result<_>>()?),
+        Value::Scalar(s) => match s.tag {
+            Tag::Bool => Value::bool(s.text.eq_ignore_ascii_case("true")),
+            Tag::Int if yaml_int(&s.text).is_some() => {
+                scalar(Tag::Int, yaml_int(&s.text).unwrap_or_default().to_string())
+            }
+            Tag::Int | Tag::Float => {
+                let f = yaml_special_float(&s.text)
+                    .or_else(|| parse_float(&s.text.replace('_', "")).ok());
+                match f {
+                    None => v.clone(),
+                    Some(f) if !f.is_finite() => {
+                        return Err(Error::new(format!(
+                            "json: unsupported value: {}",
+                            format_float(f, FloatFormat::G, 64)
+                        )))
+                    }
+                    Some(f) => {
+                        let text = float_string(f);
+                        match yaml_int(&text) {
+                            Some(i) => scalar(Tag::Int, i.to_string()),
+                            None => scalar(Tag::Float, text),
+                        }
+                    }
+                }
+            }
+            Tag::Timestamp => Value::string(date_rfc3339(&s.text)),
+            _ => v.clone(),
+        },
+    })
+}
+
+/// A bare `Y-M-D` as Go's JSON prints that date at midnight UTC; longer
+/// timestamps keep their text.
+fn date_rfc3339(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d]
+            if [y, m, d]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+            format!("{y}-{m:02}-{d:02}T00:00:00Z")
+        }
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_become_rfc3339() {
+        assert_eq!(date_rfc3339("2001-1-2"), "2001-01-02T00:00:00Z");
+        assert_eq!(date_rfc3339("2001-12-14 21:59:43"), "2001-12-14 21:59:43");
+    }
 
     #[test]
     fn a_repeated_key_keeps_the_last_value() {

@@ -2,6 +2,7 @@
 //! decoding, with kustomize's warnings for deprecated fields.
 
 mod decode;
+pub(crate) mod plugins;
 mod types;
 
 pub use decode::{
@@ -9,4 +10,5 @@ pub use decode::{
     decode_kustomization_with_warnings, decode_selector, decode_transformer_config, Decoded,
     COMPONENT_API_VERSION, KUSTOMIZATION_API_VERSION, KUSTOMIZATION_FILE_NAMES,
 };
+pub(crate) use decode::{decode_plugin_config, decode_plugin_config_v3};
 pub use types::*;

@@ -414,14 +414,15 @@ pub(super) struct PatchArgs {
     pub(super) allow_kind_change: Option<bool>,
 }
 
-/// `ObjectMeta` as a kustomization's `metadata` (checked, then kept).
+/// `types.ObjectMeta`: a kustomization's `metadata` (checked, then kept),
+/// and a plugin config's.
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default)]
-struct ObjectMeta {
-    name: String,
-    namespace: String,
-    labels: IndexMap<String, String>,
-    annotations: IndexMap<String, String>,
+pub(crate) struct ObjectMeta {
+    pub(crate) name: String,
+    pub(crate) namespace: String,
+    pub(crate) labels: IndexMap<String, String>,
+    pub(crate) annotations: IndexMap<String, String>,
 }
 
 /// `types.ReplacementField`: an inline `Replacement` plus `path`.
