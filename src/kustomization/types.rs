@@ -425,47 +425,62 @@ pub(crate) struct ObjectMeta {
     pub(crate) annotations: IndexMap<String, String>,
 }
 
-/// `types.ReplacementField`: an inline `Replacement` plus `path`.
+/// `types.ReplacementField`: an inline `Replacement` plus `path` (also read
+/// for a `Replacement` alone, whose `path` is then not looked at).
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
-struct ReplacementField {
-    source: Option<SourceSelector>,
-    targets: Vec<Option<TargetSelector>>,
-    source_value: Option<String>,
-    path: String,
+pub(crate) struct ReplacementField {
+    pub(crate) source: Option<SourceSelector>,
+    pub(crate) targets: Option<Vec<Option<TargetSelector>>>,
+    pub(crate) source_value: Option<String>,
+    pub(crate) path: String,
+}
+
+/// `types.ResId` as embedded in a source selector.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, rename = "ResId")]
+pub(crate) struct ResIdFields {
+    #[serde(rename = "inline:group,version,kind")]
+    pub(crate) gvk: Gvk,
+    pub(crate) name: String,
+    pub(crate) namespace: String,
 }
 
 /// `types.SourceSelector`: an inline ResId plus `fieldPath` and `options`.
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
-struct SourceSelector {
-    group: String,
-    version: String,
-    kind: String,
-    name: String,
-    namespace: String,
-    field_path: String,
-    options: Option<FieldOptions>,
+pub(crate) struct SourceSelector {
+    #[serde(rename = "inline:group,version,kind,name,namespace")]
+    pub(crate) id: ResIdFields,
+    pub(crate) field_path: String,
+    pub(crate) options: Option<FieldOptions>,
 }
 
 /// `types.TargetSelector`.
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
-struct TargetSelector {
-    select: Option<Selector>,
-    reject: Vec<Option<Selector>>,
-    field_paths: Vec<String>,
-    options: Option<FieldOptions>,
+pub(crate) struct TargetSelector {
+    pub(crate) select: Option<Selector>,
+    pub(crate) reject: Vec<Option<Selector>>,
+    pub(crate) field_paths: Vec<String>,
+    pub(crate) options: Option<FieldOptions>,
 }
 
 /// `types.FieldOptions`.
-#[derive(Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
-struct FieldOptions {
-    delimiter: String,
-    index: i64,
-    encoding: String,
-    create: bool,
+pub(crate) struct FieldOptions {
+    pub(crate) delimiter: String,
+    pub(crate) index: i64,
+    pub(crate) encoding: String,
+    pub(crate) create: bool,
+}
+
+/// `builtins.ReplacementTransformerPlugin`: its `replacements` list.
+#[derive(Default, Deserialize)]
+#[serde(default, rename = "builtins.ReplacementTransformerPlugin")]
+pub(crate) struct ReplacementTransformerPlugin {
+    pub(crate) replacements: Vec<ReplacementField>,
 }
 
 /// `types.HelmGlobals`.
