@@ -38,6 +38,7 @@ mod generate;
 pub mod kustomization;
 mod load;
 mod output;
+mod plugin;
 mod resource;
 mod sort;
 mod transform;
