@@ -32,10 +32,7 @@ mod build;
 mod data;
 mod error;
 mod generate;
-// Transitional: the decoder's own tests (tests/kustomization_decode.rs) still
-// call it directly; it goes private when they run through `build`.
-#[doc(hidden)]
-pub mod kustomization;
+mod kustomization;
 mod load;
 mod output;
 mod plugin;

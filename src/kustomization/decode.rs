@@ -29,7 +29,7 @@ mod engine;
 
 use super::types::PatchArgs;
 use super::*;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::{parse_documents, DuplicateKeys, Marks, ParseOptions, Value};
 pub(crate) use engine::CONFIG_MAP_ARGS;
 use engine::{Coercion, Dialect, Engine, Source};
@@ -46,28 +46,18 @@ pub const KUSTOMIZATION_API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
 /// `apiVersion` of a `kind: Component` file.
 pub const COMPONENT_API_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 
-/// A decoded kustomization and the warnings kustomize prints for it.
+/// A decoded kustomization.
 #[derive(Clone, Debug, Default)]
 pub struct Decoded {
     /// The kustomization, deprecated fields still in place; `kind` and
     /// `apiVersion` defaulted as kustomize does (`Kustomization`, and the
     /// version that goes with the kind).
     pub kustomization: Kustomization,
-    /// Warnings for stderr (deprecated fields), in kustomize's words.
-    pub warnings: Vec<String>,
 }
 
-/// Decodes a kustomization file's bytes. Unknown fields are an error naming
-/// the field and its line.
-///
-/// On error the deprecation warnings kustomize would already have printed
-/// are lost; use [`decode_kustomization_with_warnings`] to keep them.
-pub fn decode_kustomization(bytes: &[u8]) -> Result<Decoded> {
-    decode_kustomization_with_warnings(bytes).1
-}
-
-/// Like [`decode_kustomization`], but also returns the warnings kustomize
-/// prints before it fails: the deprecation warnings come out before the
+/// Decodes a kustomization file's bytes (unknown fields are an error naming
+/// the field and its line), with the warnings kustomize prints, even when
+/// it then fails: the deprecation warnings come out before the
 /// "empty" and kind/apiVersion checks (an error there still prints them).
 pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<Decoded>) {
     let text = match source_text(bytes) {
@@ -96,7 +86,12 @@ fn source_text(bytes: &[u8]) -> Result<String> {
         });
         char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map_err(|e| Error::new(format!("invalid UTF-16 in the file: {e}")))
+            .map_err(|e| {
+                Error::of(
+                    ErrorKind::Decode,
+                    format!("invalid UTF-16 in the file: {e}"),
+                )
+            })
     };
     match bytes {
         [0xFF, 0xFE, ..] => utf16(false),
@@ -105,23 +100,13 @@ fn source_text(bytes: &[u8]) -> Result<String> {
             let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             String::from_utf8(b.to_vec()).map_err(|e| {
                 let at = e.utf8_error().valid_up_to();
-                Error::new(format!(
-                    "the file is not valid UTF-8 (bad byte at offset {at})"
-                ))
+                Error::of(
+                    ErrorKind::Decode,
+                    format!("the file is not valid UTF-8 (bad byte at offset {at})"),
+                )
             })
         }
     }
-}
-
-/// Decodes an already-parsed kustomization document. `marks` and `text`
-/// (the source) give positions and tell quoted `"yes"` from a plain `yes`
-/// (a boolean in YAML 1.1); without them scalars are taken as tagged.
-pub fn decode_kustomization_value(
-    value: &Value,
-    marks: Option<&Marks>,
-    text: &str,
-) -> (Vec<String>, Result<Decoded>) {
-    decode_with_source(value, &Source::new(text, marks))
 }
 
 fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decoded>) {
@@ -134,10 +119,7 @@ fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decod
         Err(e) => return (Vec::new(), Err(e)),
     };
     let warnings = deprecation_warnings(value);
-    let result = check(&mut k, value, src).map(|()| Decoded {
-        kustomization: k,
-        warnings: warnings.clone(),
-    });
+    let result = check(&mut k, value, src).map(|()| Decoded { kustomization: k });
     (warnings, result)
 }
 
@@ -277,7 +259,8 @@ fn check(k: &mut Kustomization, raw: &Value, src: &Source) -> Result<()> {
         tm.api_version = required.to_string();
     }
     if is_empty(k, raw) {
-        return Err(Error::new(
+        return Err(Error::of(
+            ErrorKind::Decode,
             "kustomization.yaml is empty: it sets no field besides kind/apiVersion \
              (kustomize rejects such a file)",
         ));
@@ -300,10 +283,10 @@ fn check(k: &mut Kustomization, raw: &Value, src: &Source) -> Result<()> {
     }
     // Point at the field that is wrong first (kind, else apiVersion).
     let at = if bad_kind { "/kind" } else { "/apiVersion" };
-    Err(Error::new(format!(
-        "invalid kustomization file: {}",
-        problems.join("; ")
-    ))
+    Err(Error::of(
+        ErrorKind::Decode,
+        format!("invalid kustomization file: {}", problems.join("; ")),
+    )
     .at(src.mark(at)))
 }
 
@@ -404,18 +387,6 @@ pub(crate) fn patch_options<'de, D: Deserializer<'de>>(
     .into_iter()
     .filter_map(|(k, v)| Some((k.to_string(), v?)))
     .collect())
-}
-
-/// Decodes a list of field specs (`labels[].fields`, a transformer config
-/// table) the way kustomize reads transformer configs: unknown keys are an
-/// error, numbers and booleans where a string is expected become their text
-/// (`sigs.k8s.io/yaml.UnmarshalStrict` with a typed target), `create` must
-/// be a boolean. `value` is a parsed document or part of one, without
-/// positions; use [`decode_transformer_config`] for a whole file with
-/// line numbers.
-pub fn decode_field_specs(value: &Value) -> Result<Vec<FieldSpec>> {
-    let src = Source::none();
-    Engine::new(&src, Coercion::ToString, "field specs").decode(value)
 }
 
 /// Decodes a transformer configuration file (an entry of `configurations:`):
@@ -593,33 +564,6 @@ mod value_tests {
     }
 
     #[test]
-    fn field_specs_from_values() {
-        let v = Value::Seq(vec![
-            map(&[
-                ("path", Value::string("spec/selector")),
-                ("kind", Value::string("Service")),
-                ("create", Value::bool(true)),
-            ]),
-            map(&[("PATH", Value::int(1))]),
-        ]);
-        let specs = decode_field_specs(&v).expect("field specs");
-        assert_eq!(specs[0].gvk.kind, "Service");
-        assert!(specs[0].create);
-        // Case-insensitive name; a number becomes text for `path`.
-        assert_eq!(specs[1].path, "1");
-        let bad = Value::Seq(vec![map(&[("pth", Value::string("a"))])]);
-        let e = decode_field_specs(&bad).unwrap_err();
-        assert!(e
-            .message
-            .contains("unknown field \"pth\" in [0] (FieldSpec)"));
-        assert!(
-            e.message.contains("did you mean \"path\"?"),
-            "{}",
-            e.message
-        );
-    }
-
-    #[test]
     fn selectors_from_values() {
         let s = decode_selector(&map(&[
             ("kind", Value::string("Deployment")),
@@ -632,21 +576,5 @@ mod value_tests {
         assert!(e
             .message
             .starts_with("name: expected a string, found a number (3)"));
-    }
-
-    #[test]
-    fn value_level_kustomization() {
-        let v = map(&[
-            ("resources", Value::Seq(vec![Value::string("a.yaml")])),
-            ("bases", Value::Seq(vec![])),
-        ]);
-        let (warnings, r) = decode_kustomization_value(&v, None, "");
-        assert_eq!(warnings.len(), 1);
-        assert_eq!(r.expect("decoded").kustomization.resources, ["a.yaml"]);
-        let (_, r) = decode_kustomization_value(&Value::Seq(vec![]), None, "");
-        let e = r.unwrap_err();
-        assert!(e
-            .message
-            .contains("must be a mapping of fields, but it holds a list"));
     }
 }

@@ -24,7 +24,7 @@
 //! `a`, `b`, `c` sit in the parent's mapping; and [`CONFIG_MAP_ARGS`] marks
 //! a list of `SecretArgs` read as `ConfigMapArgs` (no `type` field).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::gostr::strconv::{format_float, FloatFormat};
 use crate::yaml::gostr::yaml::{yaml_number, yaml_special_float, YamlNumber};
 use crate::yaml::{push_segment, Map, Mark, Marks, Scalar, Tag, Value};
@@ -425,13 +425,14 @@ impl<'a> Engine<'a> {
             go_struct: "",
             go_path: String::new(),
         };
-        T::deserialize(node).map_err(|e| e.0)
+        T::deserialize(node).map_err(|e| decode_error(e.0))
     }
 
     /// Checks what `sigs.k8s.io/yaml` checks before any field is decoded:
     /// no null mapping key, no infinite or NaN number (JSON has none).
     pub fn precheck(&self, v: &Value) -> Result<()> {
         self.precheck_at(v, &mut String::new(), "")
+            .map_err(decode_error)
     }
 
     fn precheck_at(&self, v: &Value, at: &mut String, shown: &str) -> Result<()> {
@@ -479,6 +480,13 @@ impl<'a> Engine<'a> {
         }
         Ok(())
     }
+}
+
+/// The engine's errors are of kind [`ErrorKind::Decode`]: the input was
+/// well-formed but does not fit its Go type.
+fn decode_error(mut e: Error) -> Error {
+    e.kind = ErrorKind::Decode;
+    e
 }
 
 /// `a.b` for messages (`b` alone at the top).
