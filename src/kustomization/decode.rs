@@ -570,7 +570,7 @@ mod value_tests {
             ("labelSelector", Value::string("app=web")),
         ]))
         .expect("selector");
-        assert_eq!(s.gvk.kind, "Deployment");
+        assert_eq!(s.id.gvk.kind, "Deployment");
         assert_eq!(s.label_selector, "app=web");
         let e = decode_selector(&map(&[("name", Value::int(3))])).unwrap_err();
         assert!(e

@@ -81,7 +81,7 @@ fn field_names_match_case_insensitively() {
     let d = ok("case-nested");
     assert_eq!(d.kustomization.patches[0].path, "patch.yaml");
     let target = d.kustomization.patches[0].target.as_ref().expect("target");
-    assert_eq!(target.gvk.kind, "ConfigMap");
+    assert_eq!(target.id.gvk.kind, "ConfigMap");
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn every_top_level_field_decodes() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  c: d"
     );
     let pj = &k("field-patchesjson6902").patches_json6902[0];
-    assert_eq!(pj.target.as_ref().expect("target").name, "cm");
+    assert_eq!(pj.target.as_ref().expect("target").id.name, "cm");
     assert!(pj.patch.starts_with("[{"));
     let p = k("field-patches").patches;
     assert_eq!(p[0].path, "patch.yaml");
@@ -436,7 +436,7 @@ fn a_repeated_key_is_no_error_and_the_last_one_wins() {
     );
     let p = &ok("dup-nested-key").kustomization.patches[0];
     assert_eq!(p.path, "patch.yaml");
-    assert_eq!(p.target.as_ref().expect("target").gvk.kind, "Secret");
+    assert_eq!(p.target.as_ref().expect("target").id.gvk.kind, "Secret");
     assert_eq!(
         ok("dup-flow-key").kustomization.common_annotations["a"],
         "2"

@@ -193,13 +193,10 @@ pub struct Replica {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Selector {
-    /// group/version/kind (regular expressions).
-    #[serde(rename = "inline:group,version,kind")]
-    pub gvk: Gvk,
-    /// `name` (regular expression).
-    pub name: String,
-    /// `namespace` (regular expression).
-    pub namespace: String,
+    /// The embedded `ResId`: group/version/kind, name and namespace
+    /// (regular expressions).
+    #[serde(rename = "inline:group,version,kind,name,namespace")]
+    pub id: ResIdFields,
     /// `labelSelector`.
     pub label_selector: String,
     /// `annotationSelector`.
@@ -436,14 +433,18 @@ pub(crate) struct ReplacementField {
     pub(crate) path: String,
 }
 
-/// `types.ResId` as embedded in a source selector.
-#[derive(Default, Deserialize, Serialize)]
+/// `types.ResId` as embedded in selectors: an inline Gvk, `name`,
+/// `namespace`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename = "ResId")]
-pub(crate) struct ResIdFields {
+pub struct ResIdFields {
+    /// group/version/kind.
     #[serde(rename = "inline:group,version,kind")]
-    pub(crate) gvk: Gvk,
-    pub(crate) name: String,
-    pub(crate) namespace: String,
+    pub gvk: Gvk,
+    /// `name`.
+    pub name: String,
+    /// `namespace`.
+    pub namespace: String,
 }
 
 /// `types.SourceSelector`: an inline ResId plus `fieldPath` and `options`.

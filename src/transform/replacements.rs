@@ -87,9 +87,12 @@ fn anchored(pattern: &str) -> Result<Option<Regex>> {
 impl Selector {
     fn new(s: crate::kustomization::Selector) -> Result<Selector> {
         let crate::kustomization::Selector {
-            gvk,
-            name,
-            namespace,
+            id:
+                crate::kustomization::ResIdFields {
+                    gvk,
+                    name,
+                    namespace,
+                },
             label_selector,
             annotation_selector,
         } = s;

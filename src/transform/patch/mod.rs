@@ -464,7 +464,7 @@ impl Json6902Transformer {
         ldr: &Loader,
     ) -> Result<Json6902Transformer> {
         let target = target.ok_or_else(|| Error::new("must specify a target for the patch"))?;
-        if target.name.is_empty() {
+        if target.id.name.is_empty() {
             return Err(Error::new("must specify the target name"));
         }
         if path.is_empty() && json_op.is_empty() {
