@@ -186,18 +186,8 @@ pub(crate) fn transformer(config: &Resource, ldr: &Loader) -> Result<Box<dyn Tra
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transform::builtin::tests::ldr;
     use crate::yaml::{parse_documents, ParseOptions};
-
-    /// A loader on a scratch directory (these configs read no files).
-    fn ldr() -> Loader {
-        let dir = std::env::temp_dir();
-        Loader::new(
-            std::sync::Arc::new(crate::load::DiskFs),
-            &dir,
-            crate::load::LoadRestrictor::RootOnly,
-        )
-        .unwrap()
-    }
 
     fn config(src: &str) -> Resource {
         Resource::new(

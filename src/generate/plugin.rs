@@ -113,23 +113,27 @@ mod tests {
     #[test]
     fn go_json_wording() {
         // The oracle's words (testdata/generators/cases/error-plugin-config-*).
-        let c = res("kind: ConfigMapGenerator\nliterals: [a=1, 12]\n");
-        assert_eq!(
-            decode(Kind::ConfigMap, &c).unwrap_err().message,
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal number into Go \
-             struct field ConfigMapGeneratorPlugin.ConfigMapArgs.GeneratorArgs.KvPairSources.literals \
-             of type string"
-        );
-        let c = res("kind: ConfigMapGenerator\noptions:\n  disableNameSuffixHash: \"true\"\n");
-        assert_eq!(
-            decode(Kind::ConfigMap, &c).unwrap_err().message,
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go \
-             struct field GeneratorOptions.ConfigMapArgs.GeneratorArgs.options.disableNameSuffixHash \
-             of type bool"
-        );
-        let c = res("kind: SecretGenerator\nfiles: {a: b}\n");
-        assert!(decode(Kind::Secret, &c).unwrap_err().message.ends_with(
-            "SecretGeneratorPlugin.SecretArgs.GeneratorArgs.KvPairSources.files of type []string"
-        ));
+        let go = "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal";
+        for (kind, config, error) in [
+            (
+                Kind::ConfigMap,
+                "literals: [a=1, 12]",
+                "number into Go struct field ConfigMapGeneratorPlugin.ConfigMapArgs.GeneratorArgs.KvPairSources.literals of type string",
+            ),
+            (
+                Kind::ConfigMap,
+                "options:\n  disableNameSuffixHash: \"true\"",
+                "string into Go struct field GeneratorOptions.ConfigMapArgs.GeneratorArgs.options.disableNameSuffixHash of type bool",
+            ),
+            (
+                Kind::Secret,
+                "files: {a: b}",
+                "object into Go struct field SecretGeneratorPlugin.SecretArgs.GeneratorArgs.KvPairSources.files of type []string",
+            ),
+        ] {
+            let c = res(&format!("kind: {}\n{config}\n", kind.generator_kind()));
+            let e = decode(kind, &c).unwrap_err();
+            assert_eq!(e.message, format!("{go} {error}"), "{config}");
+        }
     }
 }

@@ -421,11 +421,7 @@ pub fn decode_selector(value: &Value) -> Result<Selector> {
 /// ignored, null leaves a field unset, scalars fill string fields except
 /// under embedded structs, and errors are `encoding/json`'s own text.
 pub(crate) fn decode_plugin_config<T: DeserializeOwned>(doc: &Value) -> Result<T> {
-    let hopped = json_hop(doc)?;
-    let src = Source::none();
-    Engine::new(&src, Coercion::ToString, "plugin config")
-        .dialect(Dialect::GoJson)
-        .decode(&hopped)
+    decode_hopped(doc, Coercion::ToString, Dialect::GoJson)
 }
 
 /// Decodes a builtin plugin's configuration document the way the plugins
@@ -433,10 +429,14 @@ pub(crate) fn decode_plugin_config<T: DeserializeOwned>(doc: &Value) -> Result<T
 /// (`prefix: 0x10` arrives as `16`), keys match exactly, unknown ones are
 /// ignored, any scalar's text fills a string field, go-yaml's errors.
 pub(crate) fn decode_plugin_config_v3<T: DeserializeOwned>(doc: &Value) -> Result<T> {
+    decode_hopped(doc, Coercion::Text, Dialect::GoYamlV3)
+}
+
+fn decode_hopped<T: DeserializeOwned>(doc: &Value, c: Coercion, d: Dialect) -> Result<T> {
     let hopped = json_hop(doc)?;
     let src = Source::none();
-    Engine::new(&src, Coercion::Text, "plugin config")
-        .dialect(Dialect::GoYamlV3)
+    Engine::new(&src, c, "plugin config")
+        .dialect(d)
         .decode(&hopped)
 }
 

@@ -83,12 +83,12 @@ pub fn kustomization_transformers(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::kustomization::{Image, Patch};
 
-    /// A loader on a scratch directory (these configs read no files).
-    fn ldr() -> Loader {
+    /// A loader on a scratch directory (for configs that read no files).
+    pub(crate) fn ldr() -> Loader {
         let dir = std::env::temp_dir();
         Loader::new(
             std::sync::Arc::new(crate::load::DiskFs),
