@@ -12,45 +12,31 @@
 
 use super::make::Kind;
 use crate::error::Result;
-use crate::kustomization::plugins::{self, ConfigMapGeneratorPlugin, SecretGeneratorPlugin};
+use crate::kustomization::plugins::{ConfigMapGeneratorPlugin, SecretGeneratorPlugin};
 use crate::kustomization::{decode_plugin_config, GeneratorArgs};
 use crate::resource::Resource;
 
 /// Decodes a generator config of builtin `kind` into generator arguments.
 pub fn decode(kind: Kind, config: &Resource) -> Result<GeneratorArgs> {
-    let (meta, args, type_) = match kind {
+    let (meta, mut args) = match kind {
         Kind::ConfigMap => {
             let p: ConfigMapGeneratorPlugin = decode_plugin_config(&config.obj)?;
-            (p.metadata, p.args.args, String::new())
+            (p.metadata, GeneratorArgs::from(p.args))
         }
         Kind::Secret => {
             let p: SecretGeneratorPlugin = decode_plugin_config(&config.obj)?;
-            (p.metadata, p.args.args, p.args.type_)
+            (p.metadata, GeneratorArgs::from(p.args))
         }
     };
-    let plugins::GeneratorArgs {
-        namespace,
-        name,
-        behavior,
-        kv,
-        options,
-    } = args;
-    Ok(GeneratorArgs {
-        name: if name.is_empty() { meta.name } else { name },
-        namespace: if namespace.is_empty() {
-            meta.namespace
-        } else {
-            namespace
-        },
-        behavior,
-        literals: kv.literals,
-        files: kv.files,
-        envs: kv.envs,
-        // Builtin plugins ignore the deprecated `env`.
-        env: String::new(),
-        options,
-        type_,
-    })
+    if args.name.is_empty() {
+        args.name = meta.name;
+    }
+    if args.namespace.is_empty() {
+        args.namespace = meta.namespace;
+    }
+    // Builtin plugins ignore the deprecated `env`.
+    args.env.clear();
+    Ok(args)
 }
 
 #[cfg(test)]

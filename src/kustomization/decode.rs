@@ -27,11 +27,11 @@
 
 mod engine;
 
+use super::plugins;
 use super::types::PatchArgs;
 use super::*;
 use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::{parse_documents, DuplicateKeys, Marks, ParseOptions, Value};
-pub(crate) use engine::CONFIG_MAP_ARGS;
 use engine::{Coercion, Dialect, Engine, Source};
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
@@ -355,24 +355,24 @@ fn json_value<T: Serialize>(t: &T) -> Value {
     ))
 }
 
-/// `configMapGenerator`: `SecretArgs` without `type` (Go's `ConfigMapArgs`).
+/// `configMapGenerator`: a list of `ConfigMapArgs`.
 pub(crate) fn config_map_args<'de, D: Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Vec<GeneratorArgs>, D::Error> {
-    struct Args;
-    impl<'de> serde::de::Visitor<'de> for Args {
-        type Value = Vec<GeneratorArgs>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list of ConfigMapArgs")
-        }
-        fn visit_newtype_struct<D: Deserializer<'de>>(
-            self,
-            d: D,
-        ) -> std::result::Result<Self::Value, D::Error> {
-            Vec::deserialize(d)
-        }
-    }
-    d.deserialize_newtype_struct(CONFIG_MAP_ARGS, Args)
+    Ok(Vec::<plugins::ConfigMapArgs>::deserialize(d)?
+        .into_iter()
+        .map(GeneratorArgs::from)
+        .collect())
+}
+
+/// `secretGenerator`: a list of `SecretArgs`.
+pub(crate) fn secret_args<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<GeneratorArgs>, D::Error> {
+    Ok(Vec::<plugins::SecretArgs>::deserialize(d)?
+        .into_iter()
+        .map(GeneratorArgs::from)
+        .collect())
 }
 
 /// A patch's `options` (`PatchArgs`): the fields given, by JSON name.

@@ -4,7 +4,7 @@
 //! variant) with kustomize's rules. The serde names carry the Go type names
 //! the decoder's messages use; `inline:` fields are embedded Go structs.
 
-use super::types::{FieldSpec, GeneratorOptions, Image, ObjectMeta, Replica, Selector};
+use super::types::{self, FieldSpec, GeneratorOptions, Image, ObjectMeta, Replica, Selector};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -175,6 +175,35 @@ pub(crate) struct SecretArgs {
     pub(crate) args: GeneratorArgs,
     #[serde(rename = "type")]
     pub(crate) type_: String,
+}
+
+impl GeneratorArgs {
+    /// The flat form the generators take, with a secret's `type`.
+    fn flatten(self, type_: String) -> types::GeneratorArgs {
+        types::GeneratorArgs {
+            name: self.name,
+            namespace: self.namespace,
+            behavior: self.behavior,
+            literals: self.kv.literals,
+            files: self.kv.files,
+            envs: self.kv.envs,
+            env: self.kv.env,
+            options: self.options,
+            type_,
+        }
+    }
+}
+
+impl From<ConfigMapArgs> for types::GeneratorArgs {
+    fn from(a: ConfigMapArgs) -> types::GeneratorArgs {
+        a.args.flatten(String::new())
+    }
+}
+
+impl From<SecretArgs> for types::GeneratorArgs {
+    fn from(a: SecretArgs) -> types::GeneratorArgs {
+        a.args.flatten(a.type_)
+    }
 }
 
 /// `builtins.ConfigMapGeneratorPlugin`.

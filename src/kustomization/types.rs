@@ -9,7 +9,7 @@
 //! are checked against their Go types (the private structs at the end) and
 //! kept as [`Value`]s.
 
-use super::decode::{config_map_args, kept, kept_list, patch_options};
+use super::decode::{config_map_args, kept, kept_list, patch_options, secret_args};
 use crate::yaml::Value;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,7 @@ pub struct Kustomization {
     #[serde(deserialize_with = "config_map_args")]
     pub config_map_generator: Vec<GeneratorArgs>,
     /// `secretGenerator`.
+    #[serde(deserialize_with = "secret_args")]
     pub secret_generator: Vec<GeneratorArgs>,
     /// `helmGlobals` (`chartHome`, `configHome`), checked, kept as a mapping
     /// with canonical key names.
@@ -277,9 +278,10 @@ pub struct GeneratorOptions {
     pub immutable: Option<bool>,
 }
 
-/// An entry of `configMapGenerator` or `secretGenerator`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase", rename = "SecretArgs")]
+/// An entry of `configMapGenerator` or `secretGenerator`, flattened from
+/// the Go types it is decoded as (`ConfigMapArgs`, `SecretArgs`: see
+/// `plugins.rs`).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GeneratorArgs {
     /// `name`.
     pub name: String,
@@ -299,7 +301,6 @@ pub struct GeneratorArgs {
     /// `options`.
     pub options: Option<GeneratorOptions>,
     /// `type` (secrets only).
-    #[serde(rename = "type")]
     pub type_: String,
 }
 

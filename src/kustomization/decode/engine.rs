@@ -21,8 +21,9 @@
 //!
 //! Two conventions in the structs' serde names: a field renamed
 //! `inline:a,b,c` is an embedded Go struct (`json:",inline"`) whose fields
-//! `a`, `b`, `c` sit in the parent's mapping; and [`CONFIG_MAP_ARGS`] marks
-//! a list of `SecretArgs` read as `ConfigMapArgs` (no `type` field).
+//! `a`, `b`, `c` sit in the parent's mapping; and a struct's serde name is
+//! its Go type's name (`SecretArgs`, in package `types` unless it says
+//! otherwise: `builtins.PrefixTransformerPlugin`).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::gostr::strconv::{format_float, FloatFormat};
@@ -421,7 +422,6 @@ impl<'a> Engine<'a> {
             path: String::new(),
             only: None,
             inline: false,
-            config_map: false,
             go_struct: "",
             go_path: String::new(),
         };
@@ -498,9 +498,6 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// The serde name that reads a list of `SecretArgs` as `ConfigMapArgs`.
-pub(crate) const CONFIG_MAP_ARGS: &str = "strata:ConfigMapArgs";
-
 /// The decoder's error: a crate [`Error`] with its position.
 #[derive(Debug)]
 pub(crate) struct DeError(pub Error);
@@ -542,8 +539,6 @@ pub(crate) struct Node<'a> {
     /// Under a field of an embedded struct: strings are not coerced
     /// (`sigs.k8s.io/yaml` finds no target type for anything below it).
     inline: bool,
-    /// A list of `SecretArgs` read as `ConfigMapArgs`.
-    config_map: bool,
     /// For Go's messages: the Go struct whose JSON object holds this value
     /// (`FieldSpec`), and the field path to it from the top, embedded
     /// structs' Go names included (`commonLabels.Gvk.kind`).
@@ -559,7 +554,6 @@ impl<'a> Node<'a> {
             path,
             only: None,
             inline: self.inline,
-            config_map: false,
             go_struct: self.go_struct,
             go_path: self.go_path.clone(),
         }
@@ -927,11 +921,10 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
+        _: &'static str,
         visitor: V,
     ) -> DeResult<V::Value> {
-        let config_map = name == CONFIG_MAP_ARGS;
-        visitor.visit_newtype_struct(Node { config_map, ..self })
+        visitor.visit_newtype_struct(self)
     }
 
     /// A slice: element `i` of each spelling decodes into element `i` of
@@ -964,10 +957,7 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
                         Layer { v: &items[i], at }
                     })
                     .collect();
-                Node {
-                    config_map: self.config_map,
-                    ..self.child(format!("{}[{i}]", self.path), element_layers)
-                }
+                self.child(format!("{}[{i}]", self.path), element_layers)
             })
             .collect::<Vec<_>>();
         visitor.visit_seq(Items(items.into_iter()))
@@ -1006,18 +996,10 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> DeResult<V::Value> {
-        let (name, fields): (&str, Vec<&'static str>) = if self.config_map {
-            (
-                "ConfigMapArgs",
-                fields.iter().copied().filter(|f| *f != "type").collect(),
-            )
-        } else {
-            (name, fields.to_vec())
-        };
         // JSON names, embedded structs' fields in their place: (JSON name,
         // the serde field it belongs to).
         let mut names: Vec<(&'static str, &'static str)> = Vec::new();
-        for f in &fields {
+        for f in fields {
             match f.strip_prefix("inline:") {
                 Some(inner) => names.extend(inner.split(',').map(|n| (n, *f))),
                 None => names.push((f, f)),
@@ -1138,7 +1120,6 @@ mod probe {
     pub(super) fn struct_type(name: &str) -> String {
         match name {
             n if n.contains('.') => n.to_string(),
-            super::CONFIG_MAP_ARGS => "types.ConfigMapArgs".to_string(),
             n => format!("types.{n}"),
         }
     }
@@ -1224,12 +1205,9 @@ mod probe {
         }
         fn deserialize_newtype_struct<V: Visitor<'de>>(
             self,
-            name: &'static str,
+            _: &'static str,
             v: V,
         ) -> DeResult<V::Value> {
-            if name == super::CONFIG_MAP_ARGS {
-                return Err(found("[]types.ConfigMapArgs"));
-            }
             v.visit_newtype_struct(Probe)
         }
         serde::forward_to_deserialize_any! {
