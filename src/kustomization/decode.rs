@@ -27,7 +27,6 @@
 
 mod engine;
 
-use super::plugins;
 use super::types::PatchArgs;
 use super::*;
 use crate::error::{Error, ErrorKind, Result};
@@ -355,23 +354,16 @@ fn json_value<T: Serialize>(t: &T) -> Value {
     ))
 }
 
-/// `configMapGenerator`: a list of `ConfigMapArgs`.
-pub(crate) fn config_map_args<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Vec<GeneratorArgs>, D::Error> {
-    Ok(Vec::<plugins::ConfigMapArgs>::deserialize(d)?
+/// `configMapGenerator` or `secretGenerator`: a list of the Go type `A`
+/// (`ConfigMapArgs`, `SecretArgs`), flattened.
+pub(crate) fn generator_args<'de, A, D>(d: D) -> std::result::Result<Vec<GeneratorArgs>, D::Error>
+where
+    A: Deserialize<'de> + Into<GeneratorArgs>,
+    D: Deserializer<'de>,
+{
+    Ok(Vec::<A>::deserialize(d)?
         .into_iter()
-        .map(GeneratorArgs::from)
-        .collect())
-}
-
-/// `secretGenerator`: a list of `SecretArgs`.
-pub(crate) fn secret_args<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Vec<GeneratorArgs>, D::Error> {
-    Ok(Vec::<plugins::SecretArgs>::deserialize(d)?
-        .into_iter()
-        .map(GeneratorArgs::from)
+        .map(Into::into)
         .collect())
 }
 

@@ -9,7 +9,7 @@
 //! are checked against their Go types (the private structs at the end) and
 //! kept as [`Value`]s.
 
-use super::decode::{config_map_args, kept, kept_list, patch_options, secret_args};
+use super::decode::{generator_args, kept, kept_list, patch_options};
 use crate::yaml::Value;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -79,10 +79,10 @@ pub struct Kustomization {
     /// `bases` (deprecated; merged into `resources`).
     pub bases: Vec<String>,
     /// `configMapGenerator`.
-    #[serde(deserialize_with = "config_map_args")]
+    #[serde(deserialize_with = "generator_args::<super::plugins::ConfigMapArgs, _>")]
     pub config_map_generator: Vec<GeneratorArgs>,
     /// `secretGenerator`.
-    #[serde(deserialize_with = "secret_args")]
+    #[serde(deserialize_with = "generator_args::<super::plugins::SecretArgs, _>")]
     pub secret_generator: Vec<GeneratorArgs>,
     /// `helmGlobals` (`chartHome`, `configHome`), checked, kept as a mapping
     /// with canonical key names.
