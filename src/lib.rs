@@ -33,12 +33,10 @@ mod data;
 mod error;
 mod generate;
 mod git;
-// Transitional: the decoder's own tests (tests/kustomization_decode.rs) still
-// call it directly; it goes private when they run through `build`.
-#[doc(hidden)]
-pub mod kustomization;
+mod kustomization;
 mod load;
 mod output;
+mod plugin;
 mod resource;
 mod sort;
 mod transform;

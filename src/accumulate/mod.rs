@@ -14,7 +14,7 @@ use crate::kustomization::{
 };
 use crate::load::{EntryKind, Loader};
 use crate::resource::{resources_from_bytes, ResMap, Resource, ORIGIN};
-use crate::transform::builtin::{kustomization_transformers, transformer_from_config};
+use crate::transform::builtin::kustomization_transformers;
 use crate::transform::fieldspec::TransformerConfig;
 use crate::transform::vars::{merge_var_sets, merge_vars, record_var_targets};
 use crate::transform::{Env, Transformer};
@@ -169,7 +169,7 @@ impl Target {
                     (t, origin)
                 })
                 .collect();
-        transformers.extend(self.external_transformers(&ra.config, cx)?);
+        transformers.extend(self.external_transformers(cx)?);
         for (t, origin) in &transformers {
             t.transform(&mut ra.resources, &cx.env)?;
             // A patch may have deleted resources (kustomize's DropEmpties).
@@ -206,7 +206,7 @@ impl Target {
             generate::absorb(&mut ra.resources, resources)?;
         }
         for (config, origin) in self.plugin_configs(&k.generators, cx)? {
-            let mut resources = generate::generator_from_config(&config, &self.loader)?;
+            let mut resources = crate::plugin::generator(&config, &self.loader)?;
             if let Some(o) = origin {
                 let text = o.to_annotation();
                 for r in &mut resources {
@@ -345,14 +345,10 @@ impl Target {
 
     /// The transformers listed under `transformers:`: inline documents or
     /// files/directories of builtin plugin configs.
-    fn external_transformers(
-        &self,
-        tc: &TransformerConfig,
-        cx: &mut Context,
-    ) -> Result<Vec<Configured>> {
+    fn external_transformers(&self, cx: &mut Context) -> Result<Vec<Configured>> {
         self.plugin_configs(&self.kustomization.transformers, cx)?
             .into_iter()
-            .map(|(c, origin)| Ok((transformer_from_config(&c.obj, tc, &self.loader)?, origin)))
+            .map(|(c, origin)| Ok((crate::plugin::transformer(&c, &self.loader)?, origin)))
             .collect()
     }
 

@@ -6,23 +6,16 @@
 //! typed exactly as it does there (`name: 123` is a number). The object
 //! gets no hash suffix and no behaviour (it is created).
 
-use super::plugin::Fields;
 use crate::error::{Error, Result};
+use crate::kustomization::decode_plugin_config;
+use crate::kustomization::plugins::IamPolicyGeneratorPlugin;
 use crate::resource::Resource;
 use crate::yaml::{parse_documents, ParseOptions};
 
 /// Generates the ServiceAccount a config describes.
 pub fn generate(config: &Resource) -> Result<Vec<Resource>> {
-    let top = Fields::new("IAMPolicyGeneratorPlugin", Some(&config.obj))?;
-    let ks = Fields::new(
-        "IAMPolicyGeneratorPlugin.kubernetesService",
-        top.get("kubernetesService"),
-    )?;
-    let sa = Fields::new(
-        "IAMPolicyGeneratorPlugin.serviceAccount",
-        top.get("serviceAccount"),
-    )?;
-    let cloud = top.string("cloud")?;
+    let args = decode_plugin_config::<IamPolicyGeneratorPlugin>(&config.obj)?.args;
+    let (cloud, ks, sa) = (args.cloud, args.kubernetes_service, args.service_account);
     if cloud != "gke" {
         return Err(Error::new(format!(
             "cloud provider {cloud} not supported yet"
@@ -31,11 +24,9 @@ pub fn generate(config: &Resource) -> Result<Vec<Resource>> {
     let mut text = format!(
         "\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    \
          iam.gke.io/gcp-service-account: {}@{}.iam.gserviceaccount.com\n  name: {}\n",
-        sa.string("name")?,
-        sa.string("projectId")?,
-        ks.string("name")?
+        sa.name, sa.project_id, ks.name
     );
-    let namespace = ks.string("namespace")?;
+    let namespace = ks.namespace;
     if !namespace.is_empty() {
         text.push_str(&format!("\n  namespace: {namespace}"));
     }

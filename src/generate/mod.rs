@@ -24,7 +24,7 @@ mod reencode;
 pub use hash::hash_suffix;
 pub use make::{merge_options, Kind};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kustomization::{GeneratorArgs, Kustomization};
 use crate::load::Loader;
 use crate::resource::{ResMap, Resource};
@@ -68,57 +68,23 @@ pub fn kustomization_generators(k: &Kustomization, ldr: &Loader) -> Result<Vec<G
     Ok(out)
 }
 
-/// kustomize's builtin transformer kinds: listed under `generators:`, they
-/// load but are not generators.
-const BUILTIN_TRANSFORMERS: [&str; 14] = [
-    "AnnotationsTransformer",
-    "HashTransformer",
-    "ImageTagTransformer",
-    "LabelTransformer",
-    "NamespaceTransformer",
-    "PatchJson6902Transformer",
-    "PatchStrategicMergeTransformer",
-    "PatchTransformer",
-    "PrefixSuffixTransformer",
-    "PrefixTransformer",
-    "SuffixTransformer",
-    "ReplicaCountTransformer",
-    "ValueAddTransformer",
-    "ReplacementTransformer",
-];
+/// Runs a `ConfigMapGenerator` plugin config.
+pub fn config_map_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
+    from_config(Kind::ConfigMap, config, ldr)
+}
 
-/// Runs one generator plugin config (a `generators:` entry of a builtin
-/// kind such as `ConfigMapGenerator`).
-pub fn generator_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
-    let kind_name = config.kind();
-    if config.api_version() != "builtin" {
-        return Err(Error::external_plugin(config.api_version(), kind_name));
-    }
-    let kind = match kind_name {
-        "ConfigMapGenerator" => Kind::ConfigMap,
-        "SecretGenerator" => Kind::Secret,
-        "IAMPolicyGenerator" => {
-            return iam::generate(config)
-                .map_err(|e| e.context(format!("plugin {} fails configuration", config.org_id())))
-        }
-        "HelmChartInflationGenerator" => {
-            return Err(Error::new(
-                "builtin HelmChartInflationGenerator is not supported yet",
-            ))
-        }
-        other if BUILTIN_TRANSFORMERS.contains(&other) => {
-            return Err(Error::new(format!(
-                "plugin {} not a generator",
-                config.org_id()
-            )))
-        }
-        _ => {
-            return Err(Error::new(format!(
-                "unable to load builtin {}",
-                config.gvk()
-            )))
-        }
-    };
+/// Runs a `SecretGenerator` plugin config.
+pub fn secret_from_config(config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
+    from_config(Kind::Secret, config, ldr)
+}
+
+/// Runs an `IAMPolicyGenerator` plugin config.
+pub fn iam_policy_from_config(config: &Resource, _ldr: &Loader) -> Result<Vec<Resource>> {
+    iam::generate(config)
+        .map_err(|e| e.context(format!("plugin {} fails configuration", config.org_id())))
+}
+
+fn from_config(kind: Kind, config: &Resource, ldr: &Loader) -> Result<Vec<Resource>> {
     let args = plugin::decode(kind, config)
         .and_then(|a| reencode::reencode_args(&a))
         .map_err(|e| e.context(format!("plugin {} fails configuration", config.org_id())))?;

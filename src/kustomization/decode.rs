@@ -29,11 +29,11 @@ mod engine;
 
 use super::types::PatchArgs;
 use super::*;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::{parse_documents, DuplicateKeys, Marks, ParseOptions, Value};
-pub(crate) use engine::CONFIG_MAP_ARGS;
-use engine::{Coercion, Engine, Source};
+use engine::{Coercion, Dialect, Engine, Source};
 use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The file names kustomize recognises as a kustomization, in its order of preference.
@@ -45,28 +45,18 @@ pub const KUSTOMIZATION_API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
 /// `apiVersion` of a `kind: Component` file.
 pub const COMPONENT_API_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 
-/// A decoded kustomization and the warnings kustomize prints for it.
+/// A decoded kustomization.
 #[derive(Clone, Debug, Default)]
 pub struct Decoded {
     /// The kustomization, deprecated fields still in place; `kind` and
     /// `apiVersion` defaulted as kustomize does (`Kustomization`, and the
     /// version that goes with the kind).
     pub kustomization: Kustomization,
-    /// Warnings for stderr (deprecated fields), in kustomize's words.
-    pub warnings: Vec<String>,
 }
 
-/// Decodes a kustomization file's bytes. Unknown fields are an error naming
-/// the field and its line.
-///
-/// On error the deprecation warnings kustomize would already have printed
-/// are lost; use [`decode_kustomization_with_warnings`] to keep them.
-pub fn decode_kustomization(bytes: &[u8]) -> Result<Decoded> {
-    decode_kustomization_with_warnings(bytes).1
-}
-
-/// Like [`decode_kustomization`], but also returns the warnings kustomize
-/// prints before it fails: the deprecation warnings come out before the
+/// Decodes a kustomization file's bytes (unknown fields are an error naming
+/// the field and its line), with the warnings kustomize prints, even when
+/// it then fails: the deprecation warnings come out before the
 /// "empty" and kind/apiVersion checks (an error there still prints them).
 pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<Decoded>) {
     let text = match source_text(bytes) {
@@ -95,7 +85,12 @@ fn source_text(bytes: &[u8]) -> Result<String> {
         });
         char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map_err(|e| Error::new(format!("invalid UTF-16 in the file: {e}")))
+            .map_err(|e| {
+                Error::of(
+                    ErrorKind::Decode,
+                    format!("invalid UTF-16 in the file: {e}"),
+                )
+            })
     };
     match bytes {
         [0xFF, 0xFE, ..] => utf16(false),
@@ -104,23 +99,13 @@ fn source_text(bytes: &[u8]) -> Result<String> {
             let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             String::from_utf8(b.to_vec()).map_err(|e| {
                 let at = e.utf8_error().valid_up_to();
-                Error::new(format!(
-                    "the file is not valid UTF-8 (bad byte at offset {at})"
-                ))
+                Error::of(
+                    ErrorKind::Decode,
+                    format!("the file is not valid UTF-8 (bad byte at offset {at})"),
+                )
             })
         }
     }
-}
-
-/// Decodes an already-parsed kustomization document. `marks` and `text`
-/// (the source) give positions and tell quoted `"yes"` from a plain `yes`
-/// (a boolean in YAML 1.1); without them scalars are taken as tagged.
-pub fn decode_kustomization_value(
-    value: &Value,
-    marks: Option<&Marks>,
-    text: &str,
-) -> (Vec<String>, Result<Decoded>) {
-    decode_with_source(value, &Source::new(text, marks))
 }
 
 fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decoded>) {
@@ -133,10 +118,7 @@ fn decode_with_source(value: &Value, src: &Source) -> (Vec<String>, Result<Decod
         Err(e) => return (Vec::new(), Err(e)),
     };
     let warnings = deprecation_warnings(value);
-    let result = check(&mut k, value, src).map(|()| Decoded {
-        kustomization: k,
-        warnings: warnings.clone(),
-    });
+    let result = check(&mut k, value, src).map(|()| Decoded { kustomization: k });
     (warnings, result)
 }
 
@@ -276,7 +258,8 @@ fn check(k: &mut Kustomization, raw: &Value, src: &Source) -> Result<()> {
         tm.api_version = required.to_string();
     }
     if is_empty(k, raw) {
-        return Err(Error::new(
+        return Err(Error::of(
+            ErrorKind::Decode,
             "kustomization.yaml is empty: it sets no field besides kind/apiVersion \
              (kustomize rejects such a file)",
         ));
@@ -299,10 +282,10 @@ fn check(k: &mut Kustomization, raw: &Value, src: &Source) -> Result<()> {
     }
     // Point at the field that is wrong first (kind, else apiVersion).
     let at = if bad_kind { "/kind" } else { "/apiVersion" };
-    Err(Error::new(format!(
-        "invalid kustomization file: {}",
-        problems.join("; ")
-    ))
+    Err(Error::of(
+        ErrorKind::Decode,
+        format!("invalid kustomization file: {}", problems.join("; ")),
+    )
     .at(src.mark(at)))
 }
 
@@ -371,24 +354,17 @@ fn json_value<T: Serialize>(t: &T) -> Value {
     ))
 }
 
-/// `configMapGenerator`: `SecretArgs` without `type` (Go's `ConfigMapArgs`).
-pub(crate) fn config_map_args<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Vec<GeneratorArgs>, D::Error> {
-    struct Args;
-    impl<'de> serde::de::Visitor<'de> for Args {
-        type Value = Vec<GeneratorArgs>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list of ConfigMapArgs")
-        }
-        fn visit_newtype_struct<D: Deserializer<'de>>(
-            self,
-            d: D,
-        ) -> std::result::Result<Self::Value, D::Error> {
-            Vec::deserialize(d)
-        }
-    }
-    d.deserialize_newtype_struct(CONFIG_MAP_ARGS, Args)
+/// `configMapGenerator` or `secretGenerator`: a list of the Go type `A`
+/// (`ConfigMapArgs`, `SecretArgs`), flattened.
+pub(crate) fn generator_args<'de, A, D>(d: D) -> std::result::Result<Vec<GeneratorArgs>, D::Error>
+where
+    A: Deserialize<'de> + Into<GeneratorArgs>,
+    D: Deserializer<'de>,
+{
+    Ok(Vec::<A>::deserialize(d)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// A patch's `options` (`PatchArgs`): the fields given, by JSON name.
@@ -403,18 +379,6 @@ pub(crate) fn patch_options<'de, D: Deserializer<'de>>(
     .into_iter()
     .filter_map(|(k, v)| Some((k.to_string(), v?)))
     .collect())
-}
-
-/// Decodes a list of field specs (`labels[].fields`, a transformer config
-/// table) the way kustomize reads transformer configs: unknown keys are an
-/// error, numbers and booleans where a string is expected become their text
-/// (`sigs.k8s.io/yaml.UnmarshalStrict` with a typed target), `create` must
-/// be a boolean. `value` is a parsed document or part of one, without
-/// positions; use [`decode_transformer_config`] for a whole file with
-/// line numbers.
-pub fn decode_field_specs(value: &Value) -> Result<Vec<FieldSpec>> {
-    let src = Source::none();
-    Engine::new(&src, Coercion::ToString, "field specs").decode(value)
 }
 
 /// Decodes a transformer configuration file (an entry of `configurations:`):
@@ -442,9 +406,108 @@ pub fn decode_selector(value: &Value) -> Result<Selector> {
     Engine::new(&src, Coercion::None, "Selector").decode(value)
 }
 
+/// Decodes a builtin plugin's configuration document into its Go type `T`
+/// as kustomize does: the document is printed through Go's JSON (the JSON
+/// hop: [`json_hop`]), then `sigs.k8s.io/yaml.Unmarshal` decodes it
+/// non-strictly: field names match case-insensitively, unknown fields are
+/// ignored, null leaves a field unset, scalars fill string fields except
+/// under embedded structs, and errors are `encoding/json`'s own text.
+pub(crate) fn decode_plugin_config<T: DeserializeOwned>(doc: &Value) -> Result<T> {
+    decode_hopped(doc, Coercion::ToString, Dialect::GoJson)
+}
+
+/// Decodes a builtin plugin's configuration document the way the plugins
+/// that use go-yaml v3 do (prefix, suffix): after the same JSON hop
+/// (`prefix: 0x10` arrives as `16`), keys match exactly, unknown ones are
+/// ignored, any scalar's text fills a string field, go-yaml's errors.
+pub(crate) fn decode_plugin_config_v3<T: DeserializeOwned>(doc: &Value) -> Result<T> {
+    decode_hopped(doc, Coercion::Text, Dialect::GoYamlV3)
+}
+
+fn decode_hopped<T: DeserializeOwned>(doc: &Value, c: Coercion, d: Dialect) -> Result<T> {
+    let hopped = json_hop(doc)?;
+    let src = Source::none();
+    Engine::new(&src, c, "plugin config")
+        .dialect(d)
+        .decode(&hopped)
+}
+
+/// A document as it comes out of kustomize's JSON hop (go-yaml v3 typed it,
+/// Go's `json.Marshal` printed it, go-yaml v2 will read it back): booleans
+/// and integers in canonical spelling, floats as Go's JSON writes them
+/// (integral ones below 1e21 come back as integers), a bare date as the Go
+/// time JSON writes (RFC 3339 at midnight UTC). An infinity or NaN anywhere
+/// fails, as `json.Marshal` does.
+pub(crate) fn json_hop(v: &Value) -> Result<Value> {
+    use crate::yaml::gostr::json::float_string;
+    use crate::yaml::gostr::strconv::{format_float, parse_float, FloatFormat};
+    use crate::yaml::gostr::yaml::{yaml_int, yaml_special_float};
+    use crate::yaml::{Scalar, Tag};
+    let scalar = |tag, text: String| Value::Scalar(Scalar { tag, text });
+    Ok(match v {
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| Ok((k.clone(), json_hop(v)?)))
+                .collect::<Result<_>>()?,
+        ),
+        Value::Seq(items) => Value::Seq(items.iter().map(json_hop).collect::<Result<_>>()?),
+        Value::Scalar(s) => match s.tag {
+            Tag::Bool => Value::bool(s.text.eq_ignore_ascii_case("true")),
+            Tag::Int if yaml_int(&s.text).is_some() => {
+                scalar(Tag::Int, yaml_int(&s.text).unwrap_or_default().to_string())
+            }
+            Tag::Int | Tag::Float => {
+                let f = yaml_special_float(&s.text)
+                    .or_else(|| parse_float(&s.text.replace('_', "")).ok());
+                match f {
+                    None => v.clone(),
+                    Some(f) if !f.is_finite() => {
+                        return Err(Error::new(format!(
+                            "json: unsupported value: {}",
+                            format_float(f, FloatFormat::G, 64)
+                        )))
+                    }
+                    Some(f) => {
+                        let text = float_string(f);
+                        match yaml_int(&text) {
+                            Some(i) => scalar(Tag::Int, i.to_string()),
+                            None => scalar(Tag::Float, text),
+                        }
+                    }
+                }
+            }
+            Tag::Timestamp => Value::string(date_rfc3339(&s.text)),
+            _ => v.clone(),
+        },
+    })
+}
+
+/// A bare `Y-M-D` as Go's JSON prints that date at midnight UTC; longer
+/// timestamps keep their text.
+fn date_rfc3339(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d]
+            if [y, m, d]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+            format!("{y}-{m:02}-{d:02}T00:00:00Z")
+        }
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_become_rfc3339() {
+        assert_eq!(date_rfc3339("2001-1-2"), "2001-01-02T00:00:00Z");
+        assert_eq!(date_rfc3339("2001-12-14 21:59:43"), "2001-12-14 21:59:43");
+    }
 
     #[test]
     fn a_repeated_key_keeps_the_last_value() {
@@ -493,60 +556,17 @@ mod value_tests {
     }
 
     #[test]
-    fn field_specs_from_values() {
-        let v = Value::Seq(vec![
-            map(&[
-                ("path", Value::string("spec/selector")),
-                ("kind", Value::string("Service")),
-                ("create", Value::bool(true)),
-            ]),
-            map(&[("PATH", Value::int(1))]),
-        ]);
-        let specs = decode_field_specs(&v).expect("field specs");
-        assert_eq!(specs[0].gvk.kind, "Service");
-        assert!(specs[0].create);
-        // Case-insensitive name; a number becomes text for `path`.
-        assert_eq!(specs[1].path, "1");
-        let bad = Value::Seq(vec![map(&[("pth", Value::string("a"))])]);
-        let e = decode_field_specs(&bad).unwrap_err();
-        assert!(e
-            .message
-            .contains("unknown field \"pth\" in [0] (FieldSpec)"));
-        assert!(
-            e.message.contains("did you mean \"path\"?"),
-            "{}",
-            e.message
-        );
-    }
-
-    #[test]
     fn selectors_from_values() {
         let s = decode_selector(&map(&[
             ("kind", Value::string("Deployment")),
             ("labelSelector", Value::string("app=web")),
         ]))
         .expect("selector");
-        assert_eq!(s.gvk.kind, "Deployment");
+        assert_eq!(s.id.gvk.kind, "Deployment");
         assert_eq!(s.label_selector, "app=web");
         let e = decode_selector(&map(&[("name", Value::int(3))])).unwrap_err();
         assert!(e
             .message
             .starts_with("name: expected a string, found a number (3)"));
-    }
-
-    #[test]
-    fn value_level_kustomization() {
-        let v = map(&[
-            ("resources", Value::Seq(vec![Value::string("a.yaml")])),
-            ("bases", Value::Seq(vec![])),
-        ]);
-        let (warnings, r) = decode_kustomization_value(&v, None, "");
-        assert_eq!(warnings.len(), 1);
-        assert_eq!(r.expect("decoded").kustomization.resources, ["a.yaml"]);
-        let (_, r) = decode_kustomization_value(&Value::Seq(vec![]), None, "");
-        let e = r.unwrap_err();
-        assert!(e
-            .message
-            .contains("must be a mapping of fields, but it holds a list"));
     }
 }

@@ -9,7 +9,7 @@
 //! are checked against their Go types (the private structs at the end) and
 //! kept as [`Value`]s.
 
-use super::decode::{config_map_args, kept, kept_list, patch_options};
+use super::decode::{generator_args, kept, kept_list, patch_options};
 use crate::yaml::Value;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -79,9 +79,10 @@ pub struct Kustomization {
     /// `bases` (deprecated; merged into `resources`).
     pub bases: Vec<String>,
     /// `configMapGenerator`.
-    #[serde(deserialize_with = "config_map_args")]
+    #[serde(deserialize_with = "generator_args::<super::plugins::ConfigMapArgs, _>")]
     pub config_map_generator: Vec<GeneratorArgs>,
     /// `secretGenerator`.
+    #[serde(deserialize_with = "generator_args::<super::plugins::SecretArgs, _>")]
     pub secret_generator: Vec<GeneratorArgs>,
     /// `helmGlobals` (`chartHome`, `configHome`), checked, kept as a mapping
     /// with canonical key names.
@@ -193,13 +194,10 @@ pub struct Replica {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Selector {
-    /// group/version/kind (regular expressions).
-    #[serde(rename = "inline:group,version,kind")]
-    pub gvk: Gvk,
-    /// `name` (regular expression).
-    pub name: String,
-    /// `namespace` (regular expression).
-    pub namespace: String,
+    /// The embedded `ResId`: group/version/kind, name and namespace
+    /// (regular expressions).
+    #[serde(rename = "inline:group,version,kind,name,namespace")]
+    pub id: ResIdFields,
     /// `labelSelector`.
     pub label_selector: String,
     /// `annotationSelector`.
@@ -280,9 +278,10 @@ pub struct GeneratorOptions {
     pub immutable: Option<bool>,
 }
 
-/// An entry of `configMapGenerator` or `secretGenerator`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase", rename = "SecretArgs")]
+/// An entry of `configMapGenerator` or `secretGenerator`, flattened from
+/// the Go types it is decoded as (`ConfigMapArgs`, `SecretArgs`: see
+/// `plugins.rs`).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GeneratorArgs {
     /// `name`.
     pub name: String,
@@ -302,7 +301,6 @@ pub struct GeneratorArgs {
     /// `options`.
     pub options: Option<GeneratorOptions>,
     /// `type` (secrets only).
-    #[serde(rename = "type")]
     pub type_: String,
 }
 
@@ -414,57 +412,77 @@ pub(super) struct PatchArgs {
     pub(super) allow_kind_change: Option<bool>,
 }
 
-/// `ObjectMeta` as a kustomization's `metadata` (checked, then kept).
+/// `types.ObjectMeta`: a kustomization's `metadata` (checked, then kept),
+/// and a plugin config's.
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default)]
-struct ObjectMeta {
-    name: String,
-    namespace: String,
-    labels: IndexMap<String, String>,
-    annotations: IndexMap<String, String>,
+pub(crate) struct ObjectMeta {
+    pub(crate) name: String,
+    pub(crate) namespace: String,
+    pub(crate) labels: IndexMap<String, String>,
+    pub(crate) annotations: IndexMap<String, String>,
 }
 
-/// `types.ReplacementField`: an inline `Replacement` plus `path`.
+/// `types.ReplacementField`: an inline `Replacement` plus `path` (also read
+/// for a `Replacement` alone, whose `path` is then not looked at).
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
-struct ReplacementField {
-    source: Option<SourceSelector>,
-    targets: Vec<Option<TargetSelector>>,
-    source_value: Option<String>,
-    path: String,
+pub(crate) struct ReplacementField {
+    pub(crate) source: Option<SourceSelector>,
+    pub(crate) targets: Option<Vec<Option<TargetSelector>>>,
+    pub(crate) source_value: Option<String>,
+    pub(crate) path: String,
+}
+
+/// `types.ResId` as embedded in selectors: an inline Gvk, `name`,
+/// `namespace`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename = "ResId")]
+pub struct ResIdFields {
+    /// group/version/kind.
+    #[serde(rename = "inline:group,version,kind")]
+    pub gvk: Gvk,
+    /// `name`.
+    pub name: String,
+    /// `namespace`.
+    pub namespace: String,
 }
 
 /// `types.SourceSelector`: an inline ResId plus `fieldPath` and `options`.
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
-struct SourceSelector {
-    group: String,
-    version: String,
-    kind: String,
-    name: String,
-    namespace: String,
-    field_path: String,
-    options: Option<FieldOptions>,
+pub(crate) struct SourceSelector {
+    #[serde(rename = "inline:group,version,kind,name,namespace")]
+    pub(crate) id: ResIdFields,
+    pub(crate) field_path: String,
+    pub(crate) options: Option<FieldOptions>,
 }
 
 /// `types.TargetSelector`.
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
-struct TargetSelector {
-    select: Option<Selector>,
-    reject: Vec<Option<Selector>>,
-    field_paths: Vec<String>,
-    options: Option<FieldOptions>,
+pub(crate) struct TargetSelector {
+    pub(crate) select: Option<Selector>,
+    pub(crate) reject: Vec<Option<Selector>>,
+    pub(crate) field_paths: Vec<String>,
+    pub(crate) options: Option<FieldOptions>,
 }
 
 /// `types.FieldOptions`.
-#[derive(Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
-struct FieldOptions {
-    delimiter: String,
-    index: i64,
-    encoding: String,
-    create: bool,
+pub(crate) struct FieldOptions {
+    pub(crate) delimiter: String,
+    pub(crate) index: i64,
+    pub(crate) encoding: String,
+    pub(crate) create: bool,
+}
+
+/// `builtins.ReplacementTransformerPlugin`: its `replacements` list.
+#[derive(Default, Deserialize)]
+#[serde(default, rename = "builtins.ReplacementTransformerPlugin")]
+pub(crate) struct ReplacementTransformerPlugin {
+    pub(crate) replacements: Vec<ReplacementField>,
 }
 
 /// `types.HelmGlobals`.

@@ -33,11 +33,11 @@ impl CompiledSelector {
     /// Compiles a selector's patterns.
     pub fn new(s: &Selector) -> Result<CompiledSelector> {
         Ok(CompiledSelector {
-            group: anchored(&s.gvk.group)?,
-            version: anchored(&s.gvk.version)?,
-            kind: anchored(&s.gvk.kind)?,
-            name: anchored(&s.name)?,
-            namespace: anchored(&s.namespace)?,
+            group: anchored(&s.id.gvk.group)?,
+            version: anchored(&s.id.gvk.version)?,
+            kind: anchored(&s.id.gvk.kind)?,
+            name: anchored(&s.id.name)?,
+            namespace: anchored(&s.id.namespace)?,
             labels: LabelSelector::parse(&s.label_selector)?,
             annotations: LabelSelector::parse(&s.annotation_selector)?,
         })

@@ -1,12 +1,12 @@
 //! Annotations (kustomization `commonAnnotations:`, builtin
 //! `AnnotationsTransformer`): like labels, set as strings per the table.
 
-use super::common::Config;
 use super::fieldspec::TransformerConfig;
 use super::labels::set_pairs;
 use super::Transformer;
 use crate::error::Result;
-use crate::kustomization::FieldSpec;
+use crate::kustomization::plugins::AnnotationsTransformerPlugin;
+use crate::kustomization::{decode_plugin_config, FieldSpec};
 use crate::resource::ResMap;
 use crate::yaml::Value;
 use indexmap::IndexMap;
@@ -34,10 +34,10 @@ impl AnnotationsTransformer {
 
     /// Decodes an `AnnotationsTransformer` config: `annotations`, `fieldSpecs`.
     pub fn from_config(doc: &Value) -> Result<AnnotationsTransformer> {
-        let c = Config::new("AnnotationsTransformer", doc)?;
+        let c: AnnotationsTransformerPlugin = decode_plugin_config(doc)?;
         Ok(AnnotationsTransformer {
-            annotations: c.string_map(&["annotations"])?,
-            field_specs: c.field_specs("fieldSpecs")?,
+            annotations: c.annotations,
+            field_specs: c.field_specs,
         })
     }
 }

@@ -1,20 +1,19 @@
 //! Builtin transformers from configuration: the ones a kustomization's own
-//! fields configure, in kustomize's order, and one `transformers:` document
-//! of a builtin kind.
+//! fields configure, in kustomize's order (`transformers:` documents are
+//! built by the plugin registry, `src/plugin.rs`).
 
 use super::annotations::AnnotationsTransformer;
 use super::fieldspec::TransformerConfig;
 use super::images::ImageTagTransformer;
 use super::labels::LabelTransformer;
 use super::namespace::NamespaceTransformer;
-use super::prefix_suffix::{Affix, NameAffixTransformer};
+use super::prefix_suffix::NameAffixTransformer;
 use super::replicas::ReplicaCountTransformer;
 use super::Transformer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kustomization::Kustomization;
 use crate::load::Loader;
 use crate::resource::ResMap;
-use crate::yaml::Value;
 
 /// Transformers run one after the other (kustomize's `MultiTransformer`,
 /// which is what `PrefixSuffixTransformer` is).
@@ -83,86 +82,13 @@ pub fn kustomization_transformers(
     Ok(out)
 }
 
-/// The transformer one `transformers:` document configures. Only builtin
-/// kinds (`apiVersion: builtin`) are known; their field specs come from the
-/// document alone, as in kustomize (the tables in `tc` are not consulted).
-/// Builtin kinds strata does not implement yet (ValueAdd) are an error
-/// saying so; kinds kustomize does not know get kustomize's own error.
-pub fn transformer_from_config(
-    doc: &Value,
-    _tc: &TransformerConfig,
-    ldr: &Loader,
-) -> Result<Box<dyn Transformer>> {
-    if doc.str_at(&["apiVersion"]) == Some("builtin") {
-        if let Some(t) = super::patch::patch_transformer_from_config(doc, ldr)? {
-            return Ok(t);
-        }
-    }
-    let api_version = doc.str_at(&["apiVersion"]).unwrap_or("");
-    let kind = doc.str_at(&["kind"]).unwrap_or("");
-    if api_version != "builtin" {
-        return Err(Error::external_plugin(api_version, kind));
-    }
-    // kustomize's plugin loader names the plugin by its id.
-    let id = crate::resource::ResId::new(
-        crate::kustomization::Gvk::from_api_version(api_version, kind),
-        doc.str_at(&["metadata", "name"]).unwrap_or(""),
-        doc.str_at(&["metadata", "namespace"]).unwrap_or(""),
-    );
-    let wrap = |e: Error| e.context(format!("plugin {id} fails configuration"));
-    let t: Box<dyn Transformer> = match kind {
-        "NamespaceTransformer" => Box::new(NamespaceTransformer::from_config(doc).map_err(wrap)?),
-        "PrefixTransformer" => {
-            Box::new(NameAffixTransformer::from_config(Affix::Prefix, doc).map_err(wrap)?)
-        }
-        "SuffixTransformer" => {
-            Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?)
-        }
-        "PrefixSuffixTransformer" => Box::new(Sequence {
-            kind: "PrefixSuffixTransformer",
-            steps: vec![
-                Box::new(NameAffixTransformer::from_config(Affix::Prefix, doc).map_err(wrap)?),
-                Box::new(NameAffixTransformer::from_config(Affix::Suffix, doc).map_err(wrap)?),
-            ],
-        }),
-        "LabelTransformer" => Box::new(LabelTransformer::from_config(doc).map_err(wrap)?),
-        "AnnotationsTransformer" => {
-            Box::new(AnnotationsTransformer::from_config(doc).map_err(wrap)?)
-        }
-        "ImageTagTransformer" => Box::new(ImageTagTransformer::from_config(doc).map_err(wrap)?),
-        "ReplicaCountTransformer" => {
-            Box::new(ReplicaCountTransformer::from_config(doc).map_err(wrap)?)
-        }
-        "ReplacementTransformer" => {
-            super::replacements::replacement_transformer_from_config(doc, ldr).map_err(wrap)?
-        }
-        "ValueAddTransformer" => {
-            Box::new(super::valueadd::ValueAddTransformer::from_config(doc, ldr).map_err(wrap)?)
-        }
-        "HashTransformer" => Box::new(super::hash::HashTransformer),
-        // Builtin generators load, but cannot transform.
-        "ConfigMapGenerator"
-        | "SecretGenerator"
-        | "HelmChartInflationGenerator"
-        | "IAMPolicyGenerator" => return Err(Error::new(format!("plugin {id} not a transformer"))),
-        _ => {
-            return Err(Error::new(format!(
-                "unable to load builtin {}",
-                crate::kustomization::Gvk::from_api_version(api_version, kind)
-            )))
-        }
-    };
-    Ok(t)
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::kustomization::{Image, Patch};
-    use crate::yaml::{parse_documents, ParseOptions};
 
-    /// A loader on a scratch directory (these configs read no files).
-    fn ldr() -> Loader {
+    /// A loader on a scratch directory (for configs that read no files).
+    pub(crate) fn ldr() -> Loader {
         let dir = std::env::temp_dir();
         Loader::new(
             std::sync::Arc::new(crate::load::DiskFs),
@@ -170,13 +96,6 @@ mod tests {
             crate::load::LoadRestrictor::RootOnly,
         )
         .unwrap()
-    }
-
-    fn doc(src: &str) -> Value {
-        parse_documents(src.as_bytes(), &ParseOptions::default())
-            .unwrap()
-            .remove(0)
-            .value
     }
 
     #[test]
@@ -213,43 +132,5 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-    }
-
-    #[test]
-    fn plugin_configs() {
-        let tc = TransformerConfig::builtin();
-        let ok = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\nfieldSpecs: []\n";
-        assert!(transformer_from_config(&doc(ok), tc, &ldr()).is_ok());
-        let nil = "apiVersion: builtin\nkind: PrefixTransformer\nprefix: a-\n";
-        let e = transformer_from_config(&doc(nil), tc, &ldr())
-            .err()
-            .unwrap();
-        assert!(e.message.contains("fieldSpecs is not expected to be nil"));
-        let bad = "apiVersion: builtin\nkind: NamespaceTransformer\nsetRoleBindingSubjects: some\n";
-        let e = transformer_from_config(&doc(bad), tc, &ldr())
-            .err()
-            .unwrap();
-        assert!(e
-            .message
-            .contains("invalid value \"some\" for setRoleBindingSubjects"));
-        let unknown = "apiVersion: builtin\nkind: FooTransformer\n";
-        let e = transformer_from_config(&doc(unknown), tc, &ldr())
-            .err()
-            .unwrap();
-        assert_eq!(
-            e.message,
-            "unable to load builtin FooTransformer.builtin.[noGrp]"
-        );
-        let patch = "apiVersion: builtin\nkind: PatchTransformer\n";
-        let e = transformer_from_config(&doc(patch), tc, &ldr())
-            .err()
-            .unwrap();
-        // WIP wiring: patch configs are built now; this one lacks a patch.
-        assert_eq!(e.message, "must specify one of patch and path");
-        let ext = "apiVersion: example.com/v1\nkind: Foo\n";
-        let e = transformer_from_config(&doc(ext), tc, &ldr())
-            .err()
-            .unwrap();
-        assert!(e.message.contains("external plugins disabled"));
     }
 }

@@ -100,33 +100,6 @@ fn sort_specs(specs: &mut [FieldSpec]) {
     specs.sort_by(|a, b| gvk_order(&a.gvk, &b.gvk));
 }
 
-fn gvk_of(v: &Value) -> Gvk {
-    Gvk::new(
-        v.str_at(&["group"]).unwrap_or(""),
-        v.str_at(&["version"]).unwrap_or(""),
-        v.str_at(&["kind"]).unwrap_or(""),
-    )
-}
-
-/// Decodes a list of field specs leniently.
-pub fn specs(v: &Value) -> Result<Vec<FieldSpec>> {
-    let mut out = Vec::new();
-    for e in v.as_seq().into_iter().flatten() {
-        if e.as_map().is_none() {
-            return Err(Error::new(format!(
-                "a field spec must be a mapping, found a {}",
-                e.kind_name()
-            )));
-        }
-        out.push(FieldSpec {
-            gvk: gvk_of(e),
-            path: e.str_at(&["path"]).unwrap_or("").to_string(),
-            create: e.str_at(&["create"]) == Some("true"),
-        });
-    }
-    Ok(out)
-}
-
 /// What to create at the end of a missing path (when the spec allows creation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CreateKind {

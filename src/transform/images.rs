@@ -6,11 +6,12 @@
 //! `images` field-spec table. A field both reach is updated twice, which
 //! shows with `tagSuffix` (appended twice); kustomize does the same.
 
-use super::common::{set_scalar, wrong_kind, Config};
+use super::common::{set_scalar, wrong_kind};
 use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::{Error, Result};
-use crate::kustomization::{FieldSpec, Image};
+use crate::kustomization::plugins::ImageTagTransformerPlugin;
+use crate::kustomization::{decode_plugin_config, FieldSpec, Image};
 use crate::resource::ResMap;
 use crate::yaml::Value;
 use regex::Regex;
@@ -61,16 +62,8 @@ impl ImageTagTransformer {
     /// Decodes an `ImageTagTransformer` config: `imageTag` (`name`,
     /// `newName`, `newTag`, `digest`, `tagSuffix`) and `fieldSpecs`.
     pub fn from_config(doc: &Value) -> Result<ImageTagTransformer> {
-        let c = Config::new("ImageTagTransformer", doc)?;
-        let s = |k: &str| c.string(&["imageTag", k]);
-        let image = Image {
-            name: s("name")?,
-            new_name: s("newName")?,
-            new_tag: s("newTag")?,
-            digest: s("digest")?,
-            tag_suffix: s("tagSuffix")?,
-        };
-        ImageTagTransformer::new(&image, c.field_specs("fieldSpecs")?)
+        let c: ImageTagTransformerPlugin = decode_plugin_config(doc)?;
+        ImageTagTransformer::new(&c.image_tag, c.field_specs)
     }
 
     /// The new reference for `value`, or `None` when it does not match.

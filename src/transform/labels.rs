@@ -2,11 +2,12 @@
 //! `LabelTransformer`): each pair is set as a string in every field the
 //! specs name, creating mappings where a spec says `create`.
 
-use super::common::{set_entry, Config};
+use super::common::set_entry;
 use super::fieldspec::{apply_spec, merge_specs, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::Result;
-use crate::kustomization::{FieldSpec, Label};
+use crate::kustomization::plugins::LabelTransformerPlugin;
+use crate::kustomization::{decode_plugin_config, FieldSpec, Label};
 use crate::resource::ResMap;
 use crate::yaml::Value;
 use indexmap::IndexMap;
@@ -66,10 +67,10 @@ impl LabelTransformer {
 
     /// Decodes a `LabelTransformer` config: `labels`, `fieldSpecs`.
     pub fn from_config(doc: &Value) -> Result<LabelTransformer> {
-        let c = Config::new("LabelTransformer", doc)?;
+        let c: LabelTransformerPlugin = decode_plugin_config(doc)?;
         Ok(LabelTransformer {
-            labels: c.string_map(&["labels"])?,
-            field_specs: c.field_specs("fieldSpecs")?,
+            labels: c.labels,
+            field_specs: c.field_specs,
         })
     }
 }

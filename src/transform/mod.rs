@@ -5,7 +5,7 @@ pub mod annotations;
 pub mod builtin;
 mod common;
 pub mod fieldspec;
-mod hash;
+pub mod hash;
 pub mod images;
 pub mod labels;
 pub mod namereference;

@@ -5,11 +5,12 @@
 //! cluster-scoped, the namespace table's other fields, and the namespace of
 //! (Cluster)RoleBinding subjects according to `setRoleBindingSubjects`.
 
-use super::common::{compact_json, is_nil_or_empty, set_scalar, wrong_kind, Config};
+use super::common::{compact_json, is_nil_or_empty, set_scalar, wrong_kind};
 use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::{Error, Result};
-use crate::kustomization::{FieldSpec, Gvk};
+use crate::kustomization::plugins::NamespaceTransformerPlugin;
+use crate::kustomization::{decode_plugin_config, FieldSpec, Gvk};
 use crate::resource::ResMap;
 use crate::yaml::{Tag, Value};
 use std::collections::HashMap;
@@ -57,18 +58,15 @@ impl NamespaceTransformer {
     /// Decodes a `NamespaceTransformer` plugin config: `metadata.namespace`,
     /// `fieldSpecs`, `unsetOnly`, `setRoleBindingSubjects`.
     pub fn from_config(doc: &Value) -> Result<NamespaceTransformer> {
-        let decode = || -> Result<(NamespaceTransformer, String)> {
-            let c = Config::new("NamespaceTransformer", doc)?;
-            let t = NamespaceTransformer {
-                namespace: c.string(&["metadata", "namespace"])?,
-                field_specs: c.field_specs("fieldSpecs")?,
-                unset_only: c.boolean(&["unsetOnly"])?,
-                subjects: SubjectMode::DefaultOnly,
-            };
-            Ok((t, c.string(&["setRoleBindingSubjects"])?))
+        let c: NamespaceTransformerPlugin = decode_plugin_config(doc)
+            .map_err(|e| e.context("unmarshalling NamespaceTransformer config"))?;
+        let mut t = NamespaceTransformer {
+            namespace: c.metadata.namespace,
+            field_specs: c.field_specs,
+            unset_only: c.unset_only,
+            subjects: SubjectMode::DefaultOnly,
         };
-        let (mut t, mode) =
-            decode().map_err(|e| e.context("unmarshalling NamespaceTransformer config"))?;
+        let mode = c.set_role_binding_subjects;
         t.subjects = match mode.as_str() {
             "" | "defaultOnly" => SubjectMode::DefaultOnly,
             "allServiceAccounts" => SubjectMode::AllServiceAccounts,

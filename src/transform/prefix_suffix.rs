@@ -5,11 +5,12 @@
 //! records the affix and the previous id, which the name-reference pass
 //! later uses to find what referred to the old name.
 
-use super::common::{set_scalar, Config};
+use super::common::set_scalar;
 use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::{Error, Result};
-use crate::kustomization::{FieldSpec, Gvk};
+use crate::kustomization::plugins::AffixTransformerPlugin;
+use crate::kustomization::{decode_plugin_config_v3, FieldSpec, Gvk};
 use crate::resource::ResMap;
 use crate::yaml::Value;
 
@@ -62,22 +63,17 @@ impl NameAffixTransformer {
     /// Decodes a `PrefixTransformer` (`affix` prefix) or `SuffixTransformer`
     /// config: `prefix`/`suffix` and `fieldSpecs`, which must be given.
     pub fn from_config(affix: Affix, doc: &Value) -> Result<NameAffixTransformer> {
-        let kind = match affix {
-            Affix::Prefix => "PrefixTransformer",
-            Affix::Suffix => "SuffixTransformer",
-        };
-        let c = Config::new_v3(kind, doc)?;
-        let key = match affix {
-            Affix::Prefix => "prefix",
-            Affix::Suffix => "suffix",
-        };
-        if doc.get("fieldSpecs").is_none_or(Value::is_null) {
+        let c: AffixTransformerPlugin = decode_plugin_config_v3(doc)?;
+        let Some(field_specs) = c.field_specs else {
             return Err(Error::new("fieldSpecs is not expected to be nil"));
-        }
+        };
         Ok(NameAffixTransformer {
             affix,
-            text: c.string(&[key])?,
-            field_specs: c.field_specs("fieldSpecs")?,
+            text: match affix {
+                Affix::Prefix => c.prefix,
+                Affix::Suffix => c.suffix,
+            },
+            field_specs,
         })
     }
 

@@ -14,7 +14,11 @@ mod structured;
 use super::common::{plain_tag, wrong_kind};
 use super::Transformer;
 use crate::error::{Error, Result};
-use crate::kustomization::{Gvk, Kustomization, KUSTOMIZATION_FILE_NAMES};
+pub(crate) use crate::kustomization::FieldOptions;
+use crate::kustomization::{
+    decode_plugin_config, Gvk, Kustomization, ReplacementField, ReplacementTransformerPlugin,
+    SourceSelector, TargetSelector, KUSTOMIZATION_FILE_NAMES,
+};
 use crate::load::Loader;
 use crate::resource::{LabelSelector, ResId, ResMap, Resource};
 use crate::yaml::{parse_documents, ParseOptions, Scalar, Tag, Value};
@@ -25,15 +29,6 @@ const DEFAULT_FIELD_PATH: &str = "metadata.name";
 
 /// The builtin kind, for `buildMetadata: [transformerAnnotations]`.
 const KIND: &str = "ReplacementTransformer";
-
-/// `options` of a source or a target.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct FieldOptions {
-    delimiter: String,
-    index: i64,
-    encoding: String,
-    create: bool,
-}
 
 impl FieldOptions {
     /// kustomize's `FieldOptions.String()`, used in error messages.
@@ -90,10 +85,17 @@ fn anchored(pattern: &str) -> Result<Option<Regex>> {
 }
 
 impl Selector {
-    fn new(v: &Value) -> Result<Selector> {
-        let gvk = Gvk::new(&text(v, "group")?, &text(v, "version")?, &text(v, "kind")?);
-        let name = text(v, "name")?;
-        let namespace = text(v, "namespace")?;
+    fn new(s: crate::kustomization::Selector) -> Result<Selector> {
+        let crate::kustomization::Selector {
+            id:
+                crate::kustomization::ResIdFields {
+                    gvk,
+                    name,
+                    namespace,
+                },
+            label_selector,
+            annotation_selector,
+        } = s;
         let regexes = [
             anchored(&gvk.group)?,
             anchored(&gvk.version)?,
@@ -106,8 +108,8 @@ impl Selector {
             name,
             namespace,
             regexes,
-            label_selector: text(v, "labelSelector")?,
-            annotation_selector: text(v, "annotationSelector")?,
+            label_selector,
+            annotation_selector,
         })
     }
 
@@ -192,7 +194,7 @@ pub fn replacement_transformer(
         .find(|n| matches!(ldr.is_file(n), Ok(true)))
         .map(|n| ldr.resolve(n).display().to_string())
         .unwrap_or_else(|| ldr.root().display().to_string());
-    let replacements = from_entries(&k.replacements, ldr, &file)?;
+    let replacements = from_values(&k.replacements, ldr, &file)?;
     Ok(Some(Box::new(ReplacementTransformer { replacements })))
 }
 
@@ -203,44 +205,50 @@ pub fn replacement_transformer_from_config(
     doc: &Value,
     ldr: &Loader,
 ) -> Result<Box<dyn Transformer>> {
-    if doc.as_map().is_none() {
-        return Err(Error::new(format!(
-            "unmarshalling {KIND} config: expected a mapping, found a {}",
-            doc.kind_name()
-        )));
-    }
     let name = doc.str_at(&["metadata", "name"]).unwrap_or("");
     let here = format!("{KIND} '{name}'");
-    let entries = match field(doc, "replacements") {
-        None => Vec::new(),
-        Some(Value::Seq(items)) => items.clone(),
-        Some(v) => {
-            return Err(Error::new(format!(
-                "unmarshalling {KIND} config: field 'replacements' must be a list, found a {}",
-                v.kind_name()
-            )))
-        }
-    };
-    let replacements = from_entries(&entries, ldr, &here)?;
+    let entries = decode_plugin_config::<ReplacementTransformerPlugin>(doc)?.replacements;
+    let replacements = from_entries(entries, ldr, &here)?;
     Ok(Box::new(ReplacementTransformer { replacements }))
 }
 
-/// Decodes `replacements:` entries, loading `path:` entries' files.
-fn from_entries(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Replacement>> {
+/// Decodes `replacements:` entries kept by the kustomization decoder (each
+/// a `ReplacementField` as a value), as the ReplacementTransformer reads
+/// its config.
+fn from_values(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Replacement>> {
+    let fields = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            decode_plugin_config::<ReplacementField>(e)
+                .map_err(|e| e.context(format!("replacements[{i}] in {origin}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    from_entries(fields, ldr, origin)
+}
+
+/// Builds the replacements of `replacements:` entries, loading `path:`
+/// entries' files (one replacement or a list, read as
+/// `sigs.k8s.io/yaml.Unmarshal` reads them).
+fn from_entries(
+    entries: Vec<ReplacementField>,
+    ldr: &Loader,
+    origin: &str,
+) -> Result<Vec<Replacement>> {
     let mut out = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
+    for (i, entry) in entries.into_iter().enumerate() {
         let here = format!("replacements[{i}] in {origin}");
-        let path = text(entry, "path").map_err(|e| e.context(here.clone()))?;
-        if path.is_empty() {
-            out.push(decode_replacement(entry, here.clone()).map_err(|e| e.context(here))?);
+        if entry.path.is_empty() {
+            out.push(replacement(entry, here.clone()).map_err(|e| e.context(here))?);
             continue;
         }
-        let has_targets = matches!(field(entry, "targets"), Some(Value::Seq(t)) if !t.is_empty());
-        if field(entry, "source").is_some() || has_targets {
+        let has_targets = entry.targets.as_ref().is_some_and(|t| !t.is_empty());
+        if entry.source.is_some() || has_targets {
             return Err(
                 Error::new("cannot specify both path and inline replacement").context(here),
             );
         }
+        let path = entry.path;
         let file = ldr.resolve(&path).display().to_string();
         let bytes = ldr.load(&path).map_err(|e| e.context(here.clone()))?;
         let docs = parse_documents(&bytes, &ParseOptions::default())
@@ -250,12 +258,18 @@ fn from_entries(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Rep
             Value::Seq(items) => {
                 for (j, item) in items.iter().enumerate() {
                     let here = format!("{here} (item {j} of {path})");
-                    out.push(decode_replacement(item, here.clone()).map_err(|e| e.context(here))?);
+                    let r = decode_plugin_config::<ReplacementField>(item)
+                        .and_then(|f| replacement(f, here.clone()))
+                        .map_err(|e| e.context(here))?;
+                    out.push(r);
                 }
             }
             Value::Map(_) => {
                 let here = format!("{here} (from {path})");
-                out.push(decode_replacement(&doc, here.clone()).map_err(|e| e.context(here))?);
+                let r = decode_plugin_config::<ReplacementField>(&doc)
+                    .and_then(|f| replacement(f, here.clone()))
+                    .map_err(|e| e.context(here))?;
+                out.push(r);
             }
             other => {
                 return Err(Error::new(format!(
@@ -272,123 +286,37 @@ fn from_entries(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Rep
     Ok(out)
 }
 
-/// A key of a mapping as Go's JSON decoding finds it: exactly, else
-/// case-insensitively; null counts as absent.
-fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    let m = v.as_map()?;
-    m.get(key)
-        .or_else(|| {
-            m.iter()
-                .rev()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v)
-        })
-        .filter(|v| !v.is_null())
-}
-
-/// A string field ("" when absent); a mapping or list there is an error.
-fn text(v: &Value, key: &str) -> Result<String> {
-    match field(v, key) {
-        None => Ok(String::new()),
-        Some(Value::Scalar(s)) => Ok(s.text.clone()),
-        Some(other) => Err(Error::new(format!(
-            "field '{key}' must be a string, found a {}",
-            other.kind_name()
-        ))),
-    }
-}
-
-fn decode_options(v: Option<&Value>) -> Result<FieldOptions> {
-    let Some(v) = v else {
-        return Ok(FieldOptions::default());
-    };
-    let index = match field(v, "index") {
-        None => 0,
-        Some(x) => x
-            .as_scalar_text()
-            .and_then(super::common::parse_int)
-            .ok_or_else(|| Error::new("options.index must be an integer"))?,
-    };
-    let create = match field(v, "create") {
-        None => false,
-        Some(x) => match x.as_scalar_text() {
-            Some(t) if t.eq_ignore_ascii_case("true") => true,
-            Some(t) if t.eq_ignore_ascii_case("false") => false,
-            _ => return Err(Error::new("options.create must be a boolean")),
-        },
-    };
-    Ok(FieldOptions {
-        delimiter: text(v, "delimiter")?,
-        index,
-        encoding: text(v, "encoding")?,
-        create,
-    })
-}
-
-fn decode_replacement(v: &Value, origin: String) -> Result<Replacement> {
-    if v.as_map().is_none() {
-        return Err(Error::new(format!(
-            "a replacement must be a mapping, found a {}",
-            v.kind_name()
-        )));
-    }
-    let source = match field(v, "source") {
-        None => None,
-        Some(s) => Some(Source {
-            id: ResId::new(
-                Gvk::new(&text(s, "group")?, &text(s, "version")?, &text(s, "kind")?),
-                &text(s, "name")?,
-                &text(s, "namespace")?,
-            ),
-            field_path: text(s, "fieldPath")?,
-            options: decode_options(field(s, "options"))?,
-        }),
-    };
-    let source_value = match field(v, "sourceValue") {
-        None => None,
-        Some(_) => Some(text(v, "sourceValue")?),
-    };
-    let targets = match field(v, "targets") {
-        None => None,
-        Some(Value::Seq(items)) => Some(
-            items
-                .iter()
-                .map(|t| {
-                    let select = field(t, "select").map(Selector::new).transpose()?;
-                    let reject = match field(t, "reject") {
-                        Some(Value::Seq(rs)) => rs
-                            .iter()
-                            .filter(|r| !r.is_null())
-                            .map(Selector::new)
-                            .collect::<Result<Vec<_>>>()?,
-                        _ => Vec::new(),
-                    };
-                    let field_paths = match field(t, "fieldPaths") {
-                        Some(Value::Seq(ps)) => ps
-                            .iter()
-                            .map(|p| p.as_scalar_text().unwrap_or("").to_string())
-                            .collect(),
-                        _ => Vec::new(),
-                    };
+/// One decoded replacement, its selectors compiled.
+fn replacement(f: ReplacementField, origin: String) -> Result<Replacement> {
+    let source = f.source.map(|s: SourceSelector| Source {
+        id: ResId::new(s.id.gvk, &s.id.name, &s.id.namespace),
+        field_path: s.field_path,
+        options: s.options.unwrap_or_default(),
+    });
+    let targets = f
+        .targets
+        .map(|ts| {
+            ts.into_iter()
+                .flatten()
+                .map(|t: TargetSelector| {
                     Ok(Target {
-                        select,
-                        reject,
-                        field_paths,
-                        options: decode_options(field(t, "options"))?,
+                        select: t.select.map(Selector::new).transpose()?,
+                        reject: t
+                            .reject
+                            .into_iter()
+                            .flatten()
+                            .map(Selector::new)
+                            .collect::<Result<_>>()?,
+                        field_paths: t.field_paths,
+                        options: t.options.unwrap_or_default(),
                     })
                 })
-                .collect::<Result<Vec<_>>>()?,
-        ),
-        Some(other) => {
-            return Err(Error::new(format!(
-                "field 'targets' must be a list, found a {}",
-                other.kind_name()
-            )))
-        }
-    };
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
     Ok(Replacement {
         source,
-        source_value,
+        source_value: f.source_value,
         targets,
         origin,
     })

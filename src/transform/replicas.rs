@@ -3,11 +3,12 @@
 //! whose current or any previous name matches, through the `replicas` table.
 //! An entry that matches no resource is an error.
 
-use super::common::{set_scalar, Config};
+use super::common::set_scalar;
 use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::{Error, Result};
-use crate::kustomization::{FieldSpec, Replica};
+use crate::kustomization::plugins::ReplicaCountTransformerPlugin;
+use crate::kustomization::{decode_plugin_config, FieldSpec, Replica};
 use crate::resource::ResMap;
 use crate::yaml::{Tag, Value};
 
@@ -32,13 +33,10 @@ impl ReplicaCountTransformer {
     /// Decodes a `ReplicaCountTransformer` config: `replica` (`name`,
     /// `count`) and `fieldSpecs`.
     pub fn from_config(doc: &Value) -> Result<ReplicaCountTransformer> {
-        let c = Config::new("ReplicaCountTransformer", doc)?;
+        let c: ReplicaCountTransformerPlugin = decode_plugin_config(doc)?;
         Ok(ReplicaCountTransformer {
-            replica: Replica {
-                name: c.string(&["replica", "name"])?,
-                count: c.int(&["replica", "count"])?,
-            },
-            field_specs: c.field_specs("fieldSpecs")?,
+            replica: c.replica,
+            field_specs: c.field_specs,
         })
     }
 }

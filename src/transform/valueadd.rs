@@ -3,11 +3,12 @@
 //! path (`projects/data` with position 2 → `projects/VALUE/data`); a
 //! `metadata/namespace` target runs the namespace filter instead.
 
-use super::common::{set_scalar, Config};
+use super::common::set_scalar;
 use super::namespace::{NamespaceTransformer, SubjectMode};
 use super::Transformer;
 use crate::error::{Error, Result};
-use crate::kustomization::{decode_selector, Selector};
+use crate::kustomization::plugins::ValueAddTransformerPlugin;
+use crate::kustomization::{decode_plugin_config, decode_selector, Selector};
 use crate::load::Loader;
 use crate::resource::{CompiledSelector, ResMap};
 use crate::yaml::{parse_documents, ParseOptions, Tag, Value};
@@ -54,8 +55,8 @@ impl ValueAddTransformer {
     /// kustomization directory's name), `targets`, and `targetFilePath`, a
     /// file of more targets.
     pub fn from_config(doc: &Value, ldr: &Loader) -> Result<ValueAddTransformer> {
-        let c = Config::new("ValueAddTransformer", doc)?;
-        let mut value = c.string(&["value"])?.trim().to_string();
+        let c: ValueAddTransformerPlugin = decode_plugin_config(doc)?;
+        let mut value = c.value.trim().to_string();
         if value.is_empty() {
             value = ldr
                 .root()
@@ -64,7 +65,7 @@ impl ValueAddTransformer {
                 .unwrap_or_default();
         }
         let mut targets = targets_of(doc.get("targets"))?;
-        let file = c.string(&["targetFilePath"])?;
+        let file = c.target_file_path;
         if !file.is_empty() {
             let bytes = ldr.load(&file)?;
             let docs = parse_documents(&bytes, &ParseOptions::default())

@@ -21,10 +21,11 @@
 //!
 //! Two conventions in the structs' serde names: a field renamed
 //! `inline:a,b,c` is an embedded Go struct (`json:",inline"`) whose fields
-//! `a`, `b`, `c` sit in the parent's mapping; and [`CONFIG_MAP_ARGS`] marks
-//! a list of `SecretArgs` read as `ConfigMapArgs` (no `type` field).
+//! `a`, `b`, `c` sit in the parent's mapping; and a struct's serde name is
+//! its Go type's name (`SecretArgs`, in package `types` unless it says
+//! otherwise: `builtins.PrefixTransformerPlugin`).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::yaml::gostr::strconv::{format_float, FloatFormat};
 use crate::yaml::gostr::yaml::{yaml_number, yaml_special_float, YamlNumber};
 use crate::yaml::{push_segment, Map, Mark, Marks, Scalar, Tag, Value};
@@ -40,8 +41,31 @@ pub(crate) enum Coercion {
     None,
     /// `yaml.Unmarshal`/`UnmarshalStrict` with a typed target: a number or
     /// boolean where a string is expected becomes its text (how
-    /// `configurations:` files are read).
+    /// `configurations:` files and builtin plugin configs are read), except
+    /// under an embedded struct, which `sigs.k8s.io/yaml` does not look into.
     ToString,
+    /// go-yaml v3 into a typed struct: any scalar's text fills a string
+    /// field as written (how the prefix and suffix plugins read theirs).
+    Text,
+}
+
+/// Which decoder's behaviour and wording the engine reproduces beyond
+/// scalar coercion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// `encoding/json` strict, as kustomize reads kustomization and
+    /// `configurations:` files: unknown fields are errors; messages are
+    /// strata's own (path, line, what was expected, "did you mean").
+    Strict,
+    /// `encoding/json` non-strict, as builtin plugin configs are read:
+    /// unknown fields are ignored, and errors are Go's own text
+    /// (`json: cannot unmarshal number into Go struct field
+    /// ConfigMapGeneratorPlugin....literals of type string`), which kustomize
+    /// prints and users search for.
+    GoJson,
+    /// go-yaml v3 into a typed struct: keys match field names exactly,
+    /// unknown ones are ignored, errors in go-yaml's words.
+    GoYamlV3,
 }
 
 /// Where the engine reads positions and quoting from.
@@ -74,6 +98,11 @@ impl<'a> Source<'a> {
     /// Whether the key `key`, whose value is at `value_path`, was written
     /// plain (so go-yaml v2 types it).
     fn key_is_plain(&self, value_path: &str, key: &str) -> bool {
+        if self.marks.is_none() && self.typed_keys.is_none() {
+            // A value without source (hand-built, or after the JSON hop):
+            // its keys are the strings they hold.
+            return false;
+        }
         if let Some(typed) = &self.typed_keys {
             // The parser knows YAML 1.2 typing; `yes`/`on` keys are strings
             // to it, so those still need the source text.
@@ -363,6 +392,7 @@ pub(crate) struct Engine<'a> {
     coercion: Coercion,
     /// What the top-level value is called in messages (`Kustomization`).
     root: &'static str,
+    dialect: Dialect,
 }
 
 impl<'a> Engine<'a> {
@@ -372,7 +402,13 @@ impl<'a> Engine<'a> {
             src,
             coercion,
             root,
+            dialect: Dialect::Strict,
         }
+    }
+
+    /// The same engine reproducing another decoder (see [`Dialect`]).
+    pub fn dialect(self, dialect: Dialect) -> Engine<'a> {
+        Engine { dialect, ..self }
     }
 
     /// Decodes `v` as the Go type `T` describes.
@@ -386,15 +422,17 @@ impl<'a> Engine<'a> {
             path: String::new(),
             only: None,
             inline: false,
-            config_map: false,
+            go_struct: "",
+            go_path: String::new(),
         };
-        T::deserialize(node).map_err(|e| e.0)
+        T::deserialize(node).map_err(|e| decode_error(e.0))
     }
 
     /// Checks what `sigs.k8s.io/yaml` checks before any field is decoded:
     /// no null mapping key, no infinite or NaN number (JSON has none).
     pub fn precheck(&self, v: &Value) -> Result<()> {
         self.precheck_at(v, &mut String::new(), "")
+            .map_err(decode_error)
     }
 
     fn precheck_at(&self, v: &Value, at: &mut String, shown: &str) -> Result<()> {
@@ -444,6 +482,13 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// The engine's errors are of kind [`ErrorKind::Decode`]: the input was
+/// well-formed but does not fit its Go type.
+fn decode_error(mut e: Error) -> Error {
+    e.kind = ErrorKind::Decode;
+    e
+}
+
 /// `a.b` for messages (`b` alone at the top).
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -452,9 +497,6 @@ fn join(path: &str, key: &str) -> String {
         format!("{path}.{key}")
     }
 }
-
-/// The serde name that reads a list of `SecretArgs` as `ConfigMapArgs`.
-pub(crate) const CONFIG_MAP_ARGS: &str = "strata:ConfigMapArgs";
 
 /// The decoder's error: a crate [`Error`] with its position.
 #[derive(Debug)]
@@ -494,11 +536,14 @@ pub(crate) struct Node<'a> {
     /// An embedded struct: only these keys of the layers' mappings are its
     /// own (the others belong to the parent).
     only: Option<Vec<&'static str>>,
-    /// A field of an embedded struct: its strings are not coerced
-    /// (`sigs.k8s.io/yaml` looks up the embedded struct, not the string).
+    /// Under a field of an embedded struct: strings are not coerced
+    /// (`sigs.k8s.io/yaml` finds no target type for anything below it).
     inline: bool,
-    /// A list of `SecretArgs` read as `ConfigMapArgs`.
-    config_map: bool,
+    /// For Go's messages: the Go struct whose JSON object holds this value
+    /// (`FieldSpec`), and the field path to it from the top, embedded
+    /// structs' Go names included (`commonLabels.Gvk.kind`).
+    go_struct: &'static str,
+    go_path: String,
 }
 
 impl<'a> Node<'a> {
@@ -508,8 +553,9 @@ impl<'a> Node<'a> {
             layers,
             path,
             only: None,
-            inline: false,
-            config_map: false,
+            inline: self.inline,
+            go_struct: self.go_struct,
+            go_path: self.go_path.clone(),
         }
     }
 
@@ -552,6 +598,15 @@ impl<'a> Node<'a> {
     }
 
     fn type_error(&self, expected: &str, l: &Layer) -> DeError {
+        if self.eng.dialect != Dialect::Strict {
+            let go_type = match expected {
+                "a string" => "string".to_string(),
+                "a boolean" => "bool".to_string(),
+                "an integer" => "int64".to_string(),
+                other => other.to_string(),
+            };
+            return self.go_error(l, None, &go_type);
+        }
         let what = match l.v {
             Value::Scalar(s) => {
                 let v = classify(s, self.src(), &l.at);
@@ -597,6 +652,44 @@ impl<'a> Node<'a> {
         )
     }
 
+    /// Go's own message for a value of the wrong type (`go_type` is the Go
+    /// type of the target; `shown`, when given, the number Go names).
+    fn go_error(&self, l: &Layer, shown: Option<&str>, go_type: &str) -> DeError {
+        let msg = if self.eng.dialect == Dialect::GoYamlV3 {
+            let what = match l.v {
+                Value::Scalar(s) => format!("{} `{}`", s.tag.short_name(), s.text),
+                Value::Seq(_) => "!!seq".to_string(),
+                Value::Map(_) => "!!map".to_string(),
+            };
+            format!("yaml: unmarshal errors:\n  cannot unmarshal {what} into {go_type}")
+        } else {
+            let mut what = match l.v {
+                Value::Map(_) => "object".to_string(),
+                Value::Seq(_) => "array".to_string(),
+                Value::Scalar(_) => match self.classify(l) {
+                    Some(V2::Bool(_)) => "bool".to_string(),
+                    Some(V2::Str(_)) => "string".to_string(),
+                    _ => "number".to_string(),
+                },
+            };
+            if let Some(n) = shown {
+                what = format!("{what} {n}");
+            }
+            let into = if self.go_path.is_empty() {
+                format!("Go value of type {go_type}")
+            } else {
+                format!(
+                    "Go struct field {}.{} of type {go_type}",
+                    self.go_struct, self.go_path
+                )
+            };
+            format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what} into {into}"
+            )
+        };
+        DeError(Error::new(msg))
+    }
+
     /// The string the layers decode to (later ones overwrite, nulls leave).
     fn string(&self) -> DeResult<String> {
         let mut out = String::new();
@@ -604,6 +697,9 @@ impl<'a> Node<'a> {
             out = match (self.classify(l), l.v) {
                 (Some(V2::Null), _) => continue,
                 (Some(V2::Str(s)), _) => s,
+                (Some(_), Value::Scalar(s)) if self.eng.coercion == Coercion::Text => {
+                    s.text.clone()
+                }
                 (Some(other), Value::Scalar(s))
                     if self.eng.coercion == Coercion::ToString && !self.inline =>
                 {
@@ -644,6 +740,9 @@ impl<'a> Node<'a> {
                         && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) =>
                 {
                     f as i64
+                }
+                Some(V2::Uint(_)) | Some(V2::Float(_)) if self.eng.dialect != Dialect::Strict => {
+                    return Err(self.go_error(l, l.v.as_scalar_text(), "int64"))
                 }
                 Some(V2::Uint(_)) | Some(V2::Float(_)) => {
                     return Err(self.err(
@@ -822,11 +921,10 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
+        _: &'static str,
         visitor: V,
     ) -> DeResult<V::Value> {
-        let config_map = name == CONFIG_MAP_ARGS;
-        visitor.visit_newtype_struct(Node { config_map, ..self })
+        visitor.visit_newtype_struct(self)
     }
 
     /// A slice: element `i` of each spelling decodes into element `i` of
@@ -837,6 +935,9 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
         for l in &layers {
             match l.v {
                 Value::Seq(items) => seqs.push((l, items)),
+                _ if self.eng.dialect != Dialect::Strict => {
+                    return Err(self.go_error(l, None, &probe::seq(visitor)))
+                }
                 _ => return Err(self.type_error("a list", l)),
             }
         }
@@ -856,10 +957,7 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
                         Layer { v: &items[i], at }
                     })
                     .collect();
-                Node {
-                    config_map: self.config_map,
-                    ..self.child(format!("{}[{i}]", self.path), element_layers)
-                }
+                self.child(format!("{}[{i}]", self.path), element_layers)
             })
             .collect::<Vec<_>>();
         visitor.visit_seq(Items(items.into_iter()))
@@ -868,6 +966,15 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
     /// `map[string]T`: later spellings add and overwrite keys; entries in
     /// document order.
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        if self.eng.dialect != Dialect::Strict {
+            if let Some(l) = self
+                .after_last_null()
+                .iter()
+                .find(|l| !matches!(l.v, Value::Map(_)))
+            {
+                return Err(self.go_error(l, None, &probe::map(visitor)));
+            }
+        }
         let mut out = Vec::new();
         for (l, m) in self.maps("a mapping")? {
             for (k, v) in m {
@@ -889,24 +996,28 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> DeResult<V::Value> {
-        let (name, fields): (&str, Vec<&'static str>) = if self.config_map {
-            (
-                "ConfigMapArgs",
-                fields.iter().copied().filter(|f| *f != "type").collect(),
-            )
-        } else {
-            (name, fields.to_vec())
-        };
         // JSON names, embedded structs' fields in their place: (JSON name,
         // the serde field it belongs to).
         let mut names: Vec<(&'static str, &'static str)> = Vec::new();
-        for f in &fields {
+        for f in fields {
             match f.strip_prefix("inline:") {
                 Some(inner) => names.extend(inner.split(',').map(|n| (n, *f))),
                 None => names.push((f, f)),
             }
         }
         let known: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+        // Go's names: the struct whose object this is, and the field path
+        // (an embedded struct adds its type's name).
+        let short = name.rsplit('.').next().unwrap_or(name);
+        let (go_struct, go_prefix) = if self.only.is_some() {
+            (self.go_struct, join(&self.go_path, short))
+        } else {
+            (short, self.go_path.clone())
+        };
+        let expected = match self.eng.dialect {
+            Dialect::Strict => format!("a mapping ({name})"),
+            _ => probe::struct_type(name),
+        };
         let layers: Vec<Layer<'a>> = self
             .layers
             .iter()
@@ -917,7 +1028,7 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
             layers,
             ..self.clone()
         }
-        .maps(&format!("a mapping ({name})"))?;
+        .maps(&expected)?;
         let mut out: Vec<(&'static str, Node<'a>)> = Vec::new();
         for (l, m) in &layers {
             for (key, written, item) in self.json_entries(l, m) {
@@ -926,11 +1037,15 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
                         continue; // the parent's field
                     }
                 }
-                let hit = names
-                    .iter()
-                    .find(|(n, _)| *n == key)
-                    .or_else(|| names.iter().find(|(n, _)| fold(n) == fold(&key)));
+                let exact = names.iter().find(|(n, _)| *n == key);
+                let hit = match self.eng.dialect {
+                    Dialect::GoYamlV3 => exact,
+                    _ => exact.or_else(|| names.iter().find(|(n, _)| fold(n) == fold(&key))),
+                };
                 let Some(&(json, field)) = hit else {
+                    if self.eng.dialect != Dialect::Strict {
+                        continue; // non-strict decoders skip unknown keys
+                    }
                     return Err(self.unknown_field(l, written, &key, name, &known));
                 };
                 let slot = match out.iter().position(|(f, _)| *f == field) {
@@ -940,6 +1055,8 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
                         let own = field["inline:".len()..].split(',').collect();
                         let view = Node {
                             only: Some(own),
+                            go_struct,
+                            go_path: go_prefix.clone(),
                             ..self.child(
                                 self.path.clone(),
                                 layers.iter().map(|(l, _)| l.clone()).collect(),
@@ -949,14 +1066,19 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
                         continue;
                     }
                     None => {
-                        out.push((field, self.child(join(&self.path, json), Vec::new())));
+                        let node = Node {
+                            go_struct,
+                            go_path: join(&go_prefix, json),
+                            ..self.child(join(&self.path, json), Vec::new())
+                        };
+                        out.push((field, node));
                         out.len() - 1
                     }
                 };
                 if field == json {
                     let node = &mut out[slot].1;
                     node.layers.push(item);
-                    node.inline = self.only.is_some();
+                    node.inline = self.inline || self.only.is_some();
                 }
             }
         }
@@ -972,6 +1094,126 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
     serde::forward_to_deserialize_any! {
         i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
         unit_struct tuple tuple_struct enum identifier
+    }
+}
+
+/// The Go type a target asks for, found by handing its visitor a probe:
+/// every request of the probe fails with the Go name of what was asked
+/// (`[]*types.TargetSelector`), for Go's type-mismatch messages.
+mod probe {
+    use super::{DeError, DeResult};
+    use crate::error::Error;
+    use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+
+    /// The Go type of the element list a visitor builds (`[]string`).
+    pub(super) fn seq<'de, V: Visitor<'de>>(v: V) -> String {
+        named(v.visit_seq(Elements).map(|_| ()), "[]")
+    }
+
+    /// The Go type of the map a visitor builds (`map[string]string`).
+    pub(super) fn map<'de, V: Visitor<'de>>(v: V) -> String {
+        named(v.visit_map(Entry(false)).map(|_| ()), "map[string]")
+    }
+
+    /// A struct's Go type: its serde name, in package `types` unless it
+    /// names its own (`builtins.PrefixTransformerPlugin`).
+    pub(super) fn struct_type(name: &str) -> String {
+        match name {
+            n if n.contains('.') => n.to_string(),
+            n => format!("types.{n}"),
+        }
+    }
+
+    fn named(r: DeResult<()>, prefix: &str) -> String {
+        match r {
+            Err(DeError(e)) => format!("{prefix}{}", e.message),
+            Ok(()) => format!("{prefix}interface {{}}"),
+        }
+    }
+
+    fn found(go_type: impl Into<String>) -> DeError {
+        DeError(Error::new(go_type.into()))
+    }
+
+    struct Probe;
+    struct Elements;
+    struct Entry(bool);
+
+    impl<'de> de::SeqAccess<'de> for Elements {
+        type Error = DeError;
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> DeResult<Option<T::Value>> {
+            seed.deserialize(Probe).map(Some)
+        }
+    }
+
+    impl<'de> de::MapAccess<'de> for Entry {
+        type Error = DeError;
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> DeResult<Option<K::Value>> {
+            if self.0 {
+                return Ok(None);
+            }
+            self.0 = true;
+            seed.deserialize("k".into_deserializer()).map(Some)
+        }
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> DeResult<V::Value> {
+            seed.deserialize(Probe)
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for Probe {
+        type Error = DeError;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> DeResult<V::Value> {
+            Err(found("interface {}"))
+        }
+        fn deserialize_bool<V: Visitor<'de>>(self, _: V) -> DeResult<V::Value> {
+            Err(found("bool"))
+        }
+        fn deserialize_i64<V: Visitor<'de>>(self, _: V) -> DeResult<V::Value> {
+            Err(found("int64"))
+        }
+        fn deserialize_str<V: Visitor<'de>>(self, _: V) -> DeResult<V::Value> {
+            Err(found("string"))
+        }
+        fn deserialize_string<V: Visitor<'de>>(self, _: V) -> DeResult<V::Value> {
+            Err(found("string"))
+        }
+        fn deserialize_option<V: Visitor<'de>>(self, v: V) -> DeResult<V::Value> {
+            Err(found(format!(
+                "*{}",
+                named(v.visit_some(Probe).map(|_| ()), "")
+            )))
+        }
+        fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> DeResult<V::Value> {
+            Err(found(seq(v)))
+        }
+        fn deserialize_map<V: Visitor<'de>>(self, v: V) -> DeResult<V::Value> {
+            Err(found(map(v)))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            _: &'static [&'static str],
+            _: V,
+        ) -> DeResult<V::Value> {
+            Err(found(struct_type(name)))
+        }
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            v: V,
+        ) -> DeResult<V::Value> {
+            v.visit_newtype_struct(Probe)
+        }
+        serde::forward_to_deserialize_any! {
+            i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
+            unit_struct tuple tuple_struct enum identifier ignored_any
+        }
     }
 }
 

@@ -14,10 +14,12 @@ pub mod smp;
 
 pub use schema::OpenApi;
 
-use super::common::Config;
 use super::Transformer;
 use crate::error::{Error, Result};
-use crate::kustomization::{decode_selector, Kustomization, Patch, Selector};
+use crate::kustomization::plugins::{
+    PatchJson6902TransformerPlugin, PatchStrategicMergeTransformerPlugin, PatchTransformerPlugin,
+};
+use crate::kustomization::{decode_plugin_config, Kustomization, Patch, Selector};
 use crate::load::Loader;
 use crate::resource::resources_from_bytes;
 use crate::resource::{
@@ -72,58 +74,31 @@ pub fn patch_transformer_from_config(
 ) -> Result<Option<Box<dyn Transformer>>> {
     let kind = doc.str_at(&["kind"]).unwrap_or("");
     let wrap = |e: Error| e.context(format!("configuring builtin {kind}"));
-    let target = |c: &Value| -> Result<Option<Selector>> {
-        match c.get("target") {
-            None => Ok(None),
-            Some(v) if v.is_null() => Ok(None),
-            Some(v) => decode_selector(v).map(Some),
-        }
-    };
     let t: Box<dyn Transformer> = match kind {
         "PatchTransformer" => {
-            let c = Config::new(kind, doc).map_err(wrap)?;
-            let mut options = IndexMap::new();
-            for o in ["allowNameChange", "allowKindChange"] {
-                options.insert(o.to_string(), c.boolean(&["options", o]).map_err(wrap)?);
-            }
+            let c: PatchTransformerPlugin = decode_plugin_config(doc).map_err(wrap)?;
+            let options = ["allowNameChange", "allowKindChange"]
+                .into_iter()
+                .map(|o| (o.to_string(), c.options.get(o).copied().unwrap_or(false)))
+                .collect();
             let p = Patch {
-                path: c.string(&["path"]).map_err(wrap)?,
-                patch: c.string(&["patch"]).map_err(wrap)?,
-                target: target(doc).map_err(wrap)?,
+                path: c.path,
+                patch: c.patch,
+                target: c.target,
                 options,
             };
             Box::new(PatchTransformer::new(&p, ldr).map_err(wrap)?)
         }
         "PatchStrategicMergeTransformer" => {
-            let c = Config::new(kind, doc).map_err(wrap)?;
-            let paths = match doc.get("paths") {
-                None => Vec::new(),
-                Some(v) if v.is_null() => Vec::new(),
-                Some(Value::Seq(items)) => items
-                    .iter()
-                    .map(|i| {
-                        i.as_scalar_text()
-                            .map(str::to_string)
-                            .ok_or_else(|| Error::new("field 'paths' must be a list of strings"))
-                    })
-                    .collect::<Result<_>>()
-                    .map_err(wrap)?,
-                Some(_) => return Err(wrap(Error::new("field 'paths' must be a list"))),
-            };
-            let patches = c.string(&["patches"]).map_err(wrap)?;
-            Box::new(StrategicMergeTransformer::new(&paths, &patches, ldr).map_err(wrap)?)
+            let c: PatchStrategicMergeTransformerPlugin =
+                decode_plugin_config(doc).map_err(wrap)?;
+            Box::new(StrategicMergeTransformer::new(&c.paths, &c.patches, ldr).map_err(wrap)?)
         }
         "PatchJson6902Transformer" => {
-            let c = Config::new(kind, doc).map_err(wrap)?;
-            let t = target(doc).map_err(wrap)?;
+            let c: PatchJson6902TransformerPlugin = decode_plugin_config(doc).map_err(wrap)?;
             Box::new(
-                Json6902Transformer::new(
-                    t.as_ref(),
-                    &c.string(&["path"]).map_err(wrap)?,
-                    &c.string(&["jsonOp"]).map_err(wrap)?,
-                    ldr,
-                )
-                .map_err(wrap)?,
+                Json6902Transformer::new(c.target.as_ref(), &c.path, &c.json_op, ldr)
+                    .map_err(wrap)?,
             )
         }
         _ => return Ok(None),
@@ -489,7 +464,7 @@ impl Json6902Transformer {
         ldr: &Loader,
     ) -> Result<Json6902Transformer> {
         let target = target.ok_or_else(|| Error::new("must specify a target for the patch"))?;
-        if target.name.is_empty() {
+        if target.id.name.is_empty() {
             return Err(Error::new("must specify the target name"));
         }
         if path.is_empty() && json_op.is_empty() {
