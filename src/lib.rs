@@ -46,6 +46,7 @@ pub mod yaml;
 
 pub use build::{build, build_dir, Build, BuildOptions, Reorder, KUSTOMIZE_VERSION};
 pub use error::{Error, ErrorKind, Result};
-pub use git::GitFs;
+pub use git::envs::{environments, Environment, Environments};
+pub use git::{work_tree_top, GitFs};
 pub use load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs};
 pub use output::{Document, Output};

@@ -5,7 +5,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use strata::{build, BuildOptions, DiskFs, GitFs, LoadRestrictor, Output, Reorder};
+use strata::{
+    build, environments, work_tree_top, BuildOptions, DiskFs, FileSystem, GitFs, LoadRestrictor,
+    Output, Reorder,
+};
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
 #[derive(Parser, Debug)]
@@ -19,6 +22,24 @@ struct Cli {
 enum Command {
     /// Build a kustomization directory and print its resources (like `kustomize build`).
     Build(BuildArgs),
+    /// List the environments of the repository (from strata.yaml, or discovered).
+    Envs(EnvsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct EnvsArgs {
+    /// List the environments as they are at this git revision.
+    #[arg(long = "ref", value_name = "REV")]
+    rev: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -85,6 +106,7 @@ fn run() -> i32 {
         .stack_size(1 << 30)
         .spawn(move || match cli.command {
             Command::Build(args) => run_build(args),
+            Command::Envs(args) => run_envs(args),
         });
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
@@ -150,6 +172,50 @@ fn run_build(args: BuildArgs) -> i32 {
             eprintln!("error: writing output: {e}");
             1
         }
+    }
+}
+
+/// A tree of the repository around the current directory: the working
+/// tree (or the current directory outside a repository) when `rev` is
+/// `None`, else that revision. Returns the file system and its top.
+fn open_tree(rev: Option<&str>) -> strata::Result<(Arc<dyn FileSystem>, PathBuf)> {
+    match rev {
+        None => {
+            let top = work_tree_top(Path::new(".")).unwrap_or_else(|| PathBuf::from("."));
+            Ok((Arc::new(DiskFs), top))
+        }
+        Some(rev) => Ok((
+            Arc::new(GitFs::open(Path::new("."), rev)?),
+            PathBuf::from("/"),
+        )),
+    }
+}
+
+fn run_envs(args: EnvsArgs) -> i32 {
+    let listed = open_tree(args.rev.as_deref()).and_then(|(fs, top)| environments(&*fs, &top));
+    let envs = match listed {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let text = match args.format {
+        ListFormat::Json => envs.to_json(),
+        ListFormat::Text => {
+            let mut t = String::new();
+            for e in &envs.list {
+                t.push_str(&format!("{}\t{}\n", e.name, e.source.display()));
+            }
+            t
+        }
+    };
+    match write_stdout(&text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing output: {e}");
+            1
+        }
+        _ => 0,
     }
 }
 

@@ -164,6 +164,9 @@ impl FileSystem for GitFs {
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         self.tree.canonical(path)
     }
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        self.tree.read_dir(path)
+    }
     fn display(&self, path: &Path) -> String {
         let rel = path.strip_prefix("/").unwrap_or(path);
         format!("{}:{}", self.rev, rel.display())
@@ -172,4 +175,12 @@ impl FileSystem for GitFs {
         let oid = self.tree.file(path).ok()?;
         Some(ContentId(oid.as_bytes().to_vec().into()))
     }
+}
+
+/// The top of the working tree of the repository containing `dir`, if
+/// `dir` is in one that has a working tree.
+pub fn work_tree_top(dir: &Path) -> Option<PathBuf> {
+    let repo = gix::discover(dir).ok()?;
+    let top = repo.workdir()?;
+    std::fs::canonicalize(top).ok()
 }

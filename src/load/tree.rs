@@ -133,6 +133,24 @@ impl<F> Tree<F> {
         }
     }
 
+    /// The names of the entries of the directory at `path`, sorted.
+    pub(crate) fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        let dir = match self.resolve(path)? {
+            (p, Some(Node::Dir)) => p,
+            (_, Some(_)) => return Err(io::Error::other("not a directory")),
+            (_, None) => return Err(io::ErrorKind::NotFound.into()),
+        };
+        let names = self
+            .nodes
+            .range(dir.clone()..)
+            .skip(1)
+            .take_while(|(p, _)| p.starts_with(&dir))
+            .filter(|(p, _)| p.parent() == Some(dir.as_path()))
+            .filter_map(|(p, _)| Some(p.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        Ok(names)
+    }
+
     /// The physical path of `path`; NotFound if nothing is there.
     pub(crate) fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         match self.resolve(path)? {
