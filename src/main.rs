@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata::{
-    build, environments, work_tree_top, BuildOptions, DiskFs, FileSystem, GitFs, LoadRestrictor,
-    Output, Reorder,
+    build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top, BuildOptions,
+    DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Output, Reorder, Side,
 };
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
@@ -24,6 +24,49 @@ enum Command {
     Build(BuildArgs),
     /// List the environments of the repository (from strata.yaml, or discovered).
     Envs(EnvsArgs),
+    /// Show rendered differences, resource by resource: the working tree
+    /// against HEAD, two revisions (A..B or A B), or two environments.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// Revisions: none (HEAD against the working tree), REV (REV against
+    /// the working tree), A..B or A B (A against B; an empty side of `..`
+    /// is HEAD).
+    #[arg(value_name = "REV", num_args = 0..=2)]
+    revs: Vec<String>,
+    /// Only this environment (repeatable). Given twice with at most one
+    /// revision: compare the two environments with each other, at that
+    /// revision (the working tree without one).
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DiffFormat,
+    /// Colour the text format.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorWhen,
+    /// Exit with 1 when anything differs (errors exit with 2).
+    #[arg(long)]
+    exit_code: bool,
+    /// Print Secrets' data and stringData values instead of masking them.
+    #[arg(long)]
+    show_secrets: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args, Debug)]
@@ -107,6 +150,7 @@ fn run() -> i32 {
         .spawn(move || match cli.command {
             Command::Build(args) => run_build(args),
             Command::Envs(args) => run_envs(args),
+            Command::Diff(args) => run_diff(args),
         });
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
@@ -217,6 +261,79 @@ fn run_envs(args: EnvsArgs) -> i32 {
         }
         _ => 0,
     }
+}
+
+/// One side of a diff: a revision, or the working tree for `None`.
+fn open_side(rev: Option<&str>) -> Result<Side, String> {
+    match rev {
+        None => {
+            let top = work_tree_top(Path::new(".")).ok_or(
+                "not in a git repository with a working tree (name two revisions instead)",
+            )?;
+            Ok(work_tree_side(&top))
+        }
+        Some(rev) => {
+            let rev = if rev.is_empty() { "HEAD" } else { rev };
+            Ok(Side {
+                fs: Arc::new(GitFs::open(Path::new("."), rev).map_err(|e| e.to_string())?),
+                top: PathBuf::from("/"),
+                label: rev.to_string(),
+            })
+        }
+    }
+}
+
+fn run_diff(args: DiffArgs) -> i32 {
+    let opts = DiffOptions {
+        show_secrets: args.show_secrets,
+        ..DiffOptions::default()
+    };
+    let report = (|| {
+        if args.envs.len() == 2 && args.revs.len() <= 1 {
+            let side = open_side(args.revs.first().map(String::as_str))?;
+            return diff_envs(&side, &args.envs[0], &args.envs[1], &opts)
+                .map_err(|e| e.to_string());
+        }
+        let (old, new) = match args.revs.as_slice() {
+            [] => (Some("HEAD"), None),
+            [range] => match range.split_once("..") {
+                Some((a, b)) => (Some(a), Some(b)),
+                None => (Some(range.as_str()), None),
+            },
+            [a, b, ..] => (Some(a.as_str()), Some(b.as_str())),
+        };
+        diff_sides(&open_side(old)?, &open_side(new)?, &args.envs, &opts).map_err(|e| e.to_string())
+    })();
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("{w}");
+    }
+    let text = match args.format {
+        DiffFormat::Json => report.to_json(),
+        DiffFormat::Markdown => report.to_markdown(),
+        DiffFormat::Text => report.to_text(match args.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                use std::io::IsTerminal;
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }),
+    };
+    match write_stdout(&text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing output: {e}");
+            return 2;
+        }
+        _ => {}
+    }
+    i32::from(args.exit_code && report.differs())
 }
 
 fn write_stdout(text: &str) -> std::io::Result<()> {

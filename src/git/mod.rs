@@ -2,6 +2,7 @@
 //! database, through the same [`crate::FileSystem`] seam as the disk;
 //! the environments a repository renders; rendered differences.
 
+pub mod diff;
 pub mod envs;
 mod source;
 
