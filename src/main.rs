@@ -6,8 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata::{
-    build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top, BuildOptions,
-    DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Output, Reorder, Side,
+    affected, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
+    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Output, Reorder, Shard,
+    Side,
 };
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
@@ -27,6 +28,23 @@ enum Command {
     /// Show rendered differences, resource by resource: the working tree
     /// against HEAD, two revisions (A..B or A B), or two environments.
     Diff(DiffArgs),
+    /// List the environments whose rendered output differs between two
+    /// revisions (A..B or A B), from the files each one reads.
+    Affected(AffectedArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct AffectedArgs {
+    /// A..B, or A B (an empty side of `..` is HEAD).
+    #[arg(value_name = "REV", num_args = 1..=2, required = true)]
+    revs: Vec<String>,
+    /// Output format: names one per line, or a JSON array of {name, reason}.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ListFormat,
+    /// Consider only shard K of N of the environments (sorted by name,
+    /// every N-th from the K-th), to spread the work over CI machines.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -151,6 +169,7 @@ fn run() -> i32 {
             Command::Build(args) => run_build(args),
             Command::Envs(args) => run_envs(args),
             Command::Diff(args) => run_diff(args),
+            Command::Affected(args) => run_affected(args),
         });
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
@@ -334,6 +353,45 @@ fn run_diff(args: DiffArgs) -> i32 {
         _ => {}
     }
     i32::from(args.exit_code && report.differs())
+}
+
+fn run_affected(args: AffectedArgs) -> i32 {
+    let (a, b) = match args.revs.as_slice() {
+        [range] => match range.split_once("..") {
+            Some(pair) => pair,
+            None => {
+                eprintln!("error: '{range}' is not a range A..B (or give two revisions: A B)");
+                return 2;
+            }
+        },
+        [a, b, ..] => (a.as_str(), b.as_str()),
+        [] => unreachable!("clap requires a revision"),
+    };
+    let open = |rev: &str| {
+        let rev = if rev.is_empty() { "HEAD" } else { rev };
+        GitFs::open(Path::new("."), rev).map(Arc::new)
+    };
+    let found = open(a)
+        .and_then(|a| Ok((a, open(b)?)))
+        .and_then(|(a, b)| affected(a, b, args.shard));
+    let report = match found {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let text = match args.format {
+        ListFormat::Json => report.to_json(),
+        ListFormat::Text => report.to_text(),
+    };
+    match write_stdout(&text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing output: {e}");
+            2
+        }
+        _ => 0,
+    }
 }
 
 fn write_stdout(text: &str) -> std::io::Result<()> {

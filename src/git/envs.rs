@@ -321,7 +321,8 @@ fn to_json(v: &Value) -> serde_json::Value {
 // ---- discovery ----
 
 /// Every kustomization root that is a child of a directory named as in
-/// [`ENV_DIR_NAMES`], anywhere in the tree (hidden directories skipped),
+/// [`ENV_DIR_NAMES`], anywhere in the tree (hidden directories and links
+/// to directories skipped),
 /// named by its directory; roots sharing a directory name are named by
 /// their path from the top instead.
 fn discover(fs: &dyn FileSystem, top: &Path) -> Result<Vec<Environment>> {
@@ -369,8 +370,8 @@ fn walk(
 ) -> Result<()> {
     let dir = top.join(rel);
     let read_err = |e| Error::io(format!("cannot list '{}'", fs.display(&dir)), e);
-    // A directory reached twice (through a link) is walked once.
-    if !visited.insert(fs.canonical(&dir).map_err(read_err)?) {
+    let physical = fs.canonical(&dir).map_err(read_err)?;
+    if !visited.insert(physical.clone()) {
         return Ok(());
     }
     let is_env_dir = rel
@@ -383,6 +384,10 @@ fn walk(
         let child = rel.join(&name);
         // A link to nowhere or an unreadable entry is not an environment.
         if !matches!(fs.kind(&top.join(&child)), Ok(Some(EntryKind::Dir))) {
+            continue;
+        }
+        // Nor is a link to a directory: its target is found where it is.
+        if fs.canonical(&top.join(&child)).ok() != Some(physical.join(&name)) {
             continue;
         }
         if is_env_dir && is_kustomization_root(fs, &top.join(&child))? {

@@ -2,8 +2,10 @@
 //! database, through the same [`crate::FileSystem`] seam as the disk;
 //! the environments a repository renders; rendered differences.
 
+pub mod affected;
 pub mod diff;
 pub mod envs;
+pub mod record;
 mod source;
 
 pub use source::{work_tree_top, GitFs};

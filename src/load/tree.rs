@@ -133,6 +133,11 @@ impl<F> Tree<F> {
         }
     }
 
+    /// Every node, by path, in path order.
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = (&Path, &Node<F>)> {
+        self.nodes.iter().map(|(p, n)| (p.as_path(), n))
+    }
+
     /// The names of the entries of the directory at `path`, sorted.
     pub(crate) fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
         let dir = match self.resolve(path)? {
@@ -161,7 +166,7 @@ impl<F> Tree<F> {
 }
 
 /// `.`/`..` removed lexically, made absolute.
-fn lexical(path: &Path) -> PathBuf {
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::from("/");
     for c in path.components() {
         match c {
