@@ -182,3 +182,30 @@ fn new_and_removed_environments_and_shards() {
     let (code, _, err) = run(r, &["affected", "HEAD~1..HEAD", "--shard", "4/3"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn the_docs_script_runs_as_written() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/try-git.sh");
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .env("STRATA", strata())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("dev\toverlays/dev\nprod\toverlays/prod\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("-  replicas: 3\n+  replicas: 5\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("HEAD~1..HEAD\n(none)\n"), "{stdout}");
+    assert!(stdout.contains("[{\"name\":\"dev\",\"reason\":\"changed\"},{\"name\":\"prod\",\"reason\":\"changed\"}]"), "{stdout}");
+    assert!(stdout.contains("<details><summary><b>prod</b>"), "{stdout}");
+}

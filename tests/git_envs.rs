@@ -222,3 +222,28 @@ fn strata_yaml_is_strictly_decoded_with_file_and_line() {
     let e = config_error("environments: [\n");
     assert_eq!(e.kind(), ErrorKind::Syntax, "{e}");
 }
+
+#[test]
+fn discovery_reads_through_any_file_system() {
+    // The in-memory tree lists directories as disk and git do.
+    let mut fs = strata::MemFs::new();
+    fs.add_file("/repo/base/kustomization.yaml", kust(&["cm.yaml"]));
+    fs.add_file(
+        "/repo/clusters/east/kustomization.yaml",
+        kust(&["../../base"]),
+    );
+    fs.add_file(
+        "/repo/clusters/west/kustomization.yaml",
+        kust(&["../../base"]),
+    );
+    fs.add_file("/repo/clusters/README.md", "x");
+    fs.add_symlink("/repo/clusters/alias", "east");
+    let envs = environments(&fs, Path::new("/repo")).unwrap();
+    assert_eq!(
+        names(&envs),
+        [
+            ("east".to_string(), "clusters/east".to_string()),
+            ("west".into(), "clusters/west".into())
+        ]
+    );
+}
