@@ -44,6 +44,13 @@ pub mod yaml;
 
 pub use build::{build, build_dir, Build, BuildOptions, Reorder, KUSTOMIZE_VERSION};
 pub use error::{Error, ErrorKind, Result};
-pub use git::GitFs;
+pub use git::affected::{affected, AffectedReport, Reason, Shard};
+pub use git::diff::{
+    diff_envs, diff_outputs, diff_sides, work_tree_side, Change, DiffOptions, EnvDiff, Report,
+    ResourceChange, ResourceId, Side,
+};
+pub use git::envs::{environments, Environment, Environments};
+pub use git::record::Recording;
+pub use git::{work_tree_top, GitFs};
 pub use load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs};
 pub use output::{Document, Output};

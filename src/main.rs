@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use strata::{build, BuildOptions, DiskFs, GitFs, LoadRestrictor, Output, Reorder};
+use strata::{
+    affected, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
+    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Output, Reorder, Shard,
+    Side,
+};
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
 #[derive(Parser, Debug)]
@@ -19,6 +23,84 @@ struct Cli {
 enum Command {
     /// Build a kustomization directory and print its resources (like `kustomize build`).
     Build(BuildArgs),
+    /// List the environments of the repository (from strata.yaml, or discovered).
+    Envs(EnvsArgs),
+    /// Show rendered differences, resource by resource: the working tree
+    /// against HEAD, two revisions (A..B or A B), or two environments.
+    Diff(DiffArgs),
+    /// List the environments whose rendered output differs between two
+    /// revisions (A..B or A B), from the files each one reads.
+    Affected(AffectedArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct AffectedArgs {
+    /// A..B, or A B (an empty side of `..` is HEAD).
+    #[arg(value_name = "REV", num_args = 1..=2, required = true)]
+    revs: Vec<String>,
+    /// Output format: names one per line, or a JSON array of {name, reason}.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ListFormat,
+    /// Consider only shard K of N of the environments (sorted by name,
+    /// every N-th from the K-th), to spread the work over CI machines.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// Revisions: none (HEAD against the working tree), REV (REV against
+    /// the working tree), A..B or A B (A against B; an empty side of `..`
+    /// is HEAD).
+    #[arg(value_name = "REV", num_args = 0..=2)]
+    revs: Vec<String>,
+    /// Only this environment (repeatable). Given twice with at most one
+    /// revision: compare the two environments with each other, at that
+    /// revision (the working tree without one).
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: DiffFormat,
+    /// Colour the text format.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorWhen,
+    /// Exit with 1 when anything differs (errors exit with 2).
+    #[arg(long)]
+    exit_code: bool,
+    /// Print Secrets' data and stringData values instead of masking them.
+    #[arg(long)]
+    show_secrets: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+struct EnvsArgs {
+    /// List the environments as they are at this git revision.
+    #[arg(long = "ref", value_name = "REV")]
+    rev: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -85,6 +167,9 @@ fn run() -> i32 {
         .stack_size(1 << 30)
         .spawn(move || match cli.command {
             Command::Build(args) => run_build(args),
+            Command::Envs(args) => run_envs(args),
+            Command::Diff(args) => run_diff(args),
+            Command::Affected(args) => run_affected(args),
         });
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
@@ -150,6 +235,162 @@ fn run_build(args: BuildArgs) -> i32 {
             eprintln!("error: writing output: {e}");
             1
         }
+    }
+}
+
+/// A tree of the repository around the current directory: the working
+/// tree (or the current directory outside a repository) when `rev` is
+/// `None`, else that revision. Returns the file system and its top.
+fn open_tree(rev: Option<&str>) -> strata::Result<(Arc<dyn FileSystem>, PathBuf)> {
+    match rev {
+        None => {
+            let top = work_tree_top(Path::new(".")).unwrap_or_else(|| PathBuf::from("."));
+            Ok((Arc::new(DiskFs), top))
+        }
+        Some(rev) => Ok((
+            Arc::new(GitFs::open(Path::new("."), rev)?),
+            PathBuf::from("/"),
+        )),
+    }
+}
+
+fn run_envs(args: EnvsArgs) -> i32 {
+    let listed = open_tree(args.rev.as_deref()).and_then(|(fs, top)| environments(&*fs, &top));
+    let envs = match listed {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let text = match args.format {
+        ListFormat::Json => envs.to_json(),
+        ListFormat::Text => {
+            let mut t = String::new();
+            for e in &envs.list {
+                t.push_str(&format!("{}\t{}\n", e.name, e.source.display()));
+            }
+            t
+        }
+    };
+    match write_stdout(&text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing output: {e}");
+            1
+        }
+        _ => 0,
+    }
+}
+
+/// One side of a diff: a revision, or the working tree for `None`.
+fn open_side(rev: Option<&str>) -> Result<Side, String> {
+    match rev {
+        None => {
+            let top = work_tree_top(Path::new(".")).ok_or(
+                "not in a git repository with a working tree (name two revisions instead)",
+            )?;
+            Ok(work_tree_side(&top))
+        }
+        Some(rev) => {
+            let rev = if rev.is_empty() { "HEAD" } else { rev };
+            Ok(Side {
+                fs: Arc::new(GitFs::open(Path::new("."), rev).map_err(|e| e.to_string())?),
+                top: PathBuf::from("/"),
+                label: rev.to_string(),
+            })
+        }
+    }
+}
+
+fn run_diff(args: DiffArgs) -> i32 {
+    let opts = DiffOptions {
+        show_secrets: args.show_secrets,
+        ..DiffOptions::default()
+    };
+    let report = (|| {
+        if args.envs.len() == 2 && args.revs.len() <= 1 {
+            let side = open_side(args.revs.first().map(String::as_str))?;
+            return diff_envs(&side, &args.envs[0], &args.envs[1], &opts)
+                .map_err(|e| e.to_string());
+        }
+        let (old, new) = match args.revs.as_slice() {
+            [] => (Some("HEAD"), None),
+            [range] => match range.split_once("..") {
+                Some((a, b)) => (Some(a), Some(b)),
+                None => (Some(range.as_str()), None),
+            },
+            [a, b, ..] => (Some(a.as_str()), Some(b.as_str())),
+        };
+        diff_sides(&open_side(old)?, &open_side(new)?, &args.envs, &opts).map_err(|e| e.to_string())
+    })();
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("{w}");
+    }
+    let text = match args.format {
+        DiffFormat::Json => report.to_json(),
+        DiffFormat::Markdown => report.to_markdown(),
+        DiffFormat::Text => report.to_text(match args.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                use std::io::IsTerminal;
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }),
+    };
+    match write_stdout(&text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing output: {e}");
+            return 2;
+        }
+        _ => {}
+    }
+    i32::from(args.exit_code && report.differs())
+}
+
+fn run_affected(args: AffectedArgs) -> i32 {
+    let (a, b) = match args.revs.as_slice() {
+        [range] => match range.split_once("..") {
+            Some(pair) => pair,
+            None => {
+                eprintln!("error: '{range}' is not a range A..B (or give two revisions: A B)");
+                return 2;
+            }
+        },
+        [a, b, ..] => (a.as_str(), b.as_str()),
+        [] => unreachable!("clap requires a revision"),
+    };
+    let open = |rev: &str| {
+        let rev = if rev.is_empty() { "HEAD" } else { rev };
+        GitFs::open(Path::new("."), rev).map(Arc::new)
+    };
+    let found = open(a)
+        .and_then(|a| Ok((a, open(b)?)))
+        .and_then(|(a, b)| affected(a, b, args.shard));
+    let report = match found {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let text = match args.format {
+        ListFormat::Json => report.to_json(),
+        ListFormat::Text => report.to_text(),
+    };
+    match write_stdout(&text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: writing output: {e}");
+            2
+        }
+        _ => 0,
     }
 }
 

@@ -1,6 +1,11 @@
 //! The git side: trees of any revision read straight from the object
-//! database, through the same [`crate::FileSystem`] seam as the disk.
+//! database, through the same [`crate::FileSystem`] seam as the disk;
+//! the environments a repository renders; rendered differences.
 
+pub mod affected;
+pub mod diff;
+pub mod envs;
+pub mod record;
 mod source;
 
-pub use source::GitFs;
+pub use source::{work_tree_top, GitFs};

@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::load::tree::{Node, Tree};
 use crate::load::{ContentId, EntryKind, FileSystem};
 use gix::ObjectId;
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -77,6 +78,30 @@ impl GitFs {
     /// The commit the revision resolved to.
     pub fn commit(&self) -> String {
         self.commit.to_string()
+    }
+
+    /// How the revision was named.
+    pub fn rev(&self) -> &str {
+        &self.rev
+    }
+
+    /// Every entry of the tree by path (`/`-rooted), each with what
+    /// identifies its state: a file's object id, a link's target, a
+    /// directory or submodule as such. Two revisions differ at a path
+    /// exactly where these differ.
+    pub(crate) fn entries(&self) -> BTreeMap<PathBuf, String> {
+        self.tree
+            .nodes()
+            .map(|(p, n)| {
+                let state = match n {
+                    Node::File(oid) => format!("file {oid}"),
+                    Node::Dir => "dir".to_string(),
+                    Node::Link(t) => format!("link {}", t.display()),
+                    Node::Opaque(why) => format!("opaque {why}"),
+                };
+                (p.to_path_buf(), state)
+            })
+            .collect()
     }
 
     /// The repository's working tree, if it has one.
@@ -164,6 +189,9 @@ impl FileSystem for GitFs {
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         self.tree.canonical(path)
     }
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        self.tree.read_dir(path)
+    }
     fn display(&self, path: &Path) -> String {
         let rel = path.strip_prefix("/").unwrap_or(path);
         format!("{}:{}", self.rev, rel.display())
@@ -172,4 +200,12 @@ impl FileSystem for GitFs {
         let oid = self.tree.file(path).ok()?;
         Some(ContentId(oid.as_bytes().to_vec().into()))
     }
+}
+
+/// The top of the working tree of the repository containing `dir`, if
+/// `dir` is in one that has a working tree.
+pub fn work_tree_top(dir: &Path) -> Option<PathBuf> {
+    let repo = gix::discover(dir).ok()?;
+    let top = repo.workdir()?;
+    std::fs::canonicalize(top).ok()
 }

@@ -73,6 +73,9 @@ impl FileSystem for MemFs {
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         self.tree.canonical(path)
     }
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        self.tree.read_dir(path)
+    }
     fn content_id(&self, path: &Path) -> Option<ContentId> {
         use sha2::Digest;
         let bytes = self.tree.file(path).ok()?;

@@ -54,4 +54,13 @@ pub trait FileSystem: Send + Sync {
     fn content_id(&self, _path: &Path) -> Option<ContentId> {
         None
     }
+    /// The names of a directory's entries (links followed to reach it),
+    /// sorted. Builds never list directories; environment discovery does.
+    /// The default says the file system cannot list.
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("cannot list '{}'", self.display(path)),
+        ))
+    }
 }

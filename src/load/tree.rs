@@ -133,6 +133,29 @@ impl<F> Tree<F> {
         }
     }
 
+    /// Every node, by path, in path order.
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = (&Path, &Node<F>)> {
+        self.nodes.iter().map(|(p, n)| (p.as_path(), n))
+    }
+
+    /// The names of the entries of the directory at `path`, sorted.
+    pub(crate) fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        let dir = match self.resolve(path)? {
+            (p, Some(Node::Dir)) => p,
+            (_, Some(_)) => return Err(io::Error::other("not a directory")),
+            (_, None) => return Err(io::ErrorKind::NotFound.into()),
+        };
+        let names = self
+            .nodes
+            .range(dir.clone()..)
+            .skip(1)
+            .take_while(|(p, _)| p.starts_with(&dir))
+            .filter(|(p, _)| p.parent() == Some(dir.as_path()))
+            .filter_map(|(p, _)| Some(p.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        Ok(names)
+    }
+
     /// The physical path of `path`; NotFound if nothing is there.
     pub(crate) fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         match self.resolve(path)? {
@@ -143,7 +166,7 @@ impl<F> Tree<F> {
 }
 
 /// `.`/`..` removed lexically, made absolute.
-fn lexical(path: &Path) -> PathBuf {
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::from("/");
     for c in path.components() {
         match c {

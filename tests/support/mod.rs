@@ -1,0 +1,73 @@
+//! Shared helpers for tests on real git repositories in temporary
+//! directories, made with the `git` command.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs git in `dir` (fixed identity, no signing); panics on failure.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A fresh repository in a temporary directory.
+pub fn init() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    git(tmp.path(), &["init", "-q"]);
+    tmp
+}
+
+/// Writes `text` to `rel` under `top`, creating directories.
+pub fn write(top: &Path, rel: &str, text: &str) {
+    let p = top.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Stages everything and commits; returns the new commit's id.
+pub fn commit(top: &Path, msg: &str) -> String {
+    git(top, &["add", "-A"]);
+    git(top, &["commit", "-qm", msg, "--allow-empty"]);
+    git(top, &["rev-parse", "HEAD"])
+}
+
+/// The `strata` binary built for the tests.
+pub fn strata() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_strata"))
+}
+
+/// Runs `strata ARGS` in `dir`: (exit code, stdout, stderr).
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(strata())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("strata runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A ConfigMap resource file.
+pub fn configmap(name: &str, data: &str) -> String {
+    format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  key: {data}\n")
+}
