@@ -16,8 +16,9 @@ use crate::yaml::{Scalar, Tag, Value};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
-/// A JSON value as Go decodes one into `interface{}`.
-#[derive(Clone, Debug, PartialEq)]
+/// A JSON value as Go decodes one into `interface{}`. Dropped through
+/// [`crate::yaml::deep`]: derived drop glue recurses once per level.
+#[derive(Debug)]
 enum Json {
     Null,
     Bool(bool),
@@ -26,6 +27,22 @@ enum Json {
     Array(Vec<Json>),
     /// Keys kept sorted (Go marshals maps sorted by key).
     Object(Vec<(String, Json)>),
+}
+
+impl Drop for Json {
+    fn drop(&mut self) {
+        match self {
+            Json::Array(a) if !a.is_empty() => {
+                let a = std::mem::take(a);
+                crate::yaml::deep(move || drop(a));
+            }
+            Json::Object(m) if !m.is_empty() => {
+                let m = std::mem::take(m);
+                crate::yaml::deep(move || drop(m));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The hash suffix of a ConfigMap or Secret object.
@@ -117,6 +134,11 @@ fn map_field(obj: &Value, key: &str) -> Result<Option<Json>> {
 /// A node as `RNode.MarshalJSON` then `json.Unmarshal` into `interface{}`
 /// see it: go-yaml v3 typing, numbers as float64.
 fn to_json(v: &Value) -> Result<Json> {
+    crate::yaml::deep(|| to_json_inner(v))
+}
+
+// Body of `to_json`, run with stack to spare.
+fn to_json_inner(v: &Value) -> Result<Json> {
     Ok(match v {
         Value::Map(m) => {
             let mut fields = Vec::with_capacity(m.len());
@@ -172,6 +194,11 @@ fn go_float(text: &str) -> Option<f64> {
 
 /// Writes Go's `json.Marshal` of `v`.
 fn write_json(v: &Json, out: &mut String) {
+    crate::yaml::deep(|| write_json_inner(v, out))
+}
+
+// Body of `write_json`, run with stack to spare.
+fn write_json_inner(v: &Json, out: &mut String) {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -367,6 +367,11 @@ pub(crate) fn compact_json(v: &Value) -> String {
 }
 
 fn write_json(v: &Value, out: &mut String) {
+    crate::yaml::deep(|| write_json_inner(v, out))
+}
+
+// Body of `write_json`, run with stack to spare.
+fn write_json_inner(v: &Value, out: &mut String) {
     match v {
         Value::Map(m) => {
             let mut keys: Vec<&String> = m.keys().collect();

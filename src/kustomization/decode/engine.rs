@@ -477,6 +477,11 @@ impl<'a> Engine<'a> {
     /// Checks what `sigs.k8s.io/yaml` checks before any field is decoded:
     /// no null mapping key, no infinite or NaN number (JSON has none).
     pub fn precheck(&mut self, v: &Value) -> Result<()> {
+        crate::yaml::deep(|| self.precheck_inner(v))
+    }
+
+    // Body of `precheck`, run with stack to spare.
+    fn precheck_inner(&mut self, v: &Value) -> Result<()> {
         match v {
             Value::Scalar(s) => {
                 if let V2::Float(f) = classify(s, self.src, &self.mark_path()) {
@@ -621,6 +626,11 @@ impl<'a> Engine<'a> {
     /// of the same field). `None` means "leave the field as it was" (a null
     /// for a string, bool, int or struct value).
     pub fn decode(&mut self, v: &Value, ty: &Ty, into: Option<Value>) -> Result<Option<Value>> {
+        crate::yaml::deep(|| self.decode_inner(v, ty, into))
+    }
+
+    // Body of `decode`, run with stack to spare.
+    fn decode_inner(&mut self, v: &Value, ty: &Ty, into: Option<Value>) -> Result<Option<Value>> {
         let path = self.mark_path();
         let scalar = match v {
             Value::Scalar(s) => Some(classify(s, self.src, &path)),
@@ -677,10 +687,7 @@ impl<'a> Engine<'a> {
                 let Value::Map(m) = v else {
                     return Err(self.type_error("a mapping", v));
                 };
-                let mut out = match into {
-                    Some(Value::Map(prev)) => prev,
-                    _ => Map::new(),
-                };
+                let mut out = into.and_then(|p| p.into_map().ok()).unwrap_or_default();
                 // Decoded in byte order (that decides which error comes
                 // first), stored in document order.
                 let mut decoded = Vec::with_capacity(m.len());
@@ -711,10 +718,7 @@ impl<'a> Engine<'a> {
                 let Value::Seq(items) = v else {
                     return Err(self.type_error("a list", v));
                 };
-                let mut prev = match into {
-                    Some(Value::Seq(p)) => p,
-                    _ => Vec::new(),
-                };
+                let mut prev = into.and_then(|p| p.into_seq().ok()).unwrap_or_default();
                 prev.truncate(items.len());
                 let mut out = Vec::with_capacity(items.len());
                 let mut prev = prev.into_iter();
@@ -738,10 +742,7 @@ impl<'a> Engine<'a> {
                 let Value::Map(m) = v else {
                     return Err(self.type_error(&format!("a mapping ({})", st.name), v));
                 };
-                let mut out = match into {
-                    Some(Value::Map(prev)) => prev,
-                    _ => Map::new(),
-                };
+                let mut out = into.and_then(|p| p.into_map().ok()).unwrap_or_default();
                 for (key, k, item) in self.json_entries(m) {
                     self.path.push(Seg::Key(k.clone(), k.clone()));
                     let field = st.fields.iter().find(|(n, _)| *n == key).or_else(|| {
@@ -805,6 +806,11 @@ impl<'a> Engine<'a> {
 
     /// `interface{}`: any value, retyped the go-yaml v2 way.
     fn any(&mut self, v: &Value) -> Result<Value> {
+        crate::yaml::deep(|| self.any_inner(v))
+    }
+
+    // Body of `any`, run with stack to spare.
+    fn any_inner(&mut self, v: &Value) -> Result<Value> {
         Ok(match v {
             Value::Scalar(s) => match classify(s, self.src, &self.mark_path()) {
                 V2::Null => Value::null(),

@@ -98,6 +98,11 @@ fn json_scalar(s: &Scalar, out: &mut String) {
 
 /// `json.Marshal` (keys sorted, compact) or `json.MarshalIndent(v, "", "  ")`.
 fn write_json(v: &Value, pretty: bool, depth: usize, out: &mut String) {
+    crate::yaml::deep(|| write_json_inner(v, pretty, depth, out))
+}
+
+// Body of `write_json`, run with stack to spare.
+fn write_json_inner(v: &Value, pretty: bool, depth: usize, out: &mut String) {
     let nl = |out: &mut String, d: usize| {
         if pretty {
             out.push('\n');
