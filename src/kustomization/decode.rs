@@ -439,46 +439,48 @@ fn decode_hopped<T: DeserializeOwned>(doc: &Value, c: Coercion, d: Dialect) -> R
 /// time JSON writes (RFC 3339 at midnight UTC). An infinity or NaN anywhere
 /// fails, as `json.Marshal` does.
 pub(crate) fn json_hop(v: &Value) -> Result<Value> {
-    use crate::yaml::gostr::json::float_string;
-    use crate::yaml::gostr::strconv::{format_float, parse_float, FloatFormat};
-    use crate::yaml::gostr::yaml::{yaml_int, yaml_special_float};
-    use crate::yaml::{Scalar, Tag};
-    let scalar = |tag, text: String| Value::Scalar(Scalar { tag, text });
-    Ok(match v {
-        Value::Map(m) => Value::Map(
-            m.iter()
-                .map(|(k, v)| Ok((k.clone(), json_hop(v)?)))
-                .collect::<Result<_>>()?,
-        ),
-        Value::Seq(items) => Value::Seq(items.iter().map(json_hop).collect::<Result<_>>()?),
-        Value::Scalar(s) => match s.tag {
-            Tag::Bool => Value::bool(s.text.eq_ignore_ascii_case("true")),
-            Tag::Int if yaml_int(&s.text).is_some() => {
-                scalar(Tag::Int, yaml_int(&s.text).unwrap_or_default().to_string())
-            }
-            Tag::Int | Tag::Float => {
-                let f = yaml_special_float(&s.text)
-                    .or_else(|| parse_float(&s.text.replace('_', "")).ok());
-                match f {
-                    None => v.clone(),
-                    Some(f) if !f.is_finite() => {
-                        return Err(Error::new(format!(
-                            "json: unsupported value: {}",
-                            format_float(f, FloatFormat::G, 64)
-                        )))
-                    }
-                    Some(f) => {
-                        let text = float_string(f);
-                        match yaml_int(&text) {
-                            Some(i) => scalar(Tag::Int, i.to_string()),
-                            None => scalar(Tag::Float, text),
+    crate::yaml::deep(|| {
+        use crate::yaml::gostr::json::float_string;
+        use crate::yaml::gostr::strconv::{format_float, parse_float, FloatFormat};
+        use crate::yaml::gostr::yaml::{yaml_int, yaml_special_float};
+        use crate::yaml::{Scalar, Tag};
+        let scalar = |tag, text: String| Value::Scalar(Scalar { tag, text });
+        Ok(match v {
+            Value::Map(m) => Value::Map(
+                m.iter()
+                    .map(|(k, v)| Ok((k.clone(), json_hop(v)?)))
+                    .collect::<Result<_>>()?,
+            ),
+            Value::Seq(items) => Value::Seq(items.iter().map(json_hop).collect::<Result<_>>()?),
+            Value::Scalar(s) => match s.tag {
+                Tag::Bool => Value::bool(s.text.eq_ignore_ascii_case("true")),
+                Tag::Int if yaml_int(&s.text).is_some() => {
+                    scalar(Tag::Int, yaml_int(&s.text).unwrap_or_default().to_string())
+                }
+                Tag::Int | Tag::Float => {
+                    let f = yaml_special_float(&s.text)
+                        .or_else(|| parse_float(&s.text.replace('_', "")).ok());
+                    match f {
+                        None => v.clone(),
+                        Some(f) if !f.is_finite() => {
+                            return Err(Error::new(format!(
+                                "json: unsupported value: {}",
+                                format_float(f, FloatFormat::G, 64)
+                            )))
+                        }
+                        Some(f) => {
+                            let text = float_string(f);
+                            match yaml_int(&text) {
+                                Some(i) => scalar(Tag::Int, i.to_string()),
+                                None => scalar(Tag::Float, text),
+                            }
                         }
                     }
                 }
-            }
-            Tag::Timestamp => Value::string(date_rfc3339(&s.text)),
-            _ => v.clone(),
-        },
+                Tag::Timestamp => Value::string(date_rfc3339(&s.text)),
+                _ => v.clone(),
+            },
+        })
     })
 }
 

@@ -84,6 +84,11 @@ fn validate(v: &Value) -> Result<()> {
 
 /// The path of the first null element of a list, if any.
 fn null_list_item(v: &Value) -> Option<String> {
+    crate::yaml::deep(|| null_list_item_inner(v))
+}
+
+// Body of `null_list_item`, run with stack to spare.
+fn null_list_item_inner(v: &Value) -> Option<String> {
     match v {
         Value::Map(m) => m
             .iter()

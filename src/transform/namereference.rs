@@ -223,6 +223,11 @@ fn apply_filter(
 /// Whether a spec path leads to at least one non-null node of `v`
 /// (lists along the way entered element by element, as the walk does).
 fn reaches(v: &Value, path: &[String]) -> bool {
+    crate::yaml::deep(|| reaches_inner(v, path))
+}
+
+// Body of `reaches`, run with stack to spare.
+fn reaches_inner(v: &Value, path: &[String]) -> bool {
     let Some((first, rest)) = path.split_first() else {
         return !v.is_null();
     };

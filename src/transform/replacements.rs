@@ -818,8 +818,8 @@ pub(crate) fn set_field(
             parts[opts.index as usize] = v;
         }
         let joined = parts.join(&opts.delimiter);
-        value = match value {
-            Value::Scalar(s) => Value::Scalar(Scalar {
+        value = match value.into_scalar() {
+            Ok(s) => Value::Scalar(Scalar {
                 tag: s.tag,
                 text: joined,
             }),

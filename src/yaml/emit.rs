@@ -85,6 +85,11 @@ struct Emitter<'o> {
 
 impl Emitter<'_> {
     fn node(&mut self, v: &Value, mapping_ctx: bool) -> Result<(), EmitError> {
+        crate::yaml::deep(|| self.node_inner(v, mapping_ctx))
+    }
+
+    // Body of `node`, run with stack to spare.
+    fn node_inner(&mut self, v: &Value, mapping_ctx: bool) -> Result<(), EmitError> {
         match v {
             Value::Scalar(s) => self.scalar(s),
             Value::Seq(items) if items.is_empty() => {
@@ -514,6 +519,11 @@ const NEL_KEY: &str = "\u{85} in a key";
 /// order of their keys, as `encoding/json` writes them).
 fn nel_key_error(root: &Value) -> EmitError {
     fn walk(v: &Value, nels: &mut usize) -> bool {
+        crate::yaml::deep(|| walk_inner(v, nels))
+    }
+
+    // Body of `walk`, run with stack to spare.
+    fn walk_inner(v: &Value, nels: &mut usize) -> bool {
         match v {
             Value::Scalar(s) => {
                 *nels += s.text.matches('\u{85}').count();

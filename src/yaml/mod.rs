@@ -2,12 +2,14 @@
 //! scalar resolution, and an emitter that prints go-yaml v2's exact style
 //! (what kustomize's output goes through).
 
+mod deep;
 mod emit;
 pub mod gostr;
 mod parse;
 pub mod timestamp;
 mod value;
 
+pub use deep::deep;
 pub use emit::{emit_document, emit_stream, EmitError};
 pub use parse::{
     parse_documents, pointer, push_segment, resolve_plain, Document, DuplicateKeys, Mark, Marks,

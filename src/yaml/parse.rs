@@ -880,7 +880,8 @@ struct Builder {
     last_simple_key_line: Option<usize>,
 }
 
-/// go-yaml's nesting limit (flow levels and block indents, each).
+/// How deep collections may nest, flow and block together (go-yaml's and
+/// encoding/json's limit, as kustomize applies it).
 const MAX_DEPTH: usize = 10_000;
 
 impl Builder {
@@ -996,14 +997,18 @@ impl Builder {
         at: Mark,
     ) -> Result<(), ParseError> {
         // go-yaml's scanner refuses more than 10000 nested flow levels or
-        // block indentation levels (and our values drop recursively).
+        // block indentation levels, each; kustomize then sends every
+        // document through JSON, where go-yaml (re-reading it) or
+        // encoding/json refuse more than 10000 levels in all. Oracle: a
+        // resource, patch or kustomization file nesting 10000 levels
+        // builds, 10001 is rejected, whatever mix of flow and block.
         let depth = if flow {
             &mut self.flow_depth
         } else {
             &mut self.block_depth
         };
         *depth += 1;
-        if *depth > MAX_DEPTH {
+        if self.flow_depth + self.block_depth > MAX_DEPTH {
             // go-yaml's line: for a flow level, the bracket's; for a block
             // level, that of the last token that could have been a simple
             // key (near enough: the last plain or quoted scalar), unless
@@ -1151,8 +1156,8 @@ impl Builder {
             }
             Open::Map(m) => match m.key.take() {
                 None => {
-                    let (text, valid) = match value {
-                        Value::Scalar(s) => {
+                    let (text, valid) = match value.into_scalar() {
+                        Ok(s) => {
                             if s.tag != Tag::Str && !merge {
                                 let map_path = if record {
                                     self.path.clone()
@@ -1168,7 +1173,7 @@ impl Builder {
                             }
                             (s.text, true)
                         }
-                        other => {
+                        Err(other) => {
                             defer(ParseError::new(
                                 ParseErrorKind::InvalidKey,
                                 format!("yaml: invalid map key: {}", go_repr(&other)),
@@ -1275,14 +1280,13 @@ impl Builder {
             return Ok(m.map);
         }
         let (sources, seq_form) = match value {
-            Value::Map(src) => (vec![src], false),
-            Value::Seq(items) => (
-                items
+            Value::Map(_) => (vec![value.into_map().unwrap_or_default()], false),
+            Value::Seq(_) => (
+                value
+                    .into_seq()
+                    .unwrap_or_default()
                     .into_iter()
-                    .filter_map(|item| match item {
-                        Value::Map(src) => Some(src),
-                        _ => None,
-                    })
+                    .filter_map(|item| item.into_map().ok())
                     .collect(),
                 true,
             ),
@@ -1453,6 +1457,11 @@ fn excessive_aliasing(read: usize, aliased: usize) -> bool {
 /// messages (`[]interface {}{"a"}`, `map[string]interface {}{"a":1}`).
 /// Close enough for the common cases; exotic scalars print their text.
 fn go_repr(v: &Value) -> String {
+    crate::yaml::deep(|| go_repr_inner(v))
+}
+
+// Body of `go_repr`, run with stack to spare.
+fn go_repr_inner(v: &Value) -> String {
     match v {
         Value::Scalar(s) => match s.tag {
             Tag::Str | Tag::Timestamp => go_quote(&s.text),

@@ -8,6 +8,9 @@
 //! kustomize's JSON round trip does.
 
 use indexmap::IndexMap;
+use std::fmt;
+
+use super::deep;
 
 /// An ordered mapping. Output order is decided by the emitter (go-yaml's key
 /// sort), but insertion order is kept so merges and patches are deterministic.
@@ -58,7 +61,12 @@ pub struct Scalar {
 }
 
 /// A YAML value: scalar, sequence or mapping.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Clone, equality, `Debug` and drop are written out rather than derived so
+/// that they run through [`deep`]: derived ones recurse once per nesting
+/// level and overflow a default thread stack on deep documents. Because of
+/// the `Drop` impl a value cannot be destructured by move: use
+/// [`Value::into_map`], [`Value::into_seq`] or [`Value::into_scalar`].
 pub enum Value {
     /// A scalar of any tag, null included.
     Scalar(Scalar),
@@ -66,6 +74,55 @@ pub enum Value {
     Seq(Vec<Value>),
     /// A mapping with string keys.
     Map(Map),
+}
+
+impl Clone for Value {
+    fn clone(&self) -> Self {
+        deep(|| match self {
+            Value::Scalar(s) => Value::Scalar(s.clone()),
+            Value::Seq(items) => Value::Seq(items.clone()),
+            Value::Map(m) => Value::Map(m.clone()),
+        })
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        deep(|| match (self, other) {
+            (Value::Scalar(a), Value::Scalar(b)) => a == b,
+            (Value::Seq(a), Value::Seq(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
+            _ => false,
+        })
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        deep(|| match self {
+            Value::Scalar(s) => f.debug_tuple("Scalar").field(s).finish(),
+            Value::Seq(items) => f.debug_tuple("Seq").field(items).finish(),
+            Value::Map(m) => f.debug_tuple("Map").field(m).finish(),
+        })
+    }
+}
+
+impl Drop for Value {
+    fn drop(&mut self) {
+        // The children's drop glue runs inside `deep`, each level again
+        // through this impl.
+        match self {
+            Value::Seq(items) if !items.is_empty() => {
+                let items = std::mem::take(items);
+                deep(move || drop(items));
+            }
+            Value::Map(m) if !m.is_empty() => {
+                let m = std::mem::take(m);
+                deep(move || drop(m));
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Default for Value {
@@ -165,6 +222,36 @@ impl Value {
         match self {
             Value::Seq(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The mapping, moved out; the value itself if it is no mapping.
+    pub fn into_map(mut self) -> Result<Map, Value> {
+        match &mut self {
+            Value::Map(m) => Ok(std::mem::take(m)),
+            _ => Err(self),
+        }
+    }
+
+    /// The sequence, moved out; the value itself if it is no sequence.
+    pub fn into_seq(mut self) -> Result<Vec<Value>, Value> {
+        match &mut self {
+            Value::Seq(items) => Ok(std::mem::take(items)),
+            _ => Err(self),
+        }
+    }
+
+    /// The scalar, moved out; the value itself if it is no scalar.
+    pub fn into_scalar(mut self) -> Result<Scalar, Value> {
+        match &mut self {
+            Value::Scalar(s) => Ok(std::mem::replace(
+                s,
+                Scalar {
+                    tag: Tag::Null,
+                    text: String::new(),
+                },
+            )),
+            _ => Err(self),
         }
     }
 

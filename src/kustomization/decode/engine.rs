@@ -436,49 +436,51 @@ impl<'a> Engine<'a> {
     }
 
     fn precheck_at(&self, v: &Value, at: &mut String, shown: &str) -> Result<()> {
-        let here = || if shown.is_empty() { self.root } else { shown };
-        match v {
-            Value::Scalar(s) => {
-                if let V2::Float(f) = classify(s, self.src, at) {
-                    if !f.is_finite() {
-                        return Err(Error::new(format!(
+        crate::yaml::deep(|| {
+            let here = || if shown.is_empty() { self.root } else { shown };
+            match v {
+                Value::Scalar(s) => {
+                    if let V2::Float(f) = classify(s, self.src, at) {
+                        if !f.is_finite() {
+                            return Err(Error::new(format!(
                             "{}: {} is not a number JSON can hold (kustomize fails on infinities and NaN)",
                             here(),
                             s.text
                         ))
                         .at(self.src.nearest_mark(at)));
+                        }
                     }
                 }
-            }
-            Value::Seq(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let len = at.len();
-                    push_segment(at, &i.to_string());
-                    self.precheck_at(item, at, &format!("{shown}[{i}]"))?;
-                    at.truncate(len);
+                Value::Seq(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let len = at.len();
+                        push_segment(at, &i.to_string());
+                        self.precheck_at(item, at, &format!("{shown}[{i}]"))?;
+                        at.truncate(len);
+                    }
                 }
-            }
-            Value::Map(m) => {
-                let mut entries: Vec<_> = m.iter().collect();
-                entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-                for (k, item) in entries {
-                    let len = at.len();
-                    push_segment(at, k);
-                    let shown = join(shown, k);
-                    if matches!(k.as_str(), "~" | "null" | "Null" | "NULL")
-                        && self.src.key_is_plain(at, k)
-                    {
-                        return Err(Error::new(format!(
+                Value::Map(m) => {
+                    let mut entries: Vec<_> = m.iter().collect();
+                    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                    for (k, item) in entries {
+                        let len = at.len();
+                        push_segment(at, k);
+                        let shown = join(shown, k);
+                        if matches!(k.as_str(), "~" | "null" | "Null" | "NULL")
+                            && self.src.key_is_plain(at, k)
+                        {
+                            return Err(Error::new(format!(
                             "{shown}: a mapping key may not be null ({k}); quote it to use it as text"
                         ))
                         .at(self.src.nearest_mark(at)));
+                        }
+                        self.precheck_at(item, at, &shown)?;
+                        at.truncate(len);
                     }
-                    self.precheck_at(item, at, &shown)?;
-                    at.truncate(len);
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
@@ -877,21 +879,23 @@ impl<'de, 'a> de::Deserializer<'de> for Node<'a> {
     /// `interface{}`: any value, retyped the go-yaml v2 way (the last
     /// spelling wins).
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
-        let Some(l) = self.layers.last().cloned() else {
-            return visitor.visit_unit();
-        };
-        match l.v {
-            Value::Scalar(_) => match self.classify(&l).expect("a scalar") {
-                V2::Null => visitor.visit_unit(),
-                V2::Bool(b) => visitor.visit_bool(b),
-                V2::Int(i) => visitor.visit_i64(i),
-                V2::Uint(u) => visitor.visit_u64(u),
-                V2::Float(f) => visitor.visit_f64(f),
-                V2::Str(s) => visitor.visit_string(s),
-            },
-            Value::Seq(_) => self.deserialize_seq(visitor),
-            Value::Map(_) => self.deserialize_map(visitor),
-        }
+        crate::yaml::deep(move || {
+            let Some(l) = self.layers.last().cloned() else {
+                return visitor.visit_unit();
+            };
+            match l.v {
+                Value::Scalar(_) => match self.classify(&l).expect("a scalar") {
+                    V2::Null => visitor.visit_unit(),
+                    V2::Bool(b) => visitor.visit_bool(b),
+                    V2::Int(i) => visitor.visit_i64(i),
+                    V2::Uint(u) => visitor.visit_u64(u),
+                    V2::Float(f) => visitor.visit_f64(f),
+                    V2::Str(s) => visitor.visit_string(s),
+                },
+                Value::Seq(_) => self.deserialize_seq(visitor),
+                Value::Map(_) => self.deserialize_map(visitor),
+            }
+        })
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {

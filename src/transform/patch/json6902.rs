@@ -16,7 +16,10 @@ use crate::yaml::{parse_documents, Document, Map, ParseOptions, Scalar, Tag, Val
 use indexmap::IndexMap;
 
 /// A JSON value as Go's `encoding/json` decodes it into `interface{}`.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Clone, equality and drop run through [`crate::yaml::deep`] (see
+/// [`Value`]'s docs).
+#[derive(Debug)]
 pub enum Json {
     /// `null`.
     Null,
@@ -30,6 +33,49 @@ pub enum Json {
     Arr(Vec<Json>),
     /// An object.
     Obj(IndexMap<String, Json>),
+}
+
+impl Clone for Json {
+    fn clone(&self) -> Self {
+        crate::yaml::deep(|| match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(*b),
+            Json::Num(n) => Json::Num(*n),
+            Json::Str(s) => Json::Str(s.clone()),
+            Json::Arr(a) => Json::Arr(a.clone()),
+            Json::Obj(m) => Json::Obj(m.clone()),
+        })
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Self) -> bool {
+        crate::yaml::deep(|| match (self, other) {
+            (Json::Null, Json::Null) => true,
+            (Json::Bool(a), Json::Bool(b)) => a == b,
+            (Json::Num(a), Json::Num(b)) => a == b,
+            (Json::Str(a), Json::Str(b)) => a == b,
+            (Json::Arr(a), Json::Arr(b)) => a == b,
+            (Json::Obj(a), Json::Obj(b)) => a == b,
+            _ => false,
+        })
+    }
+}
+
+impl Drop for Json {
+    fn drop(&mut self) {
+        match self {
+            Json::Arr(a) if !a.is_empty() => {
+                let a = std::mem::take(a);
+                crate::yaml::deep(move || drop(a));
+            }
+            Json::Obj(m) if !m.is_empty() => {
+                let m = std::mem::take(m);
+                crate::yaml::deep(move || drop(m));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// One operation of a patch.
@@ -57,23 +103,23 @@ impl JsonPatch {
         };
         let docs = parse_documents(text.as_bytes(), &opts).map_err(|e| Error::new(e.message))?;
         // YAMLToJSON reads the first document only.
-        let value = match docs.first() {
+        let mut value = match docs.first() {
             None => Json::Null,
             Some(d) => to_json_patch_value(&d.value, d, text, json, &mut String::new())?,
         };
-        let items = match value {
+        let items = match &mut value {
             Json::Null => Vec::new(),
-            Json::Arr(items) => items,
+            Json::Arr(items) => std::mem::take(items),
             other => {
                 return Err(Error::new(format!(
                     "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
-                    json_kind(&other)
+                    json_kind(other)
                 )))
             }
         };
         let mut ops = Vec::with_capacity(items.len());
-        for item in items {
-            let Json::Obj(mut m) = item else {
+        for mut item in items {
+            let Json::Obj(m) = &mut item else {
                 return Err(Error::new(format!(
                     "json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
                     json_kind(&item)
@@ -84,9 +130,9 @@ impl JsonPatch {
                 _ => None,
             };
             ops.push(Operation {
-                op: string_field(&m, "op").unwrap_or_default(),
-                path: string_field(&m, "path"),
-                from: string_field(&m, "from"),
+                op: string_field(m, "op").unwrap_or_default(),
+                path: string_field(m, "path"),
+                from: string_field(m, "from"),
                 value: m.shift_remove("value"),
             });
         }
@@ -212,6 +258,11 @@ fn rfc3339(text: &str) -> String {
 
 /// A resource as JSON.
 pub fn to_json(v: &Value) -> Result<Json> {
+    crate::yaml::deep(|| to_json_inner(v))
+}
+
+// Body of `to_json`, run with stack to spare.
+fn to_json_inner(v: &Value) -> Result<Json> {
     Ok(match v {
         Value::Scalar(s) => scalar_to_json(s)?,
         Value::Seq(items) => Json::Arr(items.iter().map(to_json).collect::<Result<_>>()?),
@@ -283,6 +334,17 @@ fn to_json_patch_value(
     json_text: bool,
     path: &mut String,
 ) -> Result<Json> {
+    crate::yaml::deep(|| to_json_patch_value_inner(v, doc, src, json_text, path))
+}
+
+// Body of `to_json_patch_value`, run with stack to spare.
+fn to_json_patch_value_inner(
+    v: &Value,
+    doc: &Document,
+    src: &str,
+    json_text: bool,
+    path: &mut String,
+) -> Result<Json> {
     Ok(match v {
         Value::Scalar(s) => match s.tag {
             Tag::Str if !json_text => match yaml11_bool(&s.text) {
@@ -324,6 +386,11 @@ fn to_json_patch_value(
 /// JSON back to YAML as kyaml's `FromMap` does (marshal with go-yaml v3,
 /// parse again): numbers in Go's shortest form, typed by their text.
 pub fn from_json(j: &Json) -> Value {
+    crate::yaml::deep(|| from_json_inner(j))
+}
+
+// Body of `from_json`, run with stack to spare.
+fn from_json_inner(j: &Json) -> Value {
     match j {
         Json::Null => Value::Scalar(Scalar {
             tag: Tag::Null,

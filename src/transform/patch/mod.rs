@@ -365,9 +365,11 @@ impl PatchTransformer {
                     "illegally qualifies as both an SM and JSON patch: {source}"
                 )))
             }
-            (Err(_), Err(_)) => {
+            // kustomize's message, then why the YAML did not read (a
+            // syntax error or the depth limit, with its line).
+            (Err(e), Err(_)) => {
                 return Err(Error::new(format!(
-                    "unable to parse SM or JSON patch from {source}"
+                    "unable to parse SM or JSON patch from {source}: {e}"
                 )))
             }
             (Ok(mut s), _) => {

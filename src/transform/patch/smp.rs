@@ -162,6 +162,18 @@ impl<'s> Walker<'s> {
         path: &mut Vec<String>,
         aliased: bool,
     ) -> Result<Option<Out>> {
+        crate::yaml::deep(|| self.walk_inner(dest, origin, schema, path, aliased))
+    }
+
+    // Body of `walk`, run with stack to spare.
+    fn walk_inner(
+        &self,
+        dest: Option<Value>,
+        origin: Option<Value>,
+        schema: Option<Schema<'s>>,
+        path: &mut Vec<String>,
+        aliased: bool,
+    ) -> Result<Option<Out>> {
         let schema = self.schema_for(dest.as_ref(), origin.as_ref(), schema);
         let first = [dest.as_ref(), origin.as_ref()]
             .into_iter()
@@ -274,9 +286,7 @@ impl<'s> Walker<'s> {
         }
         keys.sort();
         keys.dedup();
-        let Value::Map(mut out) = dest else {
-            unreachable!()
-        };
+        let mut out = dest.into_map().expect("checked a mapping above");
         for key in keys {
             let child_schema = schema.and_then(|s| s.field(&key));
             let dv = out.get(&key).cloned();
@@ -329,13 +339,11 @@ impl<'s> Walker<'s> {
         } else {
             dest
         };
-        let Value::Seq(dest_list) = dest else {
-            return Ok(Some(Out::origin(dest)));
+        let dest_list = match dest.into_seq() {
+            Ok(list) => list,
+            Err(dest) => return Ok(Some(Out::origin(dest))),
         };
-        let origin_list: Option<Vec<Value>> = match origin {
-            Some(Value::Seq(s)) => Some(s),
-            _ => None,
-        };
+        let origin_list: Option<Vec<Value>> = origin.and_then(|o| o.into_seq().ok());
         let (_, keys) = schema.map(|s| s.strategy_and_keys()).unwrap_or_default();
         let elem_schema = schema.and_then(|s| s.elements());
         let values = element_values(&keys, &dest_list, origin_list.as_deref());

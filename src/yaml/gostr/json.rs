@@ -58,7 +58,8 @@ pub fn float_string(f: f64) -> String {
 
 /// A JSON value as Go's `encoding/json` marshals one, numbers already
 /// spelled (each caller decides how a YAML scalar becomes JSON: that is
-/// where kustomize's paths differ; the writing is the same).
+/// where kustomize's paths differ; the writing is the same). Dropped
+/// through [`crate::yaml::deep`]: derived drop glue recurses once per level.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
     /// `null`.
@@ -89,22 +90,24 @@ impl Json {
         scalar: &impl Fn(&crate::yaml::Scalar) -> Result<Json, E>,
     ) -> Result<Json, E> {
         use crate::yaml::Value;
-        Ok(match v {
-            Value::Scalar(s) => scalar(s)?,
-            Value::Seq(items) => Json::Array(
-                items
-                    .iter()
-                    .map(|i| Json::from_value(i, scalar))
-                    .collect::<Result<_, E>>()?,
-            ),
-            Value::Map(m) => {
-                let mut fields = m
-                    .iter()
-                    .map(|(k, v)| Ok((k.clone(), Json::from_value(v, scalar)?)))
-                    .collect::<Result<Vec<_>, E>>()?;
-                fields.sort_by(|a, b| a.0.cmp(&b.0));
-                Json::Object(fields)
-            }
+        crate::yaml::deep(|| {
+            Ok(match v {
+                Value::Scalar(s) => scalar(s)?,
+                Value::Seq(items) => Json::Array(
+                    items
+                        .iter()
+                        .map(|i| Json::from_value(i, scalar))
+                        .collect::<Result<_, E>>()?,
+                ),
+                Value::Map(m) => {
+                    let mut fields = m
+                        .iter()
+                        .map(|(k, v)| Ok((k.clone(), Json::from_value(v, scalar)?)))
+                        .collect::<Result<Vec<_>, E>>()?;
+                    fields.sort_by(|a, b| a.0.cmp(&b.0));
+                    Json::Object(fields)
+                }
+            })
         })
     }
 
@@ -133,6 +136,11 @@ impl Json {
     }
 
     fn write_at(&self, indent: Option<&str>, depth: usize, out: &mut String) {
+        crate::yaml::deep(|| self.write_level(indent, depth, out))
+    }
+
+    // Body of `write_at`, run with stack to spare.
+    fn write_level(&self, indent: Option<&str>, depth: usize, out: &mut String) {
         let newline = |out: &mut String, d: usize| {
             if let Some(step) = indent {
                 out.push('\n');
@@ -177,6 +185,22 @@ impl Json {
                 newline(out, depth);
                 out.push('}');
             }
+        }
+    }
+}
+
+impl Drop for Json {
+    fn drop(&mut self) {
+        match self {
+            Json::Array(a) if !a.is_empty() => {
+                let a = std::mem::take(a);
+                crate::yaml::deep(move || drop(a));
+            }
+            Json::Object(m) if !m.is_empty() => {
+                let m = std::mem::take(m);
+                crate::yaml::deep(move || drop(m));
+            }
+            _ => {}
         }
     }
 }
