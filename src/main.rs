@@ -1,14 +1,15 @@
 //! The `strata` command line: argument parsing and output, over the
 //! library's public API only.
 
+mod write;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata::{
     affected, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
-    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Output, Reorder, Shard,
-    Side,
+    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Reorder, Shard, Side,
 };
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
@@ -224,15 +225,19 @@ fn run_build(args: BuildArgs) -> i32 {
         }
     };
     let written = match &args.output {
-        None => write_stdout(&text),
-        Some(p) if p.is_dir() => write_dir(p, &out),
-        Some(p) => write_atomic(p, text.as_bytes()),
+        None => match write_stdout(&text) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(format!("writing output: {e}"))
+            }
+            _ => Ok(()),
+        },
+        Some(p) if p.is_dir() => write::write_dir(p, &out),
+        Some(p) => write::write_file(p, text.as_bytes()),
     };
     match written {
         Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("error: writing output: {e}");
+            eprintln!("error: {e}");
             1
         }
     }
@@ -398,24 +403,4 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
-}
-
-/// Writes a file through a temporary sibling and a rename, so a reader
-/// never sees it half-written.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let dir = dir.unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.strata-tmp"));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
-/// One file per resource, named as kustomize names them.
-fn write_dir(dir: &Path, out: &Output) -> std::io::Result<()> {
-    for (doc, name) in out.documents().zip(out.file_names()) {
-        let text = doc.to_yaml().map_err(std::io::Error::other)?;
-        write_atomic(&dir.join(name), text.as_bytes())?;
-    }
-    Ok(())
 }
