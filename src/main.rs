@@ -14,7 +14,12 @@ use strata::{
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
 #[derive(Parser, Debug)]
-#[command(name = "strata", version, about)]
+/// The version names the kustomize release whose output strata matches.
+#[command(
+    name = "strata",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (kustomize v5.8.1)"),
+    about
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,6 +37,12 @@ enum Command {
     /// List the environments whose rendered output differs between two
     /// revisions (A..B or A B), from the files each one reads.
     Affected(AffectedArgs),
+    /// Print a shell completion script (e.g. `strata completions bash >
+    /// /etc/bash_completion.d/strata`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -171,12 +182,27 @@ fn run() -> i32 {
             Command::Envs(args) => run_envs(args),
             Command::Diff(args) => run_diff(args),
             Command::Affected(args) => run_affected(args),
+            Command::Completions { shell } => {
+                use clap::CommandFactory;
+                // Into memory first: clap_complete panics on a closed pipe.
+                let mut script = Vec::new();
+                clap_complete::generate(shell, &mut Cli::command(), "strata", &mut script);
+                match write_stdout(&String::from_utf8_lossy(&script)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                        eprintln!("error: writing output: {e}");
+                        1
+                    }
+                    _ => 0,
+                }
+            }
         });
+    // Exit codes: 0 success, 1 input or build error, 2 usage error
+    // (clap's), 3 internal error (a bug in strata).
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
             eprintln!("error: internal error (the build thread failed)");
-            2
+            3
         }
     }
 }
@@ -383,7 +409,7 @@ fn run_affected(args: AffectedArgs) -> i32 {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return 2;
+            return 1;
         }
     };
     let text = match args.format {
@@ -393,7 +419,7 @@ fn run_affected(args: AffectedArgs) -> i32 {
     match write_stdout(&text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             eprintln!("error: writing output: {e}");
-            2
+            1
         }
         _ => 0,
     }
