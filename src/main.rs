@@ -1,19 +1,25 @@
 //! The `strata` command line: argument parsing and output, over the
 //! library's public API only.
 
+mod write;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata::{
     affected, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
-    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Output, Reorder, Shard,
-    Side,
+    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Reorder, Shard, Side,
 };
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
 #[derive(Parser, Debug)]
-#[command(name = "strata", version, about)]
+/// The version names the kustomize release whose output strata matches.
+#[command(
+    name = "strata",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (kustomize v5.8.1)"),
+    about
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,6 +37,12 @@ enum Command {
     /// List the environments whose rendered output differs between two
     /// revisions (A..B or A B), from the files each one reads.
     Affected(AffectedArgs),
+    /// Print a shell completion script (e.g. `strata completions bash >
+    /// /etc/bash_completion.d/strata`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -170,12 +182,27 @@ fn run() -> i32 {
             Command::Envs(args) => run_envs(args),
             Command::Diff(args) => run_diff(args),
             Command::Affected(args) => run_affected(args),
+            Command::Completions { shell } => {
+                use clap::CommandFactory;
+                // Into memory first: clap_complete panics on a closed pipe.
+                let mut script = Vec::new();
+                clap_complete::generate(shell, &mut Cli::command(), "strata", &mut script);
+                match write_stdout(&String::from_utf8_lossy(&script)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                        eprintln!("error: writing output: {e}");
+                        1
+                    }
+                    _ => 0,
+                }
+            }
         });
+    // Exit codes: 0 success, 1 input or build error, 2 usage error
+    // (clap's), 3 internal error (a bug in strata).
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
             eprintln!("error: internal error (the build thread failed)");
-            2
+            3
         }
     }
 }
@@ -224,15 +251,19 @@ fn run_build(args: BuildArgs) -> i32 {
         }
     };
     let written = match &args.output {
-        None => write_stdout(&text),
-        Some(p) if p.is_dir() => write_dir(p, &out),
-        Some(p) => write_atomic(p, text.as_bytes()),
+        None => match write_stdout(&text) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(format!("writing output: {e}"))
+            }
+            _ => Ok(()),
+        },
+        Some(p) if p.is_dir() => write::write_dir(p, &out),
+        Some(p) => write::write_file(p, text.as_bytes()),
     };
     match written {
         Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("error: writing output: {e}");
+            eprintln!("error: {e}");
             1
         }
     }
@@ -378,7 +409,7 @@ fn run_affected(args: AffectedArgs) -> i32 {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return 2;
+            return 1;
         }
     };
     let text = match args.format {
@@ -388,7 +419,7 @@ fn run_affected(args: AffectedArgs) -> i32 {
     match write_stdout(&text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             eprintln!("error: writing output: {e}");
-            2
+            1
         }
         _ => 0,
     }
@@ -398,24 +429,4 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
-}
-
-/// Writes a file through a temporary sibling and a rename, so a reader
-/// never sees it half-written.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let dir = dir.unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.strata-tmp"));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
-/// One file per resource, named as kustomize names them.
-fn write_dir(dir: &Path, out: &Output) -> std::io::Result<()> {
-    for (doc, name) in out.documents().zip(out.file_names()) {
-        let text = doc.to_yaml().map_err(std::io::Error::other)?;
-        write_atomic(&dir.join(name), text.as_bytes())?;
-    }
-    Ok(())
 }

@@ -16,6 +16,7 @@
 //! bounded (a "billion laughs" document fails fast), and so is nesting
 //! (go-yaml's 10000 levels).
 
+mod go_tags;
 mod resolve;
 
 pub use resolve::resolve_plain;
@@ -419,6 +420,10 @@ fn parse_stream(
     } else {
         src
     };
+    // Tags as go-yaml reads them (`[!!str, a]`); see go_tags.
+    let rewritten = go_tags::go_tag_uris(src)
+        .map_err(|why| ParseError::new(ParseErrorKind::Syntax, format!("yaml: {why}"), None))?;
+    let src = &rewritten[..];
     let end = src.len() as u64;
     let mut input = src;
     let mut parser = Parser::new();
@@ -427,7 +432,13 @@ fn parse_stream(
     b.duplicate_keys = opts.duplicate_keys;
     let mut docs = Vec::new();
     loop {
-        let event = parser.parse().map_err(lib_error)?;
+        // A panic in the dependency is this text's syntax error, not a crash.
+        let event = go_tags::quietly(|| parser.parse())
+            .ok_or_else(|| {
+                let why = "yaml: the YAML parser failed on this text";
+                ParseError::new(ParseErrorKind::Syntax, why, None)
+            })?
+            .map_err(lib_error)?;
         let start = Mark::from_lib(event.start_mark);
         match event.data {
             EventData::StreamStart { .. } => {}

@@ -492,6 +492,12 @@ case('err_del_key', {'data': {'k\x7f': 'v'}})
 case('err_nel_key', {'data': {'a\x85b': 'v'}})
 case('err_nel_key_line', {'a': 'x\x85y\x85z', 'b': ['\x85'], 'c': {'k\x85\x85': 'v', 'j\x85': 1}})
 
+# ---- tags go-yaml continues past ',', '[' and ']' (libyaml-safer panicked) ----
+case('tag_comma_flow', 'l: [!!str, a]\nm: [!foo, a]\nn: [!, a]\no: [!!int, 1]\n'
+     'q: [[!x, y], !!str, z]\nr: "[!!str, a]"\n')
+case('tag_comma_block', 'l: !!str,a\nm: !foo[x],\n')
+case('tag_comma_many', 'l: [%s]\n' % ', '.join('!t%d, v%d' % (i, i) for i in range(40)))
+
 
 def main():
     for name in os.listdir(HERE):
