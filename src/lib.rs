@@ -50,6 +50,7 @@ pub use git::diff::{
     ResourceChange, ResourceId, Side,
 };
 pub use git::envs::{environments, Environment, Environments};
+pub use git::hydrate::{hydrate, BranchUpdate, HydrateOptions, HydrateReport, Identity, Layout};
 pub use git::record::Recording;
 pub use git::{work_tree_top, GitFs};
 pub use load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs};

@@ -31,6 +31,9 @@ enum Command {
     /// List the environments whose rendered output differs between two
     /// revisions (A..B or A B), from the files each one reads.
     Affected(AffectedArgs),
+    /// Render environments from a source commit and commit the output to
+    /// their target branches (no checkout; see docs/hydrate.md).
+    Hydrate(HydrateArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -170,6 +173,7 @@ fn run() -> i32 {
             Command::Envs(args) => run_envs(args),
             Command::Diff(args) => run_diff(args),
             Command::Affected(args) => run_affected(args),
+            Command::Hydrate(args) => run_hydrate(args),
         });
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
@@ -418,4 +422,92 @@ fn write_dir(dir: &Path, out: &Output) -> std::io::Result<()> {
         write_atomic(&dir.join(name), text.as_bytes())?;
     }
     Ok(())
+}
+
+// ---- hydrate ----
+
+#[derive(clap::Args, Debug)]
+struct HydrateArgs {
+    /// The source revision to render.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    source: String,
+    /// Only this environment (repeatable).
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
+    /// One manifest.yaml per environment, or one file per resource.
+    #[arg(long, value_enum, default_value = "single")]
+    layout: LayoutArg,
+    /// Print what each branch would get; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Keep the paths of environments the source no longer defines.
+    #[arg(long)]
+    keep_removed: bool,
+    /// Start a missing branch from this revision (default: an orphan).
+    #[arg(long, value_name = "REF")]
+    base: Option<String>,
+    /// Author of the hydrated commits, `Name <email>` (default: the source commit's).
+    #[arg(long, value_name = "IDENT")]
+    author: Option<String>,
+    /// Committer of the hydrated commits, `Name <email>` (default: the source commit's).
+    #[arg(long, value_name = "IDENT")]
+    committer: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LayoutArg {
+    Single,
+    PerResource,
+}
+
+/// `Name <email>` as an identity keeping the source commit's time.
+fn parse_identity(s: &str) -> Result<strata::Identity, String> {
+    let (name, rest) = s
+        .split_once('<')
+        .ok_or_else(|| format!("'{s}' is not of the form 'Name <email>'"))?;
+    let email = rest
+        .strip_suffix('>')
+        .ok_or_else(|| format!("'{s}' is not of the form 'Name <email>'"))?;
+    Ok(strata::Identity {
+        name: name.trim().to_string(),
+        email: email.trim().to_string(),
+        time: None,
+    })
+}
+
+fn run_hydrate(args: HydrateArgs) -> i32 {
+    let ident = |s: &Option<String>| s.as_deref().map(parse_identity).transpose();
+    let (author, committer) = match (ident(&args.author), ident(&args.committer)) {
+        (Ok(a), Ok(c)) => (a, c),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let opts = strata::HydrateOptions {
+        source: args.source,
+        envs: args.envs,
+        layout: match args.layout {
+            LayoutArg::Single => strata::Layout::Single,
+            LayoutArg::PerResource => strata::Layout::PerResource,
+        },
+        dry_run: args.dry_run,
+        keep_removed: args.keep_removed,
+        base: args.base,
+        author,
+        committer,
+        ..strata::HydrateOptions::default()
+    };
+    let report = match strata::hydrate(Path::new("."), &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("{w}");
+    }
+    let _ = write_stdout(&report.to_text());
+    0
 }
