@@ -50,7 +50,9 @@ pub use git::diff::{
     ResourceChange, ResourceId, Side,
 };
 pub use git::envs::{environments, Environment, Environments};
-pub use git::hydrate::{hydrate, BranchUpdate, HydrateOptions, HydrateReport, Identity, Layout};
+pub use git::hydrate::{
+    hydrate, push as push_branches, BranchUpdate, HydrateOptions, HydrateReport, Identity, Layout,
+};
 pub use git::record::Recording;
 pub use git::{work_tree_top, GitFs};
 pub use load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs};

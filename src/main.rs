@@ -452,6 +452,10 @@ struct HydrateArgs {
     /// Committer of the hydrated commits, `Name <email>` (default: the source commit's).
     #[arg(long, value_name = "IDENT")]
     committer: Option<String>,
+    /// Push the branches that moved to this remote (atomically, each with
+    /// a lease on its value before the run).
+    #[arg(long, value_name = "REMOTE", conflicts_with = "dry_run")]
+    push: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -509,5 +513,11 @@ fn run_hydrate(args: HydrateArgs) -> i32 {
         eprintln!("{w}");
     }
     let _ = write_stdout(&report.to_text());
+    if let Some(remote) = &args.push {
+        if let Err(e) = strata::push_branches(Path::new("."), remote, &report) {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    }
     0
 }

@@ -329,3 +329,64 @@ fn a_missing_branch_starts_on_base_when_asked() {
     // The base's files stay beside the output.
     assert!(files_on(r, "env/prod").contains(&"overlays/prod/cm.yaml".to_string()));
 }
+
+/// A repository with environment `prod` whose `origin` is a bare remote
+/// holding main; returns (repo, remote).
+fn with_remote() -> (tempfile::TempDir, tempfile::TempDir) {
+    let tmp = envs_repo(&["prod"]);
+    let bare = tempfile::tempdir().unwrap();
+    git(bare.path(), &["init", "-q", "--bare"]);
+    git(
+        tmp.path(),
+        &["remote", "add", "origin", bare.path().to_str().unwrap()],
+    );
+    git(tmp.path(), &["push", "-q", "origin", "main"]);
+    (tmp, bare)
+}
+
+#[test]
+fn push_sends_changed_branches_and_nothing_when_unchanged() {
+    let (tmp, bare) = with_remote();
+    let r = tmp.path();
+    let (code, _, err) = run(r, &["hydrate", "--push", "origin"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rev(bare.path(), "env/prod"), rev(r, "env/prod"));
+    // Nothing changed: no push at all (the remote, moved away, would fail
+    // one; its URL stays the same, as it is part of the provenance).
+    let gone = bare.path().with_extension("gone");
+    std::fs::rename(bare.path(), &gone).unwrap();
+    let (code, out, err) = run(r, &["hydrate", "--push", "origin"]);
+    std::fs::rename(&gone, bare.path()).unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("unchanged"), "{out}");
+}
+
+#[test]
+fn a_rejected_push_is_explained_and_leaves_local_branches_as_they_were() {
+    let (tmp, bare) = with_remote();
+    let r = tmp.path();
+    assert_eq!(run(r, &["hydrate", "--push", "origin"]).0, 0);
+    let local_before = rev(r, "env/prod");
+    // Another machine hydrates a newer source and pushes first.
+    let other = tempfile::tempdir().unwrap();
+    git(
+        other.path(),
+        &["clone", "-q", bare.path().to_str().unwrap(), "c"],
+    );
+    let c = other.path().join("c");
+    git(&c, &["fetch", "-q", "origin", "env/prod:env/prod"]);
+    write(&c, "overlays/prod/cm.yaml", &configmap("prod-cm", "other"));
+    commit(&c, "other change");
+    assert_eq!(run(&c, &["hydrate", "--push", "origin"]).0, 0);
+    let theirs = rev(bare.path(), "env/prod");
+    // This repository, not having fetched, hydrates its own change.
+    write(r, "overlays/prod/cm.yaml", &configmap("prod-cm", "mine"));
+    commit(r, "my change");
+    let (code, _, err) = run(r, &["hydrate", "--push", "origin"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("rejected"), "{err}");
+    assert!(err.contains("nothing was pushed"), "{err}");
+    assert!(err.contains("git fetch origin"), "{err}");
+    assert_eq!(rev(r, "env/prod"), local_before);
+    assert_eq!(rev(bare.path(), "env/prod"), theirs);
+}

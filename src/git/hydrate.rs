@@ -789,3 +789,105 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
 fn git_err(what: &str, e: &dyn std::fmt::Display) -> Error {
     Error::of(ErrorKind::Io, format!("git: {what}: {}", one_line(e)))
 }
+
+/// Pushes the branches `report` moved to `remote` through the `git`
+/// command (so credential helpers and SSH settings apply), atomically, each
+/// with a lease on its value before the run (`--force-with-lease`; a branch
+/// new to this repository must be new to the remote). Nothing is pushed when
+/// nothing moved. When the push fails, the local branches are moved back to
+/// where they were, so local and remote stay as they were before the run.
+pub fn push(dir: &Path, remote: &str, report: &HydrateReport) -> Result<()> {
+    let moved: Vec<&BranchUpdate> = report.changed().collect();
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
+        .args(["push", "--atomic", "--porcelain", remote]);
+    for b in &moved {
+        let full = format!("refs/heads/{}", b.branch);
+        cmd.arg(format!(
+            "--force-with-lease={full}:{}",
+            b.old.as_deref().unwrap_or("")
+        ));
+        cmd.arg(format!("{}:{full}", b.new));
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| Error::io("cannot run git to push".to_string(), e))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let rolled_back = roll_back(dir, &moved);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let rejected: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with('!'))
+        .map(|l| l.trim_start_matches(['!', '\t', ' ']).to_string())
+        .collect();
+    let detail = if rejected.is_empty() {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("; ")
+    } else {
+        format!(
+            "rejected: {} (stale info means the remote branch moved since this repository last saw it, or exists while the local one does not: fetch it into the local branch, e.g. git fetch {remote} '+refs/heads/env/*:refs/heads/env/*', and hydrate again)",
+            rejected.join("; ")
+        )
+    };
+    let local = match rolled_back {
+        Ok(()) => "the local branches were moved back to where they were".to_string(),
+        Err(e) => format!("moving the local branches back failed too: {e}"),
+    };
+    Err(Error::of(
+        ErrorKind::Io,
+        format!("push to '{remote}' failed, nothing was pushed ({local}): {detail}"),
+    ))
+}
+
+/// Moves each branch from its new tip back to its old one (deleting a
+/// branch the run created), with a compare-and-swap, in one transaction.
+fn roll_back(dir: &Path, moved: &[&BranchUpdate]) -> Result<()> {
+    use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
+    let repo = open_repo(dir)?;
+    let id = |h: &str| ObjectId::from_hex(h.as_bytes()).map_err(|e| git_err("id", &e));
+    let mut edits = Vec::new();
+    for b in moved {
+        let expected = PreviousValue::MustExistAndMatch(gix::refs::Target::Object(id(&b.new)?));
+        let change = match &b.old {
+            Some(old) => Change::Update {
+                log: LogChange {
+                    mode: RefLog::AndReference,
+                    force_create_reflog: false,
+                    message: "strata hydrate: push failed, moved back".into(),
+                },
+                expected,
+                new: gix::refs::Target::Object(id(old)?),
+            },
+            None => Change::Delete {
+                expected,
+                log: RefLog::AndReference,
+            },
+        };
+        edits.push(RefEdit {
+            change,
+            name: format!("refs/heads/{}", b.branch)
+                .try_into()
+                .expect("a valid branch name"),
+            deref: false,
+        });
+    }
+    let commit = repo
+        .find_commit(id(&moved[0].new)?)
+        .map_err(|e| git_err("commit", &e))?;
+    let sig: gix::actor::Signature = commit
+        .committer()
+        .map_err(|e| git_err("commit", &e))?
+        .into();
+    let mut time = gix::date::parse::TimeBuf::default();
+    repo.edit_references_as(edits, Some(sig.to_ref(&mut time)))
+        .map_err(|e| git_err("moving branches back", &e))?;
+    Ok(())
+}
