@@ -51,7 +51,8 @@ pub use git::diff::{
 };
 pub use git::envs::{environments, Environment, Environments};
 pub use git::hydrate::{
-    hydrate, push as push_branches, BranchUpdate, HydrateOptions, HydrateReport, Identity, Layout,
+    check, hydrate, push as push_branches, BranchUpdate, CheckReport, HydrateOptions,
+    HydrateReport, Identity, Layout,
 };
 pub use git::record::Recording;
 pub use git::{work_tree_top, GitFs};

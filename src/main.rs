@@ -34,6 +34,9 @@ enum Command {
     /// Render environments from a source commit and commit the output to
     /// their target branches (no checkout; see docs/hydrate.md).
     Hydrate(HydrateArgs),
+    /// Exit 1, with the diff, when hydrated output on the target branches
+    /// is stale (for pre-commit and CI).
+    Check(CheckArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -174,6 +177,7 @@ fn run() -> i32 {
             Command::Diff(args) => run_diff(args),
             Command::Affected(args) => run_affected(args),
             Command::Hydrate(args) => run_hydrate(args),
+            Command::Check(args) => run_check(args),
         });
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
@@ -520,4 +524,29 @@ fn run_hydrate(args: HydrateArgs) -> i32 {
         }
     }
     0
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Check every environment, not only those affected since their
+    /// hydrated source.
+    #[arg(long)]
+    all: bool,
+    /// The source revision to compare with.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    source: String,
+}
+
+fn run_check(args: CheckArgs) -> i32 {
+    match strata::check(Path::new("."), &args.source, args.all) {
+        Ok(report) => {
+            let stale = !report.stale.is_empty();
+            let _ = write_stdout(&report.to_text());
+            i32::from(stale)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
 }

@@ -390,3 +390,26 @@ fn a_rejected_push_is_explained_and_leaves_local_branches_as_they_were() {
     assert_eq!(rev(r, "env/prod"), local_before);
     assert_eq!(rev(bare.path(), "env/prod"), theirs);
 }
+
+#[test]
+fn check_fails_on_stale_output_and_passes_after_hydrate() {
+    let tmp = envs_repo(&["prod", "dev"]);
+    let r = tmp.path();
+    // Never hydrated: stale.
+    let (code, out, _) = run(r, &["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(run(r, &["hydrate"]).0, 0);
+    let (code, out, err) = run(r, &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    write(r, "overlays/dev/cm.yaml", &configmap("dev-cm", "v2"));
+    commit(r, "dev v2");
+    for args in [&["check"][..], &["check", "--all"][..]] {
+        let (code, out, _) = run(r, args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(out.contains("environment dev is stale"), "{out}");
+        assert!(out.contains("+  key: v2"), "{out}");
+        assert!(!out.contains("environment prod"), "{out}");
+    }
+    assert_eq!(run(r, &["hydrate"]).0, 0);
+    assert_eq!(run(r, &["check", "--all"]).0, 0);
+}

@@ -891,3 +891,123 @@ fn roll_back(dir: &Path, moved: &[&BranchUpdate]) -> Result<()> {
         .map_err(|e| git_err("moving branches back", &e))?;
     Ok(())
 }
+
+/// What [`check`] found.
+#[derive(Clone, Debug, Default)]
+pub struct CheckReport {
+    /// The environments compared, by name.
+    pub checked: Vec<String>,
+    /// The stale ones: name and a unified diff (hydrated -> fresh render).
+    pub stale: Vec<(String, String)>,
+}
+
+impl CheckReport {
+    /// The diffs of the stale environments, or a one-line all-clear.
+    pub fn to_text(&self) -> String {
+        if self.stale.is_empty() {
+            return format!(
+                "hydrated output is up to date ({} environment(s) checked)\n",
+                self.checked.len()
+            );
+        }
+        let mut s = String::new();
+        for (name, diff) in &self.stale {
+            s.push_str(&format!("environment {name} is stale:\n{diff}"));
+        }
+        s
+    }
+}
+
+/// Re-renders environments at `source` and compares them with their
+/// hydrated output on their target branches (provenance files aside). With
+/// `all` false, only the environments whose output may differ between the
+/// source their directory was hydrated from (its `drySha`) and `source`, by
+/// [`crate::affected`], plus those never hydrated.
+pub fn check(dir: &Path, source: &str, all: bool) -> Result<CheckReport> {
+    let repo = open_repo(dir)?;
+    let fs = Arc::new(GitFs::open(dir, source)?);
+    let side = Side {
+        fs: fs.clone(),
+        top: PathBuf::from("/"),
+        label: source.to_string(),
+    };
+    let envs = side.environments()?;
+    let mut report = CheckReport::default();
+    let mut affected_from: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for env in &envs.list {
+        let tip = branch_tip(&repo, &format!("refs/heads/{}", env.branch))?;
+        let hydrated = match tip {
+            Some(t) => flat_of_commit(&repo, t)?,
+            None => Flat::new(),
+        };
+        let meta = hydrated
+            .get(&format!("{}/{METADATA_FILE}", env.path))
+            .and_then(|(_, id)| repo.find_blob(*id).ok())
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b.data).ok());
+        let dry = meta
+            .as_ref()
+            .and_then(|m| m.get("drySha")?.as_str().map(String::from));
+        if let (false, Some(dry)) = (all, &dry) {
+            if !affected_from.contains_key(dry) {
+                let old = Arc::new(GitFs::open(dir, dry)?);
+                let names = crate::affected(old, fs.clone(), None)?
+                    .affected
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
+                affected_from.insert(dry.clone(), names);
+            }
+            if !affected_from[dry].contains(&env.name) {
+                continue;
+            }
+        }
+        report.checked.push(env.name.clone());
+        let layout = match meta.as_ref().and_then(|m| m.get("layout")?.as_str()) {
+            Some("per-resource") => Layout::PerResource,
+            _ => Layout::Single,
+        };
+        let out = side.render(env, &mut Vec::new())?;
+        let info = SourceInfo {
+            sha: "0".repeat(40),
+            subject: String::new(),
+            author: gix::actor::Signature::default(),
+            committer: gix::actor::Signature::default(),
+            repo_url: None,
+        };
+        let provenance = |p: &str| {
+            p.ends_with(&format!("/{METADATA_FILE}")) || p.ends_with(&format!("/{README_FILE}"))
+        };
+        let fresh: BTreeMap<String, String> = env_files(env, &out, &info, layout)?
+            .into_iter()
+            .filter(|(p, _)| !provenance(p))
+            .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+            .collect();
+        let mut old: BTreeMap<String, String> = BTreeMap::new();
+        for (p, (_, id)) in &hydrated {
+            if is_under(p, &env.path) && !provenance(p) {
+                let blob = repo.find_blob(*id).map_err(|e| git_err(p, &e))?;
+                old.insert(p.clone(), blob.data.to_str_lossy().into_owned());
+            }
+        }
+        let mut diff = String::new();
+        let mut paths: Vec<&String> = fresh.keys().chain(old.keys()).collect();
+        paths.sort();
+        paths.dedup();
+        for p in paths {
+            let a = old.get(p).map_or("", String::as_str);
+            let b = fresh.get(p).map_or("", String::as_str);
+            if a != b {
+                let d = similar::TextDiff::from_lines(a, b);
+                diff.push_str(
+                    &d.unified_diff()
+                        .header(&format!("{}:{p}", env.branch), &format!("{source}:{p}"))
+                        .to_string(),
+                );
+            }
+        }
+        if !diff.is_empty() {
+            report.stale.push((env.name.clone(), diff));
+        }
+    }
+    Ok(report)
+}
