@@ -50,6 +50,10 @@ pub use git::diff::{
     ResourceChange, ResourceId, Side,
 };
 pub use git::envs::{environments, Environment, Environments};
+pub use git::hydrate::{
+    check, hydrate, push as push_branches, BranchUpdate, CheckReport, HydrateOptions,
+    HydrateReport, Identity, Layout,
+};
 pub use git::record::Recording;
 pub use git::{work_tree_top, GitFs};
 pub use load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs};

@@ -43,6 +43,12 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Render environments from a source commit and commit the output to
+    /// their target branches (no checkout; see docs/hydrate.md).
+    Hydrate(HydrateArgs),
+    /// Exit 1, with the diff, when hydrated output on the target branches
+    /// is stale (for pre-commit and CI).
+    Check(CheckArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -195,6 +201,8 @@ fn run() -> i32 {
                     _ => 0,
                 }
             }
+            Command::Hydrate(args) => run_hydrate(args),
+            Command::Check(args) => run_check(args),
         });
     // Exit codes: 0 success, 1 input or build error, 2 usage error
     // (clap's), 3 internal error (a bug in strata).
@@ -429,4 +437,127 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
+}
+
+// ---- hydrate ----
+
+#[derive(clap::Args, Debug)]
+struct HydrateArgs {
+    /// The source revision to render.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    source: String,
+    /// Only this environment (repeatable).
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
+    /// One manifest.yaml per environment, or one file per resource.
+    #[arg(long, value_enum, default_value = "single")]
+    layout: LayoutArg,
+    /// Print what each branch would get; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Keep the paths of environments the source no longer defines.
+    #[arg(long)]
+    keep_removed: bool,
+    /// Start a missing branch from this revision (default: an orphan).
+    #[arg(long, value_name = "REF")]
+    base: Option<String>,
+    /// Author of the hydrated commits, `Name <email>` (default: the source commit's).
+    #[arg(long, value_name = "IDENT")]
+    author: Option<String>,
+    /// Committer of the hydrated commits, `Name <email>` (default: the source commit's).
+    #[arg(long, value_name = "IDENT")]
+    committer: Option<String>,
+    /// Push the branches that moved to this remote (atomically, each with
+    /// a lease on its value before the run).
+    #[arg(long, value_name = "REMOTE", conflicts_with = "dry_run")]
+    push: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LayoutArg {
+    Single,
+    PerResource,
+}
+
+/// `Name <email>` as an identity keeping the source commit's time.
+fn parse_identity(s: &str) -> Result<strata::Identity, String> {
+    let (name, rest) = s
+        .split_once('<')
+        .ok_or_else(|| format!("'{s}' is not of the form 'Name <email>'"))?;
+    let email = rest
+        .strip_suffix('>')
+        .ok_or_else(|| format!("'{s}' is not of the form 'Name <email>'"))?;
+    Ok(strata::Identity {
+        name: name.trim().to_string(),
+        email: email.trim().to_string(),
+        time: None,
+    })
+}
+
+fn run_hydrate(args: HydrateArgs) -> i32 {
+    let ident = |s: &Option<String>| s.as_deref().map(parse_identity).transpose();
+    let (author, committer) = match (ident(&args.author), ident(&args.committer)) {
+        (Ok(a), Ok(c)) => (a, c),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let opts = strata::HydrateOptions {
+        source: args.source,
+        envs: args.envs,
+        layout: match args.layout {
+            LayoutArg::Single => strata::Layout::Single,
+            LayoutArg::PerResource => strata::Layout::PerResource,
+        },
+        dry_run: args.dry_run,
+        keep_removed: args.keep_removed,
+        base: args.base,
+        author,
+        committer,
+        ..strata::HydrateOptions::default()
+    };
+    let report = match strata::hydrate(Path::new("."), &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("{w}");
+    }
+    let _ = write_stdout(&report.to_text());
+    if let Some(remote) = &args.push {
+        if let Err(e) = strata::push_branches(Path::new("."), remote, &report) {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    }
+    0
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Check every environment, not only those affected since their
+    /// hydrated source.
+    #[arg(long)]
+    all: bool,
+    /// The source revision to compare with.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    source: String,
+}
+
+fn run_check(args: CheckArgs) -> i32 {
+    match strata::check(Path::new("."), &args.source, args.all) {
+        Ok(report) => {
+            let stale = !report.stale.is_empty();
+            let _ = write_stdout(&report.to_text());
+            i32::from(stale)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
 }

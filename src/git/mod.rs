@@ -5,6 +5,7 @@
 pub mod affected;
 pub mod diff;
 pub mod envs;
+pub mod hydrate;
 pub mod record;
 mod source;
 
