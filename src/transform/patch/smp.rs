@@ -289,8 +289,13 @@ impl<'s> Walker<'s> {
         let mut out = dest.into_map().expect("checked a mapping above");
         for key in keys {
             let child_schema = schema.and_then(|s| s.field(&key));
-            let dv = out.get(&key).cloned();
-            let ov = origin.as_ref().and_then(|o| o.get(&key)).cloned();
+            // Moved out, not cloned (set_field puts or removes each key):
+            // a clone per level is quadratic in a deep document.
+            let dv = out.get_mut(&key).map(std::mem::take);
+            let ov = origin
+                .as_mut()
+                .and_then(|o| o.get_mut(&key))
+                .map(std::mem::take);
             path.push(key.clone());
             let r = self.walk(dv, ov, child_schema, path, aliased)?;
             path.pop();
