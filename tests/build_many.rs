@@ -238,3 +238,34 @@ fn cli_prints_each_root_after_a_source_line() {
         assert_eq!(got, list(&alone), "{n}");
     }
 }
+
+#[test]
+fn progress_bar_only_on_a_terminal() {
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    let Ok(probe) = Command::new("script").arg("--version").output() else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    assert!(probe.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    generated_tree(tmp.path(), 3, 3);
+    let cmd = format!(
+        "{} build overlays/o0 overlays/o1 overlays/o2 >/dev/null",
+        env!("CARGO_BIN_EXE_strata")
+    );
+    let out = Command::new("script")
+        .current_dir(tmp.path())
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .expect("script runs");
+    assert!(out.status.success());
+    let tty = String::from_utf8_lossy(&out.stdout);
+    assert!(tty.contains("/3 roots"), "{tty:?}");
+    // The same run with stderr a pipe: the warnings only.
+    let piped = Command::new("sh")
+        .current_dir(tmp.path())
+        .args(["-c", &cmd])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("roots"));
+}
