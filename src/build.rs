@@ -1,15 +1,18 @@
 //! The whole build of one kustomization directory: accumulate, fix name
 //! references, drop local configs, sort, label, strip bookkeeping, print.
 
+use crate::accumulate::memo::{Memo, OnceMap};
 use crate::accumulate::{Accumulator, Context, Target};
 use crate::error::Result;
-use crate::load::{DiskFs, FileSystem, LoadRestrictor, Loader};
+use crate::load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, Loader};
 use crate::output::Output;
 use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
 use crate::transform::namereference::fix_name_references;
 use crate::yaml::Value;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 
 /// The kustomize version strata reproduces (used in the managed-by label).
 pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
@@ -55,8 +58,176 @@ pub fn build_dir(dir: &Path, opts: &BuildOptions) -> Build {
 /// Builds the kustomization in directory `dir` of `fs`, as `kustomize
 /// build` does.
 pub fn build(fs: Arc<dyn FileSystem>, dir: &Path, opts: &BuildOptions) -> Build {
+    build_shared(fs, dir, opts, None)
+}
+
+/// Builds several kustomization directories of `fs` on `jobs` threads (0:
+/// one per core), sharing the work they have in common (see [`RunCache`]).
+/// The builds come back in the order of `roots`, each identical to
+/// [`build`] of that root alone.
+pub fn build_many(
+    fs: Arc<dyn FileSystem>,
+    roots: &[PathBuf],
+    opts: &BuildOptions,
+    jobs: usize,
+) -> Vec<Build> {
+    RunCache::new(fs).build_all(roots, opts, jobs, &|_| {})
+}
+
+/// The work one run of builds shares, handed to each of them (a value,
+/// never a global): every file read once (a [`FileSystem`] wrapper that
+/// keeps what it read, keyed by content id where the file system knows
+/// one, else by canonical path), every resource file parsed once, and every
+/// base accumulated once per options, `buildMetadata` and schema state
+/// (docs/design.md, "A build is a value"). It assumes the files do not
+/// change during the run.
+pub struct RunCache {
+    fs: Arc<CachedFs>,
+    memo: Arc<Memo>,
+}
+
+/// Counts of the work a [`RunCache`] saw, to show what was shared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Reads that reached the underlying file system.
+    pub reads: usize,
+    /// Resource files parsed.
+    pub parses: usize,
+    /// Bases accumulated.
+    pub accumulations: usize,
+    /// Bases reused from an earlier accumulation.
+    pub reuses: usize,
+}
+
+impl RunCache {
+    /// An empty cache over `fs`.
+    pub fn new(fs: Arc<dyn FileSystem>) -> RunCache {
+        RunCache {
+            fs: Arc::new(CachedFs {
+                inner: fs,
+                files: Default::default(),
+                canonical: Default::default(),
+                reads: Default::default(),
+            }),
+            memo: Arc::default(),
+        }
+    }
+
+    /// Builds `dir`, reusing and adding to what this run holds.
+    pub fn build(&self, dir: &Path, opts: &BuildOptions) -> Build {
+        build_shared(self.fs.clone(), dir, opts, Some(self.memo.clone()))
+    }
+
+    /// Builds `roots` on `jobs` threads (0: one per core), in their order;
+    /// `done(i)` is called as the build of `roots[i]` ends.
+    pub fn build_all(
+        &self,
+        roots: &[PathBuf],
+        opts: &BuildOptions,
+        jobs: usize,
+        done: &(dyn Fn(usize) + Sync),
+    ) -> Vec<Build> {
+        use rayon::prelude::*;
+        let one = |(i, root): (usize, &PathBuf)| {
+            let b = self.build(root, opts);
+            done(i);
+            b
+        };
+        // Default stacks: recursion over deep values grows its stack on demand.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
+        match pool {
+            Ok(pool) => pool.install(|| roots.par_iter().enumerate().map(one).collect()),
+            // No threads to be had: build one after the other.
+            Err(_) => roots.iter().enumerate().map(one).collect(),
+        }
+    }
+
+    /// What the run has done so far.
+    pub fn stats(&self) -> RunStats {
+        let m = self.memo.stats();
+        RunStats {
+            reads: self.fs.reads.load(Ordering::Relaxed),
+            parses: m.parses,
+            accumulations: m.accumulations,
+            reuses: m.reuses,
+        }
+    }
+}
+
+/// A file system that keeps what it read and resolved, for one run.
+struct CachedFs {
+    inner: Arc<dyn FileSystem>,
+    files: OnceMap<FileKey, Arc<[u8]>>,
+    canonical: RwLock<HashMap<PathBuf, PathBuf>>,
+    reads: AtomicUsize,
+}
+
+/// How a read file is found again: by contents where known, else by path.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum FileKey {
+    Content(ContentId),
+    Path(PathBuf),
+}
+
+impl FileSystem for CachedFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        let key = match self.inner.content_id(path) {
+            Some(id) => FileKey::Content(id),
+            None => FileKey::Path(path.to_path_buf()),
+        };
+        let bytes = self.files.get_or_try(key, || {
+            self.reads.fetch_add(1, Ordering::Relaxed);
+            self.inner.read(path).map(Arc::<[u8]>::from)
+        })?;
+        Ok(bytes.to_vec())
+    }
+    fn kind(&self, path: &Path) -> std::io::Result<Option<EntryKind>> {
+        self.inner.kind(path)
+    }
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        if let Some(c) = read_lock(&self.canonical).get(path) {
+            return Ok(c.clone());
+        }
+        let c = self.inner.canonical(path)?;
+        write_lock(&self.canonical).insert(path.to_path_buf(), c.clone());
+        Ok(c)
+    }
+    fn display(&self, path: &Path) -> String {
+        self.inner.display(path)
+    }
+    fn content_id(&self, path: &Path) -> Option<ContentId> {
+        self.inner.content_id(path)
+    }
+    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<String>> {
+        self.inner.read_dir(path)
+    }
+}
+
+// The maps hold plain data, valid whatever a panicking holder did.
+fn read_lock<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|p| p.into_inner())
+}
+fn write_lock<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A build, sharing a run's memo when given one.
+fn build_shared(
+    fs: Arc<dyn FileSystem>,
+    dir: &Path,
+    opts: &BuildOptions,
+    memo: Option<Arc<Memo>>,
+) -> Build {
     let mut cx = Context::default();
-    let result = build_with(fs.clone(), dir, opts, &mut cx)
+    cx.sharing.options = format!("{:?}", opts.restrictor);
+    cx.sharing.memo = memo.clone();
+    let result = build_with(fs.clone(), dir, opts, &mut cx);
+    if cx.sharing.reused && cx.sharing.schema_set {
+        // A reused base skipped what its accumulation did to the schema
+        // state, which a later `openapi:` consults: build this one afresh.
+        return build_shared(fs, dir, opts, None);
+    }
+    let result = result
         .map(|resources| Output { resources })
         .map_err(|mut e| {
             // Errors name files as the file system does (`REV:path` for git).
@@ -80,6 +251,8 @@ fn build_with(
 ) -> Result<Vec<Resource>> {
     let loader = Loader::new(fs, dir, opts.restrictor)?;
     let target = Target::load(loader, cx)?;
+    cx.sharing.schema_set |= !target.kustomization.openapi.is_empty();
+    cx.sharing.stack.push(target.loader.root().to_path_buf());
     cx.build_metadata = target.kustomization.build_metadata.clone();
     cx.env.openapi.apply(
         &target.kustomization,

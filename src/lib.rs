@@ -42,7 +42,10 @@ mod sort;
 mod transform;
 pub mod yaml;
 
-pub use build::{build, build_dir, Build, BuildOptions, Reorder, KUSTOMIZE_VERSION};
+pub use build::{
+    build, build_dir, build_many, Build, BuildOptions, Reorder, RunCache, RunStats,
+    KUSTOMIZE_VERSION,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use git::affected::{affected, AffectedReport, Reason, Shard};
 pub use git::diff::{

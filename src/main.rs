@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata::{
     affected, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
-    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Reorder, Shard, Side,
+    BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Reorder, RunCache, Shard,
+    Side,
 };
 
 /// strata: a Git-native, kustomize-compatible manifest renderer.
@@ -123,9 +124,15 @@ enum ListFormat {
 
 #[derive(clap::Args, Debug)]
 struct BuildArgs {
-    /// The kustomization directory (with --ref: relative to the repository's top).
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    /// The kustomization directories (with --ref: relative to the
+    /// repository's top). With several, they are built in parallel and
+    /// their streams printed in order, each after a `# Source: DIR` line
+    /// (or, with -o DIR, written one directory per root).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dirs: Vec<PathBuf>,
+    /// How many roots to build at once (0: one per core).
+    #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0)]
+    jobs: usize,
     /// Render DIR as it is at this git revision (a branch, tag, sha,
     /// `HEAD~2`), read from the repository that contains the current
     /// directory, without a checkout.
@@ -179,31 +186,30 @@ fn main() {
 /// Runs the command line; returns the process exit code.
 fn run() -> i32 {
     let cli = Cli::parse();
-    // Values are walked recursively and YAML may nest 10,000 levels deep
-    // (go-yaml's own limit): give the work a stack that always suffices.
-    let worker = std::thread::Builder::new()
-        .stack_size(1 << 30)
-        .spawn(move || match cli.command {
-            Command::Build(args) => run_build(args),
-            Command::Envs(args) => run_envs(args),
-            Command::Diff(args) => run_diff(args),
-            Command::Affected(args) => run_affected(args),
-            Command::Completions { shell } => {
-                use clap::CommandFactory;
-                // Into memory first: clap_complete panics on a closed pipe.
-                let mut script = Vec::new();
-                clap_complete::generate(shell, &mut Cli::command(), "strata", &mut script);
-                match write_stdout(&String::from_utf8_lossy(&script)) {
-                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                        eprintln!("error: writing output: {e}");
-                        1
-                    }
-                    _ => 0,
+    // The work runs on a thread of its own (the default stack suffices:
+    // deep recursion grows its stack on demand) so that a bug that panics
+    // is reported as an internal error with its own exit code.
+    let worker = std::thread::Builder::new().spawn(move || match cli.command {
+        Command::Build(args) => run_build(args),
+        Command::Envs(args) => run_envs(args),
+        Command::Diff(args) => run_diff(args),
+        Command::Affected(args) => run_affected(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            // Into memory first: clap_complete panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "strata", &mut script);
+            match write_stdout(&String::from_utf8_lossy(&script)) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: writing output: {e}");
+                    1
                 }
+                _ => 0,
             }
-            Command::Hydrate(args) => run_hydrate(args),
-            Command::Check(args) => run_check(args),
-        });
+        }
+        Command::Hydrate(args) => run_hydrate(args),
+        Command::Check(args) => run_check(args),
+    });
     // Exit codes: 0 success, 1 input or build error, 2 usage error
     // (clap's), 3 internal error (a bug in strata).
     match worker.map(|h| h.join()) {
@@ -231,16 +237,107 @@ fn run_build(args: BuildArgs) -> i32 {
         },
         managed_by_label: args.enable_managedby_label,
     };
-    let done = match &args.rev {
-        None => build(Arc::new(DiskFs), &args.dir, &opts),
+    let (fs, roots): (Arc<dyn FileSystem>, Vec<PathBuf>) = match &args.rev {
+        None => (Arc::new(DiskFs), args.dirs.clone()),
         Some(rev) => match GitFs::open(Path::new("."), rev) {
-            Ok(fs) => build(Arc::new(fs), &Path::new("/").join(&args.dir), &opts),
+            Ok(fs) => (
+                Arc::new(fs),
+                args.dirs.iter().map(|d| Path::new("/").join(d)).collect(),
+            ),
             Err(e) => {
                 eprintln!("error: {e}");
                 return 1;
             }
         },
     };
+    if let [_] = roots.as_slice() {
+        let done = build(fs, &roots[0], &opts);
+        return print_build(done, None, args.output.as_deref(), true);
+    }
+    let progress = progress_bar(roots.len());
+    let builds = RunCache::new(fs).build_all(&roots, &opts, args.jobs, &|_| progress.inc(1));
+    progress.finish_and_clear();
+    if let Some(out) = &args.output {
+        if let Err(e) = std::fs::create_dir_all(out) {
+            eprintln!("error: creating '{}': {e}", out.display());
+            return 1;
+        }
+    }
+    let mut code = 0;
+    for (dir, done) in args.dirs.iter().zip(builds) {
+        let target = match &args.output {
+            None => None,
+            Some(out) => match root_output_dir(out, dir) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    code = 1;
+                    continue;
+                }
+            },
+        };
+        if target.is_none() {
+            // Helm's convention: a document separator and the source.
+            if write_stdout(&format!("---\n# Source: {}\n", dir.display())).is_err() {
+                return 0;
+            }
+        }
+        code = code.max(print_build(done, Some(dir), target.as_deref(), false));
+    }
+    code
+}
+
+/// A progress bar on stderr for a run of `n` builds: drawn only when stderr
+/// is a terminal (indicatif hides it otherwise).
+fn progress_bar(n: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(n as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} roots {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Where root `dir`'s resources go under `-o OUT` when there are several
+/// roots: `OUT/<dir>/`, `dir` cleaned of `.` (an absolute one taken from
+/// `/`); a root above the current directory has no place there.
+fn root_output_dir(out: &Path, dir: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let mut rel = PathBuf::new();
+    for c in dir.components() {
+        match c {
+            Component::Normal(n) => rel.push(n),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            Component::ParentDir => {
+                if !rel.pop() {
+                    return Err(format!(
+                        "'{}' is outside the current directory: with several roots, -o names each root's output by its path below it",
+                        dir.display()
+                    ));
+                }
+            }
+        }
+    }
+    let target = out.join(rel);
+    std::fs::create_dir_all(&target)
+        .map_err(|e| format!("creating '{}': {e}", target.display()))?;
+    Ok(target)
+}
+
+/// Prints one build's warnings and error (naming `root` when there are
+/// several) and writes its output: to stdout, a file, or a directory
+/// (`single`: a lone root, whose `output` may name a file; with several
+/// roots each `output` is a directory).
+fn print_build(
+    done: strata::Build,
+    root: Option<&Path>,
+    output: Option<&Path>,
+    single: bool,
+) -> i32 {
     let result = done.result.and_then(|out| {
         let text = out.to_yaml()?;
         Ok((out, text))
@@ -254,18 +351,21 @@ fn run_build(args: BuildArgs) -> i32 {
             // Like kubectl: no extra blank line when the message ends a line itself.
             let msg = e.to_string();
             let nl = if msg.ends_with('\n') { "" } else { "\n" };
-            eprint!("error: {msg}{nl}");
+            let root = root
+                .map(|r| format!("{}: ", r.display()))
+                .unwrap_or_default();
+            eprint!("error: {root}{msg}{nl}");
             return 1;
         }
     };
-    let written = match &args.output {
+    let written = match output {
         None => match write_stdout(&text) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 Err(format!("writing output: {e}"))
             }
             _ => Ok(()),
         },
-        Some(p) if p.is_dir() => write::write_dir(p, &out),
+        Some(p) if !single || p.is_dir() => write::write_dir(p, &out),
         Some(p) => write::write_file(p, text.as_bytes()),
     };
     match written {

@@ -3,6 +3,7 @@
 //! applied, recursively (kustomize's `KustTarget`).
 
 mod crds;
+pub mod memo;
 mod origin;
 
 pub use origin::{add_transformation, Origin};
@@ -64,6 +65,8 @@ pub struct Context {
     /// The top kustomization's `buildMetadata`, which kustomize hands down
     /// to every level: an option of the whole build, not of one level.
     pub build_metadata: Vec<String>,
+    /// The run's shared work (parsed files, accumulated bases), if any.
+    pub sharing: memo::Sharing,
 }
 
 impl Context {
@@ -278,7 +281,10 @@ impl Target {
                 }
                 Err(e) => return Err(e),
             };
-            let mut resources = resources_from_bytes(&bytes).in_file(&full)?;
+            let mut resources = match &cx.sharing.memo {
+                Some(m) => m.parsed(&full, &bytes)?,
+                None => resources_from_bytes(&bytes).in_file(&full)?,
+            };
             if let Some(o) = &self.origin {
                 let text = o.append(path).to_annotation();
                 for r in &mut resources {
@@ -302,6 +308,8 @@ impl Target {
         let loader = self.loader.child(path)?;
         let root = loader.display(loader.root());
         let mut sub = Target::load(loader, cx)?;
+        cx.sharing.schema_set |= !sub.kustomization.openapi.is_empty();
+        cx.sharing.entered.push(sub.loader.root().to_path_buf());
         cx.env
             .openapi
             .apply(&sub.kustomization, &sub.loader, false, &ra.resources)?;
@@ -319,6 +327,21 @@ impl Target {
                 "'{root}' is a Component; list it under components, not resources"
             )));
         }
+        cx.sharing.stack.push(sub.loader.root().to_path_buf());
+        let done = self.accumulate_sub(ra, sub, path, is_component, cx);
+        cx.sharing.stack.pop();
+        done
+    }
+
+    /// Accumulates base or component `sub`, named `path` here.
+    fn accumulate_sub(
+        &self,
+        ra: Accumulator,
+        mut sub: Target,
+        path: &str,
+        is_component: bool,
+        cx: &mut Context,
+    ) -> Result<Accumulator> {
         if is_component {
             // A component works on its parent's accumulator, so it records
             // origins relative to the parent's root, like the parent.
@@ -331,7 +354,7 @@ impl Target {
             // are relative to its own root; what this level contributes (the
             // path it names the base by) is applied here.
             sub.origin = cx.tracks_origins().then(Origin::default);
-            let mut sub_ra = sub.accumulate(Accumulator::default(), cx)?;
+            let mut sub_ra = sub.accumulate_base(cx)?;
             if self.origin.is_some() {
                 for r in sub_ra.resources.resources_mut() {
                     origin::prefix_origins(r, path);
@@ -341,6 +364,40 @@ impl Target {
             ra.merge(sub_ra)?;
             Ok(ra)
         }
+    }
+
+    /// Accumulates this base on its own, or reuses the run's result for it
+    /// (see [`memo`]); warnings are replayed on reuse.
+    fn accumulate_base(&self, cx: &mut Context) -> Result<Accumulator> {
+        let Some((memo, key)) = cx.sharing.key(self.loader.root(), &cx.build_metadata) else {
+            return self.accumulate(Accumulator::default(), cx);
+        };
+        let held = match memo.claim(&key, cx.sharing.claims == 0) {
+            memo::Claim::Found(e) if cx.sharing.fits(&e) => {
+                memo.count_reuse();
+                cx.sharing.reused = true;
+                cx.warnings.extend(e.warnings.iter().cloned());
+                cx.sharing.entered.extend(e.inner_roots.iter().cloned());
+                return Ok(e.ra.clone());
+            }
+            memo::Claim::Mine(held) => held,
+            _ => return self.accumulate(Accumulator::default(), cx),
+        };
+        let (w0, r0) = (cx.warnings.len(), cx.sharing.entered.len());
+        cx.sharing.claims += 1;
+        let ra = self.accumulate(Accumulator::default(), cx);
+        cx.sharing.claims -= 1;
+        // Shared only if the schema state stayed the initial one throughout.
+        let entry = match &ra {
+            Ok(ra) if !cx.sharing.schema_set => Some(memo::BaseEntry {
+                ra: ra.clone(),
+                warnings: cx.warnings[w0..].to_vec(),
+                inner_roots: cx.sharing.entered[r0..].to_vec(),
+            }),
+            _ => None,
+        };
+        held.finish(entry);
+        ra
     }
 
     /// The transformers listed under `transformers:`: inline documents or
