@@ -220,6 +220,11 @@ fn go_int(text: &str) -> Option<i128> {
 /// Checks that our reading of a resource types every scalar the way the
 /// oracle's output shows it was typed.
 fn typed_alike(ours: &Value, out: &Value, path: &str, problems: &mut Vec<String>) {
+    // Recurses once per level, like the library's walks: same stack guard.
+    strata::yaml::deep(|| typed_alike_level(ours, out, path, problems))
+}
+
+fn typed_alike_level(ours: &Value, out: &Value, path: &str, problems: &mut Vec<String>) {
     match (ours, out) {
         (Value::Map(a), Value::Map(b)) => {
             let mut ka: Vec<_> = a.keys().collect();
