@@ -12,6 +12,7 @@
 
 use super::diff::Side;
 use super::envs::Environment;
+use super::source::{one_line, open_repo, resolve_commit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::{GitFs, LoadRestrictor, Reorder};
 use gix::bstr::{BString, ByteSlice};
@@ -342,35 +343,6 @@ pub(crate) fn branch_tip(repo: &gix::Repository, full: &str) -> Result<Option<Ob
             Ok(Some(id.detach()))
         }
     }
-}
-
-/// The repository containing `dir`.
-pub(crate) fn open_repo(dir: &Path) -> Result<gix::Repository> {
-    gix::discover(dir).map_err(|e| {
-        Error::of(
-            ErrorKind::NotFound,
-            format!(
-                "'{}' is not in a git repository: {}",
-                dir.display(),
-                one_line(&e)
-            ),
-        )
-    })
-}
-
-fn resolve_commit(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
-    let obj = repo
-        .rev_parse_single(rev)
-        .map_err(|e| {
-            Error::of(
-                ErrorKind::NotFound,
-                format!("unknown revision '{rev}': {}", one_line(&e)),
-            )
-        })?
-        .object()
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|e| git_err(rev, &e))?;
-    Ok(obj.id)
 }
 
 /// Fails unless another run's change to one of `paths` on `branch` (from
@@ -780,10 +752,6 @@ fn env_files(
     );
     files.insert(format!("{p}/{README_FILE}"), readme.into_bytes());
     Ok(files)
-}
-
-fn one_line(e: &dyn std::fmt::Display) -> String {
-    e.to_string().lines().next().unwrap_or("").to_string()
 }
 
 fn git_err(what: &str, e: &dyn std::fmt::Display) -> Error {

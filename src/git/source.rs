@@ -44,27 +44,13 @@ impl GitFs {
     /// Opens revision `rev` (a branch, tag, sha, `HEAD~2`, ...) of the
     /// repository that contains `dir`.
     pub fn open(dir: &Path, rev: &str) -> Result<GitFs> {
-        let repo = gix::discover(dir).map_err(|e| {
-            Error::of(
-                ErrorKind::NotFound,
-                format!("'{}' is not in a git repository: {e}", dir.display()),
-            )
-        })?;
-        let (commit, tree_id) = {
-            let commit = repo
-                .rev_parse_single(rev)
-                .map_err(|e| {
-                    Error::of(
-                        ErrorKind::NotFound,
-                        format!("unknown revision '{rev}': {}", one_line(&e)),
-                    )
-                })?
-                .object()
-                .and_then(|o| o.peel_to_commit())
-                .map_err(|e| corrupt(rev, &e))?;
-            let tree_id = commit.tree_id().map_err(|e| corrupt(rev, &e))?.detach();
-            (commit.id, tree_id)
-        };
+        let repo = open_repo(dir)?;
+        let commit = resolve_commit(&repo, rev)?;
+        let tree_id = repo
+            .find_commit(commit)
+            .and_then(|c| c.tree_id())
+            .map_err(|e| corrupt(rev, &e))?
+            .detach();
         let tree = index_tree(&repo, rev, tree_id)?;
         Ok(GitFs {
             repo: repo.into_sync(),
@@ -126,7 +112,38 @@ impl GitFs {
     }
 }
 
-fn one_line(e: &dyn std::fmt::Display) -> String {
+/// The repository containing `dir`.
+pub(crate) fn open_repo(dir: &Path) -> Result<gix::Repository> {
+    gix::discover(dir).map_err(|e| {
+        Error::of(
+            ErrorKind::NotFound,
+            format!(
+                "'{}' is not in a git repository: {}",
+                dir.display(),
+                one_line(&e)
+            ),
+        )
+    })
+}
+
+/// The commit `rev` names (a branch, tag, sha, `HEAD~2`, ...).
+pub(crate) fn resolve_commit(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
+    let commit = repo
+        .rev_parse_single(rev)
+        .map_err(|e| {
+            Error::of(
+                ErrorKind::NotFound,
+                format!("unknown revision '{rev}': {}", one_line(&e)),
+            )
+        })?
+        .object()
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| corrupt(rev, &e))?;
+    Ok(commit.id)
+}
+
+/// An error's first line (gix chains causes over several).
+pub(crate) fn one_line(e: &dyn std::fmt::Display) -> String {
     e.to_string().lines().next().unwrap_or("").to_string()
 }
 
