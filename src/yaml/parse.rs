@@ -21,6 +21,7 @@ mod resolve;
 
 pub use resolve::resolve_plain;
 
+use super::gostr::strconv::quote;
 use super::{Map, Scalar, Tag, Value};
 use base64::Engine as _;
 use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
@@ -1241,7 +1242,7 @@ impl Builder {
                                 format!(
                                     "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
                                     key_at.line,
-                                    go_quote(m.map.get_index(i).map_or("", |(k, _)| k.as_str())),
+                                    quote(m.map.get_index(i).map_or("", |(k, _)| k.as_str())),
                                     m.key_lines[i]
                                 ),
                                 Some(key_at),
@@ -1475,7 +1476,7 @@ fn go_repr(v: &Value) -> String {
 fn go_repr_inner(v: &Value) -> String {
     match v {
         Value::Scalar(s) => match s.tag {
-            Tag::Str | Tag::Timestamp => go_quote(&s.text),
+            Tag::Str | Tag::Timestamp => quote(&s.text),
             Tag::Null => "interface {}(nil)".to_string(),
             Tag::Bool => s.text.to_ascii_lowercase(),
             Tag::Int => go_int_repr(&s.text),
@@ -1490,7 +1491,7 @@ fn go_repr_inner(v: &Value) -> String {
             keys.sort();
             let parts: Vec<String> = keys
                 .iter()
-                .map(|k| format!("{}:{}", go_quote(k), go_repr(&m[*k])))
+                .map(|k| format!("{}:{}", quote(k), go_repr(&m[*k])))
                 .collect();
             format!("map[string]interface {{}}{{{}}}", parts.join(", "))
         }
@@ -1505,30 +1506,4 @@ fn go_int_repr(text: &str) -> String {
         Some(v) => v.to_string(),
         None => text.to_string(),
     }
-}
-
-/// Go's `%#v` of a string (`strconv.Quote`): double quotes, `\"`, `\\`,
-/// the usual escapes, `\x..`/`\u....` for other non-printables.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
