@@ -243,8 +243,9 @@ fn compile(target: &Selector) -> Result<CompiledSelector> {
 }
 
 /// Go's `%q` for a patch source.
+/// Go's `%q` of the text, as kustomize's messages spell a patch source.
 fn quoted(s: &str) -> String {
-    format!("{s:?}")
+    crate::yaml::gostr::strconv::quote(s)
 }
 
 /// The builtin PatchStrategicMergeTransformer (`patchesStrategicMerge:`):
