@@ -324,3 +324,55 @@ fn markdown_stays_under_the_comment_limit_on_5000_resources() {
     let small = diff(r, "HEAD", "HEAD").to_markdown();
     assert!(!small.contains("Cut"), "{small}");
 }
+
+#[test]
+fn a_failing_environment_does_not_stop_the_others() {
+    let tmp = two_env_repo();
+    let r = tmp.path();
+    // prod changes; dev breaks (a missing resource).
+    write(
+        r,
+        "overlays/prod/kustomization.yaml",
+        "resources:\n- ../../base\nnamespace: prod\nnamePrefix: p-\n",
+    );
+    write(
+        r,
+        "overlays/dev/kustomization.yaml",
+        "resources:\n- ../../base\n- missing.yaml\nnamespace: dev\n",
+    );
+    commit(r, "break dev");
+    let report = diff(r, "HEAD~1", "HEAD");
+    let dev = report.envs.iter().find(|e| e.name == "dev").unwrap();
+    let prod = report.envs.iter().find(|e| e.name == "prod").unwrap();
+    let err = dev.error.as_deref().expect("dev failed");
+    assert!(err.contains("rendering dev at HEAD"), "{err}");
+    assert!(err.contains("missing.yaml"), "{err}");
+    assert!(dev.changes.is_empty());
+    assert!(prod.error.is_none());
+    assert_eq!(prod.count(Change::Added), 4, "{:?}", listed(&report));
+    assert_eq!(report.errors().count(), 1);
+
+    let (code, out, err) = run(r, &["diff", "HEAD~1..HEAD", "--color", "never"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("error: dev: rendering dev at HEAD"), "{err}");
+    assert!(
+        out.contains("=== prod: 4 added, 4 removed, 0 changed"),
+        "{out}"
+    );
+    assert!(out.contains("+  name: p-web"), "{out}");
+    assert!(
+        out.contains("dev: not compared: rendering dev at HEAD"),
+        "{out}"
+    );
+    for format in ["json", "markdown"] {
+        let (code, out, _) = run(r, &["diff", "HEAD~1..HEAD", "--format", format]);
+        assert_eq!(code, 2, "{format}");
+        assert!(out.contains("prod"), "{out}");
+        assert!(out.contains("missing.yaml"), "{format}: {out}");
+    }
+    let (_, out, _) = run(r, &["diff", "HEAD~1..HEAD", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let envs = j["environments"].as_array().unwrap();
+    assert!(envs[0]["error"].as_str().unwrap().contains("rendering dev"));
+    assert!(envs[1]["error"].is_null());
+}
