@@ -432,11 +432,11 @@ fn open_side(rev: Option<&str>) -> Result<Side, String> {
         }
         Some(rev) => {
             let rev = if rev.is_empty() { "HEAD" } else { rev };
-            Ok(Side {
-                fs: Arc::new(GitFs::open(Path::new("."), rev).map_err(|e| e.to_string())?),
-                top: PathBuf::from("/"),
-                label: rev.to_string(),
-            })
+            Ok(Side::new(
+                Arc::new(GitFs::open(Path::new("."), rev).map_err(|e| e.to_string())?),
+                PathBuf::from("/"),
+                rev.to_string(),
+            ))
         }
     }
 }

@@ -11,7 +11,7 @@ use super::envs::{environments, Environment, Environments};
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::FileSystem;
 use crate::yaml::{emit_stream, Value};
-use crate::{build, Output};
+use crate::{build, Output, RunCache};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -162,9 +162,23 @@ pub struct Side {
     pub top: PathBuf,
     /// How the side is named in output.
     pub label: String,
+    /// The run's shared work over `fs`, when set ([`Side::new`] sets it):
+    /// its environments then read each file once and build a base they
+    /// share once. It assumes `fs` does not change while the side is used.
+    pub cache: Option<Arc<RunCache>>,
 }
 
 impl Side {
+    /// A side over `fs` whose renders share one [`RunCache`].
+    pub fn new(fs: Arc<dyn FileSystem>, top: PathBuf, label: String) -> Side {
+        Side {
+            cache: Some(Arc::new(RunCache::new(fs.clone()))),
+            fs,
+            top,
+            label,
+        }
+    }
+
     /// The environments this side defines.
     pub fn environments(&self) -> Result<Environments> {
         environments(&*self.fs, &self.top)
@@ -172,7 +186,11 @@ impl Side {
 
     /// Renders one environment of this side.
     pub fn render(&self, env: &Environment, warnings: &mut Vec<String>) -> Result<Output> {
-        let done = build(self.fs.clone(), &self.top.join(&env.source), &env.options);
+        let dir = self.top.join(&env.source);
+        let done = match &self.cache {
+            Some(cache) => cache.build(&dir, &env.options),
+            None => build(self.fs.clone(), &dir, &env.options),
+        };
         warnings.extend(
             done.warnings
                 .into_iter()
@@ -625,9 +643,9 @@ fn md_code(s: &str) -> String {
 
 /// A side for the working tree whose top is `top`.
 pub fn work_tree_side(top: &Path) -> Side {
-    Side {
-        fs: Arc::new(crate::DiskFs),
-        top: top.to_path_buf(),
-        label: "working tree".to_string(),
-    }
+    Side::new(
+        Arc::new(crate::DiskFs),
+        top.to_path_buf(),
+        "working tree".to_string(),
+    )
 }

@@ -202,11 +202,7 @@ pub fn hydrate(dir: &Path, opts: &HydrateOptions) -> Result<HydrateReport> {
     let fs = Arc::new(GitFs::open(dir, &opts.source)?);
     let sha = fs.commit();
     let source_id = ObjectId::from_hex(sha.as_bytes()).map_err(|e| git_err("source id", &e))?;
-    let side = Side {
-        fs: fs.clone(),
-        top: PathBuf::from("/"),
-        label: sha[..7].to_string(),
-    };
+    let side = Side::new(fs.clone(), PathBuf::from("/"), sha[..7].to_string());
     let all = side.environments()?;
     for want in &opts.envs {
         match all.get(want) {
@@ -1026,11 +1022,7 @@ pub fn check_with(dir: &Path, opts: &CheckOptions) -> Result<CheckReport> {
         (super::diff::work_tree_side(&top), None)
     } else {
         let fs = Arc::new(GitFs::open(dir, &opts.source)?);
-        let side = Side {
-            fs: fs.clone(),
-            top: PathBuf::from("/"),
-            label: opts.source.clone(),
-        };
+        let side = Side::new(fs.clone(), PathBuf::from("/"), opts.source.clone());
         (side, Some(fs))
     };
     let source = side.label.clone();
