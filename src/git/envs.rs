@@ -71,7 +71,8 @@ pub struct Environments {
 impl Environments {
     /// The list as pretty-printed JSON (`strata envs --format json`):
     /// `{"configured": bool, "environments": [{name, source, branch, path,
-    /// loadRestrictor, reorder, managedByLabel}]}`.
+    /// loadRestrictor, reorder, managedByLabel, inTree: null or {dir,
+    /// layout}}]}`.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(&environments_json(self)).unwrap_or_default();
         s.push('\n');
