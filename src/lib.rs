@@ -52,10 +52,10 @@ pub use git::diff::{
     diff_envs, diff_outputs, diff_sides, work_tree_side, Change, DiffOptions, EnvDiff, Report,
     ResourceChange, ResourceId, Side,
 };
-pub use git::envs::{environments, Environment, Environments};
+pub use git::envs::{environments, Environment, Environments, InTree};
 pub use git::hydrate::{
-    check, hydrate, push as push_branches, BranchUpdate, CheckReport, HydrateOptions,
-    HydrateReport, Identity, Layout,
+    check, check_with, hydrate, push as push_branches, BranchUpdate, CheckOptions, CheckReport,
+    HydrateOptions, HydrateReport, Identity, Layout,
 };
 pub use git::record::Recording;
 pub use git::{work_tree_top, GitFs};

@@ -432,11 +432,11 @@ fn open_side(rev: Option<&str>) -> Result<Side, String> {
         }
         Some(rev) => {
             let rev = if rev.is_empty() { "HEAD" } else { rev };
-            Ok(Side {
-                fs: Arc::new(GitFs::open(Path::new("."), rev).map_err(|e| e.to_string())?),
-                top: PathBuf::from("/"),
-                label: rev.to_string(),
-            })
+            Ok(Side::new(
+                Arc::new(GitFs::open(Path::new("."), rev).map_err(|e| e.to_string())?),
+                PathBuf::from("/"),
+                rev.to_string(),
+            ))
         }
     }
 }
@@ -472,6 +472,13 @@ fn run_diff(args: DiffArgs) -> i32 {
     for w in &report.warnings {
         eprintln!("{w}");
     }
+    // The environments that rendered were compared; those that did not are
+    // named here and in the report, and make the exit code 2.
+    let mut failed = false;
+    for (name, e) in report.errors() {
+        eprintln!("error: {name}: {e}");
+        failed = true;
+    }
     let text = match args.format {
         DiffFormat::Json => report.to_json(),
         DiffFormat::Markdown => report.to_markdown(),
@@ -490,6 +497,9 @@ fn run_diff(args: DiffArgs) -> i32 {
             return 2;
         }
         _ => {}
+    }
+    if failed {
+        return 2;
     }
     i32::from(args.exit_code && report.differs())
 }
@@ -561,10 +571,12 @@ struct HydrateArgs {
     /// Start a missing branch from this revision (default: an orphan).
     #[arg(long, value_name = "REF")]
     base: Option<String>,
-    /// Author of the hydrated commits, `Name <email>` (default: the source commit's).
+    /// Author of the hydrated commits, `Name <email>` (default:
+    /// `hydration.author` in strata.yaml, else the source commit's).
     #[arg(long, value_name = "IDENT")]
     author: Option<String>,
-    /// Committer of the hydrated commits, `Name <email>` (default: the source commit's).
+    /// Committer of the hydrated commits, `Name <email>` (default:
+    /// `hydration.committer` in strata.yaml, else the source commit's).
     #[arg(long, value_name = "IDENT")]
     committer: Option<String>,
     /// Push the branches that moved to this remote (atomically, each with
@@ -579,23 +591,8 @@ enum LayoutArg {
     PerResource,
 }
 
-/// `Name <email>` as an identity keeping the source commit's time.
-fn parse_identity(s: &str) -> Result<strata::Identity, String> {
-    let (name, rest) = s
-        .split_once('<')
-        .ok_or_else(|| format!("'{s}' is not of the form 'Name <email>'"))?;
-    let email = rest
-        .strip_suffix('>')
-        .ok_or_else(|| format!("'{s}' is not of the form 'Name <email>'"))?;
-    Ok(strata::Identity {
-        name: name.trim().to_string(),
-        email: email.trim().to_string(),
-        time: None,
-    })
-}
-
 fn run_hydrate(args: HydrateArgs) -> i32 {
-    let ident = |s: &Option<String>| s.as_deref().map(parse_identity).transpose();
+    let ident = |s: &Option<String>| s.as_deref().map(strata::Identity::parse).transpose();
     let (author, committer) = match (ident(&args.author), ident(&args.committer)) {
         (Ok(a), Ok(c)) => (a, c),
         (Err(e), _) | (_, Err(e)) => {
@@ -646,10 +643,19 @@ struct CheckArgs {
     /// The source revision to compare with.
     #[arg(long, value_name = "REV", default_value = "HEAD")]
     source: String,
+    /// Render the working tree instead of a revision (for a pre-commit
+    /// hook: what is being committed); checks every environment.
+    #[arg(long, conflicts_with = "source")]
+    work_tree: bool,
 }
 
 fn run_check(args: CheckArgs) -> i32 {
-    match strata::check(Path::new("."), &args.source, args.all) {
+    let opts = strata::CheckOptions {
+        source: args.source,
+        work_tree: args.work_tree,
+        all: args.all,
+    };
+    match strata::check_with(Path::new("."), &opts) {
         Ok(report) => {
             let stale = !report.stale.is_empty();
             let _ = write_stdout(&report.to_text());

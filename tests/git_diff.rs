@@ -10,11 +10,11 @@ use strata::{diff_sides, Change, DiffOptions, GitFs, Report, Side};
 use support::*;
 
 fn side(repo: &Path, rev: &str) -> Side {
-    Side {
-        fs: Arc::new(GitFs::open(repo, rev).unwrap()),
-        top: PathBuf::from("/"),
-        label: rev.to_string(),
-    }
+    Side::new(
+        Arc::new(GitFs::open(repo, rev).unwrap()),
+        PathBuf::from("/"),
+        rev.to_string(),
+    )
 }
 
 fn diff(repo: &Path, a: &str, b: &str) -> Report {
@@ -323,4 +323,133 @@ fn markdown_stays_under_the_comment_limit_on_5000_resources() {
     // A small change is not cut.
     let small = diff(r, "HEAD", "HEAD").to_markdown();
     assert!(!small.contains("Cut"), "{small}");
+}
+
+#[test]
+fn a_failing_environment_does_not_stop_the_others() {
+    let tmp = two_env_repo();
+    let r = tmp.path();
+    // prod changes; dev breaks (a missing resource).
+    write(
+        r,
+        "overlays/prod/kustomization.yaml",
+        "resources:\n- ../../base\nnamespace: prod\nnamePrefix: p-\n",
+    );
+    write(
+        r,
+        "overlays/dev/kustomization.yaml",
+        "resources:\n- ../../base\n- missing.yaml\nnamespace: dev\n",
+    );
+    commit(r, "break dev");
+    let report = diff(r, "HEAD~1", "HEAD");
+    let dev = report.envs.iter().find(|e| e.name == "dev").unwrap();
+    let prod = report.envs.iter().find(|e| e.name == "prod").unwrap();
+    let err = dev.error.as_deref().expect("dev failed");
+    assert!(err.contains("rendering dev at HEAD"), "{err}");
+    assert!(err.contains("missing.yaml"), "{err}");
+    assert!(dev.changes.is_empty());
+    assert!(prod.error.is_none());
+    assert_eq!(prod.count(Change::Added), 4, "{:?}", listed(&report));
+    assert_eq!(report.errors().count(), 1);
+
+    let (code, out, err) = run(r, &["diff", "HEAD~1..HEAD", "--color", "never"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("error: dev: rendering dev at HEAD"), "{err}");
+    assert!(
+        out.contains("=== prod: 4 added, 4 removed, 0 changed"),
+        "{out}"
+    );
+    assert!(out.contains("+  name: p-web"), "{out}");
+    assert!(
+        out.contains("dev: not compared: rendering dev at HEAD"),
+        "{out}"
+    );
+    for format in ["json", "markdown"] {
+        let (code, out, _) = run(r, &["diff", "HEAD~1..HEAD", "--format", format]);
+        assert_eq!(code, 2, "{format}");
+        assert!(out.contains("prod"), "{out}");
+        assert!(out.contains("missing.yaml"), "{format}: {out}");
+    }
+    let (_, out, _) = run(r, &["diff", "HEAD~1..HEAD", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let envs = j["environments"].as_array().unwrap();
+    assert!(envs[0]["error"].as_str().unwrap().contains("rendering dev"));
+    assert!(envs[1]["error"].is_null());
+}
+
+/// Counts the reads reaching a file system, by path.
+struct Counting {
+    inner: Arc<dyn strata::FileSystem>,
+    reads: std::sync::Mutex<std::collections::BTreeMap<PathBuf, usize>>,
+}
+
+impl strata::FileSystem for Counting {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        *self
+            .reads
+            .lock()
+            .unwrap()
+            .entry(path.to_path_buf())
+            .or_default() += 1;
+        self.inner.read(path)
+    }
+    fn kind(&self, path: &Path) -> std::io::Result<Option<strata::EntryKind>> {
+        self.inner.kind(path)
+    }
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        self.inner.canonical(path)
+    }
+    fn display(&self, path: &Path) -> String {
+        self.inner.display(path)
+    }
+    fn content_id(&self, path: &Path) -> Option<strata::ContentId> {
+        self.inner.content_id(path)
+    }
+    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<String>> {
+        self.inner.read_dir(path)
+    }
+}
+
+#[test]
+fn each_file_of_each_revision_is_read_once_per_run() {
+    let tmp = two_env_repo();
+    let r = tmp.path();
+    // A third environment on the same base.
+    write(
+        r,
+        "overlays/qa/kustomization.yaml",
+        "resources:\n- ../../base\nnamespace: qa\n",
+    );
+    write(
+        r,
+        "base/deploy.yaml",
+        &DEPLOY.replace("replicas: 1", "replicas: 2"),
+    );
+    commit(r, "qa, 2 replicas");
+    let counted = |rev: &str| {
+        let c = Arc::new(Counting {
+            inner: Arc::new(GitFs::open(r, rev).unwrap()),
+            reads: Default::default(),
+        });
+        (c.clone(), Side::new(c, PathBuf::from("/"), rev.to_string()))
+    };
+    let (old_reads, old) = counted("HEAD~1");
+    let (new_reads, new) = counted("HEAD");
+    let report = diff_sides(&old, &new, &[], &DiffOptions::default()).unwrap();
+    assert_eq!(report.envs.len(), 3);
+    assert!(report
+        .envs
+        .iter()
+        .all(|e| e.changes.len() == 1 || e.name == "qa"));
+    for (side, reads, envs) in [("HEAD~1", &old_reads, 2), ("HEAD", &new_reads, 3)] {
+        let reads = reads.reads.lock().unwrap();
+        // strata.yaml probed, each overlay's kustomization, the base's four files.
+        assert!(reads.values().all(|n| *n == 1), "{side}: {reads:?}");
+        assert_eq!(reads.len(), envs + 4, "{side}: {reads:?}");
+        assert_eq!(
+            reads.get(Path::new("/base/deploy.yaml")),
+            Some(&1),
+            "{side}"
+        );
+    }
 }

@@ -224,6 +224,65 @@ fn strata_yaml_is_strictly_decoded_with_file_and_line() {
 }
 
 #[test]
+fn in_tree_and_hydration_fields_are_strictly_decoded() {
+    let env = "environments:\n- name: a\n  source: apps/web\n";
+    let e = config_error(&format!(
+        "{env}  inTree:\n    dir: out/a\n    layout: flat\n"
+    ));
+    assert!(e.message().contains("unknown variant `flat`"), "{e}");
+    assert_eq!(e.position().map(|p| p.0), Some(6), "{e}");
+
+    let e = config_error(&format!(
+        "{env}  inTree:\n    dir: out/a\n    colour: red\n"
+    ));
+    assert!(e.message().contains("unknown field `colour`"), "{e}");
+    assert_eq!(e.position().map(|p| p.0), Some(6), "{e}");
+
+    let e = config_error(&format!("{env}  inTree:\n    layout: single\n"));
+    assert!(e.message().contains("missing field `dir`"), "{e}");
+    assert_eq!(e.position().map(|p| p.0), Some(5), "{e}");
+
+    let e = config_error(&format!("{env}  inTree:\n    dir: ../out\n"));
+    assert!(e.message().contains("environments[0].inTree.dir"), "{e}");
+    assert_eq!(e.position().map(|p| p.0), Some(5), "{e}");
+
+    let e = config_error(&format!("{env}  branch: b\n  inTree:\n    dir: out/a\n"));
+    assert!(e.message().contains("cannot be set with `inTree`"), "{e}");
+    assert_eq!(e.position().map(|p| p.0), Some(4), "{e}");
+
+    let e = config_error(&format!("{env}hydration:\n  author: nobody\n"));
+    assert!(e.message().contains("hydration.author"), "{e}");
+    assert!(e.message().contains("Name <email>"), "{e}");
+    assert_eq!(e.position().map(|p| p.0), Some(5), "{e}");
+
+    let e = config_error(&format!(
+        "{env}hydration:\n  author: A <a@x>\n  date: now\n"
+    ));
+    assert!(e.message().contains("unknown field `date`"), "{e}");
+    assert_eq!(e.position().map(|p| p.0), Some(6), "{e}");
+
+    // And the good spellings decode.
+    let tmp = init();
+    let r = tmp.path();
+    layout(r);
+    write(
+        r,
+        "strata.yaml",
+        &format!("{env}  inTree:\n    dir: ./out/a/\n    layout: per-resource\nhydration:\n  author: Bot <bot@example.com>\n"),
+    );
+    let envs = environments(&DiskFs, r).unwrap();
+    let t = envs.list[0].in_tree.clone().unwrap();
+    assert_eq!(t.dir, "out/a");
+    assert_eq!(t.layout, strata::Layout::PerResource);
+    let a = envs.author.unwrap();
+    assert_eq!(
+        (a.name.as_str(), a.email.as_str()),
+        ("Bot", "bot@example.com")
+    );
+    assert!(envs.committer.is_none());
+}
+
+#[test]
 fn discovery_reads_through_any_file_system() {
     // The in-memory tree lists directories as disk and git do.
     let mut fs = strata::MemFs::new();

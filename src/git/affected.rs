@@ -124,6 +124,9 @@ pub fn affected(old: Arc<GitFs>, new: Arc<GitFs>, shard: Option<Shard>) -> Resul
             .collect();
     }
     let changed = changed_paths(&old, &new);
+    // The old side's renders each record their own reads, so they cannot
+    // share work; the confirming renders at the new revision do.
+    let confirm = crate::RunCache::new(new.clone());
     let mut report = AffectedReport {
         considered: names.clone(),
         ..AffectedReport::default()
@@ -147,7 +150,7 @@ pub fn affected(old: Arc<GitFs>, new: Arc<GitFs>, shard: Option<Shard>) -> Resul
             continue;
         }
         report.confirmed.push(name.clone());
-        let after = build(new.clone(), &top.join(&b.source), &b.options).result;
+        let after = confirm.build(&top.join(&b.source), &b.options).result;
         let differs = match (before, after) {
             (Ok(x), Ok(y)) => {
                 let all = DiffOptions {

@@ -11,7 +11,7 @@ use super::envs::{environments, Environment, Environments};
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::FileSystem;
 use crate::yaml::{emit_stream, Value};
-use crate::{build, Output};
+use crate::{build, Output, RunCache};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -111,6 +111,9 @@ pub struct EnvDiff {
     pub name: String,
     /// The resources that differ, by id.
     pub changes: Vec<ResourceChange>,
+    /// Why it could not be compared (a side failed to render); the others
+    /// are compared all the same.
+    pub error: Option<String>,
 }
 
 impl EnvDiff {
@@ -119,8 +122,11 @@ impl EnvDiff {
         self.changes.iter().filter(|c| c.change == change).count()
     }
 
-    /// `1 added, 0 removed, 2 changed`, or `no changes`.
+    /// `1 added, 0 removed, 2 changed`, `no changes`, or `not compared`.
     pub fn summary(&self) -> String {
+        if self.error.is_some() {
+            return "not compared (it failed to render)".to_string();
+        }
         if self.changes.is_empty() {
             return "no changes".to_string();
         }
@@ -156,9 +162,23 @@ pub struct Side {
     pub top: PathBuf,
     /// How the side is named in output.
     pub label: String,
+    /// The run's shared work over `fs`, when set ([`Side::new`] sets it):
+    /// its environments then read each file once and build a base they
+    /// share once. It assumes `fs` does not change while the side is used.
+    pub cache: Option<Arc<RunCache>>,
 }
 
 impl Side {
+    /// A side over `fs` whose renders share one [`RunCache`].
+    pub fn new(fs: Arc<dyn FileSystem>, top: PathBuf, label: String) -> Side {
+        Side {
+            cache: Some(Arc::new(RunCache::new(fs.clone()))),
+            fs,
+            top,
+            label,
+        }
+    }
+
     /// The environments this side defines.
     pub fn environments(&self) -> Result<Environments> {
         environments(&*self.fs, &self.top)
@@ -166,7 +186,11 @@ impl Side {
 
     /// Renders one environment of this side.
     pub fn render(&self, env: &Environment, warnings: &mut Vec<String>) -> Result<Output> {
-        let done = build(self.fs.clone(), &self.top.join(&env.source), &env.options);
+        let dir = self.top.join(&env.source);
+        let done = match &self.cache {
+            Some(cache) => cache.build(&dir, &env.options),
+            None => build(self.fs.clone(), &dir, &env.options),
+        };
         warnings.extend(
             done.warnings
                 .into_iter()
@@ -182,10 +206,19 @@ impl Report {
     pub fn differs(&self) -> bool {
         self.envs.iter().any(|e| !e.changes.is_empty())
     }
+
+    /// The environments that could not be compared, with why.
+    pub fn errors(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.envs
+            .iter()
+            .filter_map(|e| Some((e.name.as_str(), e.error.as_deref()?)))
+    }
 }
 
 /// Compares every environment of two sides (or those named in `only`): an
-/// environment defined on one side only is all added or all removed.
+/// environment defined on one side only is all added or all removed. An
+/// environment that fails to render on either side does not stop the
+/// others: its error is kept in its [`EnvDiff::error`].
 pub fn diff_sides(old: &Side, new: &Side, only: &[String], opts: &DiffOptions) -> Result<Report> {
     let old_envs = old.environments()?;
     let new_envs = new.environments()?;
@@ -218,18 +251,23 @@ pub fn diff_sides(old: &Side, new: &Side, only: &[String], opts: &DiffOptions) -
         if !only.is_empty() && !only.iter().any(|o| o == name) {
             continue;
         }
-        let a = match old_envs.get(name) {
-            Some(env) => Some(old.render(env, &mut report.warnings)?),
-            None => None,
+        let a = old_envs
+            .get(name)
+            .map(|env| old.render(env, &mut report.warnings))
+            .transpose();
+        let b = new_envs
+            .get(name)
+            .map(|env| new.render(env, &mut report.warnings))
+            .transpose();
+        let (changes, error) = match (a, b) {
+            (Ok(a), Ok(b)) => (diff_outputs(a.as_ref(), b.as_ref(), opts)?, None),
+            (Err(x), Err(y)) => (Vec::new(), Some(format!("{x}; {y}"))),
+            (Err(e), _) | (_, Err(e)) => (Vec::new(), Some(e.to_string())),
         };
-        let b = match new_envs.get(name) {
-            Some(env) => Some(new.render(env, &mut report.warnings)?),
-            None => None,
-        };
-        let changes = diff_outputs(a.as_ref(), b.as_ref(), opts)?;
         report.envs.push(EnvDiff {
             name: name.to_string(),
             changes,
+            error,
         });
     }
     Ok(report)
@@ -259,6 +297,7 @@ pub fn diff_envs(side: &Side, a: &str, b: &str, opts: &DiffOptions) -> Result<Re
         envs: vec![EnvDiff {
             name: format!("{a} → {b}"),
             changes: diff_outputs(Some(&oa), Some(&ob), opts)?,
+            error: None,
         }],
         warnings,
     })
@@ -421,7 +460,10 @@ impl Report {
             out.push('\n');
         }
         for env in &self.envs {
-            out.push_str(&format!("{}: {}\n", env.name, env.summary()));
+            match &env.error {
+                Some(e) => out.push_str(&format!("{}: not compared: {e}\n", env.name)),
+                None => out.push_str(&format!("{}: {}\n", env.name, env.summary())),
+            }
         }
         if self.envs.is_empty() {
             out.push_str("no environments\n");
@@ -457,6 +499,7 @@ impl Report {
                     "removed": e.count(Change::Removed),
                     "changed": e.count(Change::Changed),
                     "resources": resources,
+                    "error": e.error,
                 })
             })
             .collect();
@@ -491,11 +534,30 @@ impl Report {
             md_code(&self.new)
         );
         let changed: Vec<&EnvDiff> = self.envs.iter().filter(|e| !e.changes.is_empty()).collect();
-        let unchanged = self.envs.len() - changed.len();
+        let failed: Vec<&EnvDiff> = self.envs.iter().filter(|e| e.error.is_some()).collect();
+        let unchanged = self.envs.len() - changed.len() - failed.len();
+        for (i, e) in failed.iter().enumerate() {
+            // Messages are capped and take a quarter of the room at most,
+            // so failures never crowd out the diffs.
+            let msg: String = e.error.as_deref().unwrap_or("").chars().take(300).collect();
+            let line = format!(
+                "> **{}** could not be compared: `{}`\n\n",
+                html(&e.name),
+                md_code(&msg).replace('\n', " ")
+            );
+            if out.len() + line.len() > budget / 4 {
+                out.push_str(&format!(
+                    "> {} more environment(s) could not be compared.\n\n",
+                    failed.len() - i
+                ));
+                break;
+            }
+            out.push_str(&line);
+        }
         if changed.is_empty() {
             out.push_str(&format!(
                 "No rendered differences in {} environment(s).\n",
-                self.envs.len()
+                unchanged
             ));
             return out;
         }
@@ -581,9 +643,9 @@ fn md_code(s: &str) -> String {
 
 /// A side for the working tree whose top is `top`.
 pub fn work_tree_side(top: &Path) -> Side {
-    Side {
-        fs: Arc::new(crate::DiskFs),
-        top: top.to_path_buf(),
-        label: "working tree".to_string(),
-    }
+    Side::new(
+        Arc::new(crate::DiskFs),
+        top.to_path_buf(),
+        "working tree".to_string(),
+    )
 }

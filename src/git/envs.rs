@@ -7,6 +7,7 @@
 //!
 //! See docs/environments.md for the file's format and the discovery rule.
 
+use super::hydrate::{Identity, Layout};
 use crate::error::{Error, ErrorKind, Result};
 use crate::kustomization::KUSTOMIZATION_FILE_NAMES;
 use crate::load::{EntryKind, FileSystem};
@@ -37,6 +38,19 @@ pub struct Environment {
     pub branch: String,
     /// The directory on that branch the output goes to (`NAME` unless set).
     pub path: String,
+    /// Where the output is committed beside the sources instead of on a
+    /// branch (`inTree` in `strata.yaml`); `branch` and `path` are then
+    /// unused.
+    pub in_tree: Option<InTree>,
+}
+
+/// An environment's rendered output committed in the source tree itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InTree {
+    /// The directory holding it, relative to the top (`/`-separated).
+    pub dir: String,
+    /// How the files in it are laid out.
+    pub layout: Layout,
 }
 
 /// The environments of one tree, and where they came from.
@@ -46,12 +60,19 @@ pub struct Environments {
     pub list: Vec<Environment>,
     /// Whether they were listed in `strata.yaml` (otherwise discovered).
     pub configured: bool,
+    /// The author of hydrated commits set in `strata.yaml`
+    /// (`hydration.author`), if any.
+    pub author: Option<Identity>,
+    /// The committer of hydrated commits set in `strata.yaml`
+    /// (`hydration.committer`), if any.
+    pub committer: Option<Identity>,
 }
 
 impl Environments {
     /// The list as pretty-printed JSON (`strata envs --format json`):
     /// `{"configured": bool, "environments": [{name, source, branch, path,
-    /// loadRestrictor, reorder, managedByLabel}]}`.
+    /// loadRestrictor, reorder, managedByLabel, inTree: null or {dir,
+    /// layout}}]}`.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(&environments_json(self)).unwrap_or_default();
         s.push('\n');
@@ -75,16 +96,12 @@ pub fn environments(fs: &dyn FileSystem, top: &Path) -> Result<Environments> {
         let bytes = fs
             .read(&config)
             .map_err(|e| Error::io(format!("cannot read '{}'", fs.display(&config)), e))?;
-        let list = parse_config(fs, top, &bytes)
-            .map_err(|e| e.in_file(PathBuf::from(fs.display(&config))))?;
-        return Ok(Environments {
-            list,
-            configured: true,
-        });
+        return parse_config(fs, top, &bytes)
+            .map_err(|e| e.in_file(PathBuf::from(fs.display(&config))));
     }
     Ok(Environments {
         list: discover(fs, top)?,
-        configured: false,
+        ..Environments::default()
     })
 }
 
@@ -107,6 +124,35 @@ pub fn is_kustomization_root(fs: &dyn FileSystem, dir: &Path) -> Result<bool> {
 #[serde(deny_unknown_fields)]
 struct Config {
     environments: Vec<EnvConfig>,
+    #[serde(default)]
+    hydration: Option<HydrationConfig>,
+}
+
+/// `hydration:`: how hydrated commits are made.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HydrationConfig {
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    committer: Option<String>,
+}
+
+/// `inTree:` of an environment.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InTreeConfig {
+    dir: String,
+    #[serde(default)]
+    layout: Option<LayoutName>,
+}
+
+/// The `--layout` spellings.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum LayoutName {
+    Single,
+    PerResource,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +170,8 @@ struct EnvConfig {
     branch: Option<String>,
     #[serde(default)]
     path: Option<String>,
+    #[serde(default)]
+    in_tree: Option<InTreeConfig>,
 }
 
 /// The `--load-restrictor` spellings.
@@ -141,7 +189,7 @@ enum ReorderName {
     None,
 }
 
-fn parse_config(fs: &dyn FileSystem, top: &Path, bytes: &[u8]) -> Result<Vec<Environment>> {
+fn parse_config(fs: &dyn FileSystem, top: &Path, bytes: &[u8]) -> Result<Environments> {
     let opts = ParseOptions {
         record_marks: true,
         ..ParseOptions::default()
@@ -242,6 +290,47 @@ fn parse_config(fs: &dyn FileSystem, top: &Path, bytes: &[u8]) -> Result<Vec<Env
             },
             managed_by_label: env.managed_by_label,
         };
+        let in_tree = match env.in_tree {
+            None => None,
+            Some(t) => {
+                // Output on a branch and output in the tree exclude each other.
+                for (field, set) in [
+                    ("branch", env.branch.is_some()),
+                    ("path", env.path.is_some()),
+                ] {
+                    if set {
+                        return Err(bad(
+                            field,
+                            "cannot be set with `inTree` (the output is committed in the source tree, not on a branch)".into(),
+                        ));
+                    }
+                }
+                let dir = relative(&t.dir)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .ok_or_else(|| {
+                        Error::of(
+                            ErrorKind::Decode,
+                            format!(
+                                "environments[{i}].inTree.dir: '{}' must be a directory relative to the repository's top, without '..'",
+                                t.dir
+                            ),
+                        )
+                        .at(mark_of(&[
+                            "environments".into(),
+                            i.to_string(),
+                            "inTree".into(),
+                            "dir".into(),
+                        ]))
+                    })?;
+                Some(InTree {
+                    dir: dir.to_string_lossy().replace('\\', "/"),
+                    layout: match t.layout {
+                        None | Some(LayoutName::Single) => Layout::Single,
+                        Some(LayoutName::PerResource) => Layout::PerResource,
+                    },
+                })
+            }
+        };
         let branch = env.branch.unwrap_or_else(|| format!("env/{}", env.name));
         let path = env.path.unwrap_or_else(|| env.name.clone());
         list.push(Environment {
@@ -250,10 +339,29 @@ fn parse_config(fs: &dyn FileSystem, top: &Path, bytes: &[u8]) -> Result<Vec<Env
             options,
             branch,
             path,
+            in_tree,
         });
     }
     list.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(list)
+    let mut out = Environments {
+        list,
+        configured: true,
+        ..Environments::default()
+    };
+    if let Some(h) = config.hydration {
+        for (field, value, slot) in [
+            ("author", h.author, &mut out.author),
+            ("committer", h.committer, &mut out.committer),
+        ] {
+            if let Some(v) = value {
+                let at = mark_of(&["hydration".into(), field.into()]);
+                *slot = Some(Identity::parse(&v).map_err(|msg| {
+                    Error::of(ErrorKind::Decode, format!("hydration.{field}: {msg}")).at(at)
+                })?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A name usable in a branch name: `[A-Za-z0-9._-]` segments joined by `/`.
@@ -348,6 +456,7 @@ fn discover(fs: &dyn FileSystem, top: &Path) -> Result<Vec<Environment>> {
                 name,
                 source,
                 options: BuildOptions::default(),
+                in_tree: None,
             }
         })
         .collect();
@@ -419,6 +528,10 @@ fn environments_json(envs: &Environments) -> serde_json::Value {
                     Reorder::None => "none".into(),
                 },
                 "managedByLabel": e.options.managed_by_label,
+                "inTree": e.in_tree.as_ref().map(|t| serde_json::json!({
+                    "dir": t.dir,
+                    "layout": t.layout.as_str(),
+                })),
             })
         })
         .collect();

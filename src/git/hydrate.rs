@@ -41,6 +41,16 @@ pub enum Layout {
     PerResource,
 }
 
+impl Layout {
+    /// `single` or `per-resource`, as `--layout` and `hydrator.metadata` spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Single => "single",
+            Layout::PerResource => "per-resource",
+        }
+    }
+}
+
 /// A person and time to record in hydrated commits instead of the source
 /// commit's.
 #[derive(Clone, Debug)]
@@ -52,6 +62,24 @@ pub struct Identity {
     /// Seconds since the epoch and offset in seconds; `None` keeps the
     /// source commit's time.
     pub time: Option<(i64, i32)>,
+}
+
+impl Identity {
+    /// `Name <email>` (as `--author` and `strata.yaml` give it), keeping
+    /// the source commit's time.
+    pub fn parse(s: &str) -> std::result::Result<Identity, String> {
+        let bad = || format!("'{s}' is not of the form 'Name <email>'");
+        let (name, rest) = s.split_once('<').ok_or_else(bad)?;
+        let email = rest.trim_end().strip_suffix('>').ok_or_else(bad)?;
+        if name.trim().is_empty() || email.contains(['<', '>']) {
+            return Err(bad());
+        }
+        Ok(Identity {
+            name: name.trim().to_string(),
+            email: email.trim().to_string(),
+            time: None,
+        })
+    }
 }
 
 /// What to hydrate, and how.
@@ -174,32 +202,47 @@ pub fn hydrate(dir: &Path, opts: &HydrateOptions) -> Result<HydrateReport> {
     let fs = Arc::new(GitFs::open(dir, &opts.source)?);
     let sha = fs.commit();
     let source_id = ObjectId::from_hex(sha.as_bytes()).map_err(|e| git_err("source id", &e))?;
-    let side = Side {
-        fs: fs.clone(),
-        top: PathBuf::from("/"),
-        label: sha[..7].to_string(),
-    };
+    let side = Side::new(fs.clone(), PathBuf::from("/"), sha[..7].to_string());
     let all = side.environments()?;
     for want in &opts.envs {
-        if all.get(want).is_none() {
-            return Err(Error::of(
-                ErrorKind::NotFound,
-                format!(
-                    "no environment '{want}' at {} (strata envs lists them)",
-                    opts.source
-                ),
-            ));
+        match all.get(want) {
+            None => {
+                return Err(Error::of(
+                    ErrorKind::NotFound,
+                    format!(
+                        "no environment '{want}' at {} (strata envs lists them)",
+                        opts.source
+                    ),
+                ))
+            }
+            Some(env) => {
+                if let Some(t) = &env.in_tree {
+                    return Err(Error::of(
+                        ErrorKind::Invalid,
+                        format!(
+                            "environment '{want}' is committed in the source tree at '{}' (inTree in strata.yaml), not hydrated to a branch; write it with: {}",
+                            t.dir,
+                            in_tree_fix(env, t)
+                        ),
+                    ));
+                }
+            }
         }
     }
+    // Environments whose output is committed beside the sources have no branch.
     let chosen: Vec<Environment> = all
         .list
         .iter()
+        .filter(|e| e.in_tree.is_none())
         .filter(|e| opts.envs.is_empty() || opts.envs.contains(&e.name))
         .cloned()
         .collect();
     check_paths(&chosen)?;
 
-    let source = SourceInfo::read(&repo, source_id, opts)?;
+    // Flags first, then strata.yaml, then the source commit's.
+    let author = opts.author.clone().or_else(|| all.author.clone());
+    let committer = opts.committer.clone().or_else(|| all.committer.clone());
+    let source = SourceInfo::read(&repo, source_id, &author, &committer)?;
     let mut report = HydrateReport {
         source: sha.clone(),
         ..HydrateReport::default()
@@ -606,7 +649,12 @@ struct SourceInfo {
 }
 
 impl SourceInfo {
-    fn read(repo: &gix::Repository, id: ObjectId, opts: &HydrateOptions) -> Result<SourceInfo> {
+    fn read(
+        repo: &gix::Repository,
+        id: ObjectId,
+        author: &Option<Identity>,
+        committer: &Option<Identity>,
+    ) -> Result<SourceInfo> {
         let commit = repo
             .find_commit(id)
             .map_err(|e| git_err(&id.to_string(), &e))?;
@@ -638,8 +686,8 @@ impl SourceInfo {
         Ok(SourceInfo {
             sha: id.to_string(),
             subject,
-            author: with(sig(commit.author())?, &opts.author),
-            committer: with(sig(commit.committer())?, &opts.committer),
+            author: with(sig(commit.author())?, author),
+            committer: with(sig(commit.committer())?, committer),
             repo_url: url,
         })
     }
@@ -703,17 +751,10 @@ fn env_files(
     layout: Layout,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let p = &env.path;
-    let mut files = BTreeMap::new();
-    match layout {
-        Layout::Single => {
-            files.insert(format!("{p}/{MANIFEST_FILE}"), out.to_yaml()?.into_bytes());
-        }
-        Layout::PerResource => {
-            for (doc, name) in out.documents().zip(out.file_names()) {
-                files.insert(format!("{p}/{name}"), doc.to_yaml()?.into_bytes());
-            }
-        }
-    }
+    let mut files: BTreeMap<String, Vec<u8>> = output_files(out, layout)?
+        .into_iter()
+        .map(|(name, bytes)| (format!("{p}/{name}"), bytes))
+        .collect();
     let flags = flag_args(env);
     let src = env.source.to_string_lossy().replace('\\', "/");
     let build_cmd = {
@@ -730,7 +771,7 @@ fn env_files(
         "sourcePath": src,
         "strataVersion": env!("CARGO_PKG_VERSION"),
         "buildFlags": flags,
-        "layout": match layout { Layout::Single => "single", Layout::PerResource => "per-resource" },
+        "layout": layout.as_str(),
         "commands": [build_cmd],
     });
     let mut meta = serde_json::to_string_pretty(&meta).unwrap_or_default();
@@ -752,6 +793,37 @@ fn env_files(
     );
     files.insert(format!("{p}/{README_FILE}"), readme.into_bytes());
     Ok(files)
+}
+
+/// The files of one output in `layout`, by name in its directory.
+fn output_files(out: &crate::Output, layout: Layout) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    match layout {
+        Layout::Single => {
+            files.insert(MANIFEST_FILE.to_string(), out.to_yaml()?.into_bytes());
+        }
+        Layout::PerResource => {
+            for (doc, name) in out.documents().zip(out.file_names()) {
+                files.insert(name, doc.to_yaml()?.into_bytes());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The commands (run at the repository's top) that write an in-tree
+/// environment's output.
+fn in_tree_fix(env: &Environment, t: &super::envs::InTree) -> String {
+    let src = env.source.to_string_lossy().replace('\\', "/");
+    let mut build = format!("strata build {src}");
+    for f in flag_args(env) {
+        build.push(' ');
+        build.push_str(&f);
+    }
+    match t.layout {
+        Layout::Single => format!("mkdir -p {d} && {build} > {d}/{MANIFEST_FILE}", d = t.dir),
+        Layout::PerResource => format!("rm -rf {d} && mkdir -p {d} && {build} -o {d}", d = t.dir),
+    }
 }
 
 fn git_err(what: &str, e: &dyn std::fmt::Display) -> Error {
@@ -867,10 +939,13 @@ pub struct CheckReport {
     pub checked: Vec<String>,
     /// The stale ones: name and a unified diff (hydrated -> fresh render).
     pub stale: Vec<(String, String)>,
+    /// For each stale environment, the command that refreshes it.
+    pub fixes: BTreeMap<String, String>,
 }
 
 impl CheckReport {
-    /// The diffs of the stale environments, or a one-line all-clear.
+    /// The diffs of the stale environments, each with the command that
+    /// refreshes it, or a one-line all-clear.
     pub fn to_text(&self) -> String {
         if self.stale.is_empty() {
             return format!(
@@ -881,8 +956,34 @@ impl CheckReport {
         let mut s = String::new();
         for (name, diff) in &self.stale {
             s.push_str(&format!("environment {name} is stale:\n{diff}"));
+            if let Some(fix) = self.fixes.get(name) {
+                s.push_str(&format!("to refresh it: {fix}\n"));
+            }
         }
         s
+    }
+}
+
+/// What [`check_with`] compares.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// The source revision to render (`HEAD`); unused with `work_tree`.
+    pub source: String,
+    /// Render the working tree instead of `source`: under pre-commit that
+    /// is exactly what is being committed (it sets unstaged changes aside
+    /// while hooks run). Every environment is then checked.
+    pub work_tree: bool,
+    /// Check every environment, not only the affected ones.
+    pub all: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            source: "HEAD".into(),
+            work_tree: false,
+            all: false,
+        }
     }
 }
 
@@ -892,17 +993,67 @@ impl CheckReport {
 /// source their directory was hydrated from (its `drySha`) and `source`, by
 /// [`crate::affected`], plus those never hydrated.
 pub fn check(dir: &Path, source: &str, all: bool) -> Result<CheckReport> {
+    check_with(
+        dir,
+        &CheckOptions {
+            source: source.to_string(),
+            all,
+            work_tree: false,
+        },
+    )
+}
+
+/// [`check`], with its options: an environment whose output is committed
+/// in the tree (`inTree`) is compared with that directory of the same tree
+/// (every such environment is rendered: it has no hydrated source to
+/// compare from); the others with their branches.
+pub fn check_with(dir: &Path, opts: &CheckOptions) -> Result<CheckReport> {
     let repo = open_repo(dir)?;
-    let fs = Arc::new(GitFs::open(dir, source)?);
-    let side = Side {
-        fs: fs.clone(),
-        top: PathBuf::from("/"),
-        label: source.to_string(),
+    let (side, git_fs) = if opts.work_tree {
+        let top = super::work_tree_top(dir).ok_or_else(|| {
+            Error::of(
+                ErrorKind::NotFound,
+                format!(
+                    "'{}' is not in a git repository with a working tree",
+                    dir.display()
+                ),
+            )
+        })?;
+        (super::diff::work_tree_side(&top), None)
+    } else {
+        let fs = Arc::new(GitFs::open(dir, &opts.source)?);
+        let side = Side::new(fs.clone(), PathBuf::from("/"), opts.source.clone());
+        (side, Some(fs))
     };
+    let source = side.label.clone();
     let envs = side.environments()?;
     let mut report = CheckReport::default();
     let mut affected_from: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for env in &envs.list {
+        if let Some(t) = &env.in_tree {
+            report.checked.push(env.name.clone());
+            let out = side.render(env, &mut Vec::new())?;
+            let in_dir = |files: BTreeMap<String, Vec<u8>>| {
+                texts(files)
+                    .into_iter()
+                    .map(|(name, text)| (format!("{}/{name}", t.dir), text))
+                    .collect::<BTreeMap<_, _>>()
+            };
+            let fresh = in_dir(output_files(&out, t.layout)?);
+            let old = in_dir(read_flat_dir(&side, &t.dir)?);
+            let diff = files_diff(&old, &fresh, &source, "fresh");
+            if !diff.is_empty() {
+                report.stale.push((env.name.clone(), diff));
+                report.fixes.insert(
+                    env.name.clone(),
+                    format!(
+                        "{} (at the repository's top), then commit it",
+                        in_tree_fix(env, t)
+                    ),
+                );
+            }
+            continue;
+        }
         let tip = branch_tip(&repo, &format!("refs/heads/{}", env.branch))?;
         let hydrated = match tip {
             Some(t) => flat_of_commit(&repo, t)?,
@@ -915,7 +1066,7 @@ pub fn check(dir: &Path, source: &str, all: bool) -> Result<CheckReport> {
         let dry = meta
             .as_ref()
             .and_then(|m| m.get("drySha")?.as_str().map(String::from));
-        if let (false, Some(dry)) = (all, &dry) {
+        if let (false, Some(dry), Some(fs)) = (opts.all, &dry, &git_fs) {
             if !affected_from.contains_key(dry) {
                 let old = Arc::new(GitFs::open(dir, dry)?);
                 let names = crate::affected(old, fs.clone(), None)?
@@ -945,10 +1096,9 @@ pub fn check(dir: &Path, source: &str, all: bool) -> Result<CheckReport> {
         let provenance = |p: &str| {
             p.ends_with(&format!("/{METADATA_FILE}")) || p.ends_with(&format!("/{README_FILE}"))
         };
-        let fresh: BTreeMap<String, String> = env_files(env, &out, &info, layout)?
+        let fresh: BTreeMap<String, String> = texts(env_files(env, &out, &info, layout)?)
             .into_iter()
             .filter(|(p, _)| !provenance(p))
-            .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
             .collect();
         let mut old: BTreeMap<String, String> = BTreeMap::new();
         for (p, (_, id)) in &hydrated {
@@ -957,25 +1107,82 @@ pub fn check(dir: &Path, source: &str, all: bool) -> Result<CheckReport> {
                 old.insert(p.clone(), blob.data.to_str_lossy().into_owned());
             }
         }
-        let mut diff = String::new();
-        let mut paths: Vec<&String> = fresh.keys().chain(old.keys()).collect();
-        paths.sort();
-        paths.dedup();
-        for p in paths {
-            let a = old.get(p).map_or("", String::as_str);
-            let b = fresh.get(p).map_or("", String::as_str);
-            if a != b {
-                let d = similar::TextDiff::from_lines(a, b);
-                diff.push_str(
-                    &d.unified_diff()
-                        .header(&format!("{}:{p}", env.branch), &format!("{source}:{p}"))
-                        .to_string(),
-                );
-            }
-        }
+        let diff = files_diff(&old, &fresh, &env.branch, &source);
         if !diff.is_empty() {
             report.stale.push((env.name.clone(), diff));
+            let fix = if opts.work_tree {
+                format!("commit, then strata hydrate --env {}", env.name)
+            } else if opts.source == "HEAD" {
+                format!("strata hydrate --env {}", env.name)
+            } else {
+                format!("strata hydrate --source {} --env {}", opts.source, env.name)
+            };
+            report.fixes.insert(env.name.clone(), fix);
         }
     }
     Ok(report)
+}
+
+fn texts(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    files
+        .into_iter()
+        .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+        .collect()
+}
+
+/// The regular files directly in `dir` (relative to the side's top), by
+/// name; none when the directory does not exist.
+fn read_flat_dir(side: &Side, dir: &str) -> Result<BTreeMap<String, Vec<u8>>> {
+    let fs = &*side.fs;
+    let path = side.top.join(dir);
+    let err = |p: &Path, e| Error::io(format!("cannot read '{}'", fs.display(p)), e);
+    let mut files = BTreeMap::new();
+    if fs.kind(&path).map_err(|e| err(&path, e))? != Some(crate::EntryKind::Dir) {
+        return Ok(files);
+    }
+    for name in fs.read_dir(&path).map_err(|e| err(&path, e))? {
+        let p = path.join(&name);
+        if fs.kind(&p).map_err(|e| err(&p, e))? == Some(crate::EntryKind::File) {
+            files.insert(name, fs.read(&p).map_err(|e| err(&p, e))?);
+        }
+    }
+    Ok(files)
+}
+
+/// Unified diffs, file by file, from `old` (headed `old_label:PATH`) to
+/// `fresh` (`new_label:PATH`); empty when they are the same.
+fn files_diff(
+    old: &BTreeMap<String, String>,
+    fresh: &BTreeMap<String, String>,
+    old_label: &str,
+    new_label: &str,
+) -> String {
+    let mut diff = String::new();
+    let mut paths: Vec<&String> = fresh.keys().chain(old.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    for p in paths {
+        let a = old.get(p).map_or("", String::as_str);
+        let b = fresh.get(p).map_or("", String::as_str);
+        if a != b || old.contains_key(p) != fresh.contains_key(p) {
+            let d = similar::TextDiff::from_lines(a, b);
+            diff.push_str(
+                &d.unified_diff()
+                    .header(&format!("{old_label}:{p}"), &format!("{new_label}:{p}"))
+                    .to_string(),
+            );
+            if a == b {
+                // An empty file present on one side only.
+                diff.push_str(&format!(
+                    "{p}: only in {}\n",
+                    if old.contains_key(p) {
+                        old_label
+                    } else {
+                        new_label
+                    }
+                ));
+            }
+        }
+    }
+    diff
 }
