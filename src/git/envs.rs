@@ -241,6 +241,7 @@ fn parse_config(fs: &dyn FileSystem, top: &Path, bytes: &[u8]) -> Result<Vec<Env
                 Some(ReorderName::None) => Reorder::None,
             },
             managed_by_label: env.managed_by_label,
+            ..BuildOptions::default()
         };
         let branch = env.branch.unwrap_or_else(|| format!("env/{}", env.name));
         let path = env.path.unwrap_or_else(|| env.name.clone());
