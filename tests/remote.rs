@@ -350,3 +350,76 @@ fn a_remote_base_that_includes_itself_is_a_cycle() {
     assert_eq!(code, 1);
     assert!(err.contains("cycle detected"), "{err}");
 }
+
+/// A tiny HTTP server on a free local port answering `/cm.yaml` with a
+/// ConfigMap, `/page` with text that is no YAML resource, and 404 elsewhere;
+/// it serves until the test ends.
+fn http_server() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            // The rest of the request head.
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let (status, body) = match path.as_str() {
+                "/cm.yaml" => ("200 OK", configmap("web", "fetched")),
+                "/page" => ("200 OK", "<html>no yaml</html>\n".to_string()),
+                _ => ("404 Not Found", "not found\n".to_string()),
+            };
+            let mut stream = reader.into_inner();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn remote_files_over_http_match_the_oracle_and_are_cached() {
+    let base = http_server();
+    let cases = [
+        format!("resources:\n- {base}/cm.yaml\nnamePrefix: p-\n"),
+        format!("resources:\n- {base}/missing.yaml\n"),
+        format!("resources:\n- {base}/page\n"),
+    ];
+    if let Some(oracle) = oracle() {
+        let mut accepted = 0;
+        for text in &cases {
+            let (_tmp, app, cache) = app(text);
+            let (code, out, err) = strata_build(&app, &cache, &[]);
+            let (ok, want) = kustomize(&oracle, &app, &[]);
+            assert_eq!(code, if ok { 0 } else { 1 }, "{text}: {err}");
+            assert_eq!(out, want, "{text}");
+            accepted += usize::from(ok);
+        }
+        // Only the ConfigMap builds: a 404 and a page that is no YAML fail.
+        assert_eq!(accepted, 1);
+    } else {
+        eprintln!("skipped the oracle comparison: kubectl 1.37.1 is not installed");
+    }
+    let (_tmp, app, cache) = app(&cases[0]);
+    let (code, _, err) = strata_build(&app, &cache, &["--offline"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("offline: remote file"), "{err}");
+    let (code, out, err) = strata_build(&app, &cache, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("name: p-web"), "{out}");
+    assert_eq!(strata_build(&app, &cache, &["--offline"]), (0, out, err));
+    let (_tmp2, missing, cache2) = self::app(&cases[1]);
+    let (code, _, err) = strata_build(&missing, &cache2, &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("status code 404 (Not Found)"), "{err}");
+}

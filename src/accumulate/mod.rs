@@ -273,14 +273,25 @@ impl Target {
             }
             let bytes = match self.loader.load(path) {
                 Ok(b) => b,
-                // Neither a file nor a directory here: perhaps a remote base.
-                Err(e) if kind.is_none() => match self.remote_loader(path, cx)? {
-                    Some(loader) => {
-                        ra = self.accumulate_remote(ra, loader, path, false, cx)?;
-                        continue;
+                // Neither a file nor a directory here: perhaps a remote
+                // file, else a remote base (kustomize's order: a download
+                // that is not YAML may still be a git URL).
+                Err(e) if kind.is_none() => {
+                    let file = self.remote_file(path, cx)?;
+                    match file {
+                        Some(b) if resources_from_bytes(&b).is_ok() => b,
+                        file => match (self.remote_loader(path, cx), file) {
+                            (Ok(Some(loader)), _) => {
+                                ra = self.accumulate_remote(ra, loader, path, false, cx)?;
+                                continue;
+                            }
+                            // Its parse error is the one to report.
+                            (_, Some(b)) => b,
+                            (Ok(None), None) => return Err(e),
+                            (Err(g), None) => return Err(g),
+                        },
                     }
-                    None => return Err(e),
-                },
+                }
                 Err(e) => return Err(e),
             };
             let mut resources = match &cx.sharing.memo {
@@ -340,6 +351,14 @@ impl Target {
                 }
                 e
             })
+    }
+
+    /// The bytes of `path` when the build's resolver finds it is a remote file.
+    fn remote_file(&self, path: &str, cx: &Context) -> Result<Option<Vec<u8>>> {
+        match &cx.remote {
+            Some(r) => r.fetch_file(path).map_err(|e| e.in_file(&self.file)),
+            None => Ok(None),
+        }
     }
 
     /// The loader for `path` when it names a remote base (the build's

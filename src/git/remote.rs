@@ -454,6 +454,18 @@ impl RemoteCache {
     }
 }
 
+/// GET `url`: the status and the body.
+fn http_get(url: &str) -> std::result::Result<(u16, Vec<u8>), String> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(DEFAULT_TIMEOUT)
+        .build()
+        .map_err(|e| one_line(&e))?;
+    let resp = client.get(url).send().map_err(|e| one_line(&e))?;
+    let status = resp.status().as_u16();
+    let body = resp.bytes().map_err(|e| one_line(&e))?;
+    Ok((status, body.to_vec()))
+}
+
 /// A short hex key of `parts` (SHA-256), naming cache entries.
 fn key(parts: &[&str]) -> String {
     let mut h = Sha256::new();
@@ -540,6 +552,65 @@ fn fetch_into(
 }
 
 impl RemoteResolver for RemoteCache {
+    fn fetch_file(&self, entry: &str) -> Result<Option<Vec<u8>>> {
+        let scheme = entry.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if !matches!(scheme.as_deref(), Some("http" | "https")) {
+            return Ok(None);
+        }
+        let spec = RepoSpec::parse(entry).ok();
+        // A git base pinned to a commit the cache holds needs no request.
+        if let Some(s) = &spec {
+            if is_full_sha(&s.git_ref) && has_commit(&self.repo_dir(&s.clone_spec()), &s.git_ref) {
+                return Ok(None);
+            }
+        }
+        let stored = self.dir.join("files").join(key(&[entry]));
+        if self.offline {
+            return match std::fs::read(&stored) {
+                Ok(bytes) => Ok(Some(bytes)),
+                // Perhaps a git base: its own lookup says what is missing.
+                Err(_) if spec.is_some() => Ok(None),
+                Err(_) => Err(Error::of(
+                    ErrorKind::NotFound,
+                    format!(
+                        "offline: remote file '{entry}' is not in the cache '{}'; build once without --offline to fetch it",
+                        self.dir.display()
+                    ),
+                )),
+            };
+        }
+        match http_get(entry) {
+            Ok((200..=299, body)) => {
+                write_atomic(&stored, &body).map_err(|e| {
+                    Error::io(
+                        format!(
+                            "cannot write the remote cache '{}': {e}",
+                            self.dir.display()
+                        ),
+                        e,
+                    )
+                })?;
+                Ok(Some(body))
+            }
+            // kustomize then tries a git URL as a repository.
+            _ if spec.is_some() => Ok(None),
+            Ok((status, _)) => {
+                let reason = reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|c| c.canonical_reason())
+                    .unwrap_or("");
+                Err(Error::of(
+                    ErrorKind::NotFound,
+                    format!("cannot fetch remote file '{entry}': HTTP Error: status code {status} ({reason})"),
+                ))
+            }
+            Err(why) => Err(Error::of(
+                ErrorKind::Io,
+                format!("cannot fetch remote file '{entry}': {why}"),
+            )),
+        }
+    }
+
     fn resolve(&self, entry: &str) -> Result<Option<RemoteRoot>> {
         let Ok(spec) = RepoSpec::parse(entry) else {
             return Ok(None);

@@ -41,4 +41,11 @@ pub trait RemoteResolver: Send + Sync + std::fmt::Debug {
     /// local path); the remote root when it is; an error when it is one but
     /// cannot be had (unreachable, unknown ref, offline cache miss).
     fn resolve(&self, entry: &str) -> Result<Option<RemoteRoot>>;
+
+    /// The bytes of `entry` when it is a remote file (kustomize downloads
+    /// `http(s)://` resource entries before trying them as git URLs);
+    /// `Ok(None)` when it is none (it may still be a remote base).
+    fn fetch_file(&self, _entry: &str) -> Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
 }
