@@ -4,7 +4,9 @@
 use crate::accumulate::memo::{Memo, OnceMap};
 use crate::accumulate::{Accumulator, Context, Target};
 use crate::error::Result;
-use crate::load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, Loader};
+use crate::load::{
+    ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, Loader, RemoteResolver,
+};
 use crate::output::Output;
 use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
 use crate::transform::namereference::fix_name_references;
@@ -38,6 +40,9 @@ pub struct BuildOptions {
     pub reorder: Reorder,
     /// `--enable-managedby-label`.
     pub managed_by_label: bool,
+    /// Where remote bases (git URLs in `resources:`/`components:`) are
+    /// fetched from; `None` refuses them.
+    pub remote: Option<Arc<dyn RemoteResolver>>,
 }
 
 /// A build's outcome: its output or the error that stopped it, and the
@@ -221,6 +226,7 @@ fn build_shared(
     let mut cx = Context::default();
     cx.sharing.options = format!("{:?}", opts.restrictor);
     cx.sharing.memo = memo.clone();
+    cx.remote = opts.remote.clone();
     let result = build_with(fs.clone(), dir, opts, &mut cx);
     if cx.sharing.reused && cx.sharing.schema_set {
         // A reused base skipped what its accumulation did to the schema

@@ -58,6 +58,9 @@ pub use git::hydrate::{
     HydrateOptions, HydrateReport, Identity, Layout,
 };
 pub use git::record::Recording;
+pub use git::remote::{RemoteCache, RepoSpec};
 pub use git::{work_tree_top, GitFs};
-pub use load::{ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs};
+pub use load::{
+    ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, MemFs, RemoteResolver, RemoteRoot,
+};
 pub use output::{Document, Output};

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use strata::RemoteCache;
 use strata::{
     affected, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
     BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Reorder, RunCache, Shard,
@@ -168,6 +169,13 @@ struct BuildArgs {
     /// Path to the helm binary (accepted for compatibility).
     #[arg(long)]
     helm_command: Option<String>,
+    /// Where remote bases are cached (default: $STRATA_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/strata/remote, else ~/.cache/strata/remote).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Fetch no remote base: build from the cache, and fail on what it lacks.
+    #[arg(long)]
+    offline: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -259,6 +267,12 @@ fn run_build(args: BuildArgs) -> i32 {
             Some(ReorderArg::None) => Reorder::None,
         },
         managed_by_label: args.enable_managedby_label,
+        remote: Some(Arc::new(RemoteCache::new(
+            args.cache_dir
+                .clone()
+                .unwrap_or_else(RemoteCache::default_dir),
+            args.offline,
+        ))),
     };
     let (fs, roots): (Arc<dyn FileSystem>, Vec<PathBuf>) = match &args.rev {
         None => (Arc::new(DiskFs), args.dirs.clone()),

@@ -13,13 +13,14 @@ use crate::generate;
 use crate::kustomization::{
     decode_kustomization_with_warnings, Kustomization, Var, KUSTOMIZATION_FILE_NAMES,
 };
-use crate::load::{EntryKind, Loader};
+use crate::load::{EntryKind, Loader, RemoteResolver};
 use crate::resource::{resources_from_bytes, ResMap, Resource, ORIGIN};
 use crate::transform::builtin::kustomization_transformers;
 use crate::transform::fieldspec::TransformerConfig;
 use crate::transform::vars::{merge_var_sets, merge_vars, record_var_targets};
 use crate::transform::{Env, Transformer};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a kustomization (and everything below it) has produced so far.
 #[derive(Clone, Debug, Default)]
@@ -67,6 +68,8 @@ pub struct Context {
     pub build_metadata: Vec<String>,
     /// The run's shared work (parsed files, accumulated bases), if any.
     pub sharing: memo::Sharing,
+    /// Where remote bases come from; without one they are refused.
+    pub remote: Option<Arc<dyn RemoteResolver>>,
 }
 
 impl Context {
@@ -270,14 +273,24 @@ impl Target {
             }
             let bytes = match self.loader.load(path) {
                 Ok(b) => b,
-                Err(_) if kind.is_none() && is_remote(path) => {
-                    return Err(Error::of(
-                        ErrorKind::Unsupported,
-                        format!(
-                        "remote resources (URLs, git repositories) are not supported yet: '{path}'"
-                    ),
-                    )
-                    .in_file(&self.file))
+                // Neither a file nor a directory here: perhaps a remote
+                // file, else a remote base (kustomize's order: a download
+                // that is not YAML may still be a git URL).
+                Err(e) if kind.is_none() => {
+                    let file = self.remote_file(path, cx)?;
+                    match file {
+                        Some(b) if resources_from_bytes(&b).is_ok() => b,
+                        file => match (self.remote_loader(path, cx), file) {
+                            (Ok(Some(loader)), _) => {
+                                ra = self.accumulate_remote(ra, loader, path, false, cx)?;
+                                continue;
+                            }
+                            // Its parse error is the one to report.
+                            (_, Some(b)) => b,
+                            (Ok(None), None) => return Err(e),
+                            (Err(g), None) => return Err(g),
+                        },
+                    }
                 }
                 Err(e) => return Err(e),
             };
@@ -305,7 +318,84 @@ impl Target {
         is_component: bool,
         cx: &mut Context,
     ) -> Result<Accumulator> {
-        let loader = self.loader.child(path)?;
+        let remote = match self.loader.kind(path)? {
+            None => self.remote_loader(path, cx)?,
+            Some(_) => None,
+        };
+        match remote {
+            Some(loader) => self.accumulate_remote(ra, loader, path, is_component, cx),
+            None => {
+                let loader = self.loader.child(path)?;
+                self.accumulate_loaded(ra, loader, path, is_component, cx)
+            }
+        }
+    }
+
+    /// [`Self::accumulate_loaded`] for a remote base: its errors name
+    /// files as its own tree does (`URL@COMMIT:path`).
+    fn accumulate_remote(
+        &self,
+        ra: Accumulator,
+        loader: Loader,
+        path: &str,
+        is_component: bool,
+        cx: &mut Context,
+    ) -> Result<Accumulator> {
+        let tree = loader.clone();
+        self.accumulate_loaded(ra, loader, path, is_component, cx)
+            .map_err(|mut e| {
+                if let Some(f) = &e.file {
+                    if tree.owns(f) {
+                        e.file = Some(PathBuf::from(tree.display(f)));
+                    }
+                }
+                e
+            })
+    }
+
+    /// The bytes of `path` when the build's resolver finds it is a remote file.
+    fn remote_file(&self, path: &str, cx: &Context) -> Result<Option<Vec<u8>>> {
+        match &cx.remote {
+            Some(r) => r.fetch_file(path).map_err(|e| e.in_file(&self.file)),
+            None => Ok(None),
+        }
+    }
+
+    /// The loader for `path` when it names a remote base (the build's
+    /// resolver fetches it); `None` when it is not a remote URL.
+    fn remote_loader(&self, path: &str, cx: &mut Context) -> Result<Option<Loader>> {
+        let Some(resolver) = cx.remote.clone() else {
+            return if is_remote(path) {
+                Err(Error::of(
+                    ErrorKind::Unsupported,
+                    format!("remote bases need a resolver (the strata command has one): '{path}'"),
+                )
+                .in_file(&self.file))
+            } else {
+                Ok(None)
+            };
+        };
+        let Some(root) = resolver.resolve(path).map_err(|e| e.in_file(&self.file))? else {
+            return Ok(None);
+        };
+        for w in &root.warnings {
+            // Once per build, however often the base is included.
+            if !cx.warnings.contains(w) {
+                cx.warnings.push(w.clone());
+            }
+        }
+        self.loader.remote(path, root).map(Some)
+    }
+
+    /// Accumulates the base or component at `loader`, named `path` here.
+    fn accumulate_loaded(
+        &self,
+        ra: Accumulator,
+        loader: Loader,
+        path: &str,
+        is_component: bool,
+        cx: &mut Context,
+    ) -> Result<Accumulator> {
         let root = loader.display(loader.root());
         let mut sub = Target::load(loader, cx)?;
         cx.sharing.schema_set |= !sub.kustomization.openapi.is_empty();
@@ -451,6 +541,7 @@ impl Target {
     }
 }
 
+/// Whether `path` looks like a URL (for the error when no resolver is set).
 fn is_remote(path: &str) -> bool {
     path.starts_with("https://")
         || path.starts_with("http://")

@@ -289,6 +289,7 @@ fn parse_config(fs: &dyn FileSystem, top: &Path, bytes: &[u8]) -> Result<Environ
                 Some(ReorderName::None) => Reorder::None,
             },
             managed_by_label: env.managed_by_label,
+            ..BuildOptions::default()
         };
         let in_tree = match env.in_tree {
             None => None,

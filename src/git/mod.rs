@@ -7,6 +7,7 @@ pub mod diff;
 pub mod envs;
 pub mod hydrate;
 pub mod record;
+pub mod remote;
 mod source;
 
 pub use source::{work_tree_top, GitFs};

@@ -1,7 +1,7 @@
 //! A kustomization root's loader: resolves relative paths against the root,
 //! enforces the load restrictor, and detects cycles between roots.
 
-use super::{EntryKind, FileSystem};
+use super::{EntryKind, FileSystem, RemoteRoot};
 use crate::error::{Error, ErrorKind, Result};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -24,6 +24,11 @@ pub struct Loader {
     restrictor: LoadRestrictor,
     /// The roots of the kustomizations that led here, outermost first.
     ancestors: Vec<PathBuf>,
+    /// Inside a remote base: the top of its repository, which no base
+    /// below may leave (kustomize's rule for cloned repositories).
+    repo_top: Option<PathBuf>,
+    /// The remote URLs entered on the way here, outermost first.
+    repos: Vec<String>,
 }
 
 impl std::fmt::Debug for Loader {
@@ -75,12 +80,48 @@ impl Loader {
             root,
             restrictor,
             ancestors: Vec::new(),
+            repo_top: None,
+            repos: Vec::new(),
         })
+    }
+
+    /// A loader for remote base `url`, included from this one, rooted in
+    /// the tree a resolver found for it. As in kustomize, a remote base is
+    /// always restricted to its own root, whatever the build's restrictor,
+    /// and a URL that an outer remote URL starts with is a cycle.
+    pub fn remote(&self, url: &str, remote: RemoteRoot) -> Result<Loader> {
+        if let Some(outer) = self.repos.iter().find(|r| r.starts_with(url)) {
+            return Err(Error::of(
+                ErrorKind::Cycle,
+                format!("cycle detected: URI '{url}' referenced by previous URI '{outer}'"),
+            ));
+        }
+        let mut loader = Loader::new(remote.fs, &remote.dir, LoadRestrictor::RootOnly)?;
+        let top = loader.fs.canonical(&remote.top).unwrap_or(remote.top);
+        if !loader.root.starts_with(&top) {
+            return Err(Error::of(
+                ErrorKind::Restricted,
+                format!(
+                    "'{url}' refers to directory '{}', outside of its repository",
+                    loader.display(&loader.root)
+                ),
+            ));
+        }
+        loader.repo_top = Some(top);
+        loader.repos = self.repos.clone();
+        loader.repos.push(url.to_string());
+        Ok(loader)
     }
 
     /// The directory this loader reads from.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether `path` lies in this loader's remote repository (always
+    /// false outside remote bases).
+    pub fn owns(&self, path: &Path) -> bool {
+        self.repo_top.as_ref().is_some_and(|t| path.starts_with(t))
     }
 
     /// How errors name `path` (see [`FileSystem::display`]).
@@ -113,11 +154,19 @@ impl Loader {
             return Err(Error::new(format!("'{rel}' is a directory, not a file")).in_file(&path));
         }
         if self.restrictor == LoadRestrictor::RootOnly && !real.starts_with(&self.root) {
-            return Err(Error::of(ErrorKind::Restricted, format!(
-                "security: file '{}' is not in or below '{}' (use --load-restrictor LoadRestrictionsNone to allow it)",
-                self.fs.display(&real),
-                self.fs.display(&self.root)
-            )));
+            let hint = match self.repo_top {
+                // kustomize allows no other restrictor in a remote base.
+                Some(_) => "a remote base may read only files in or below its own directory",
+                None => "use --load-restrictor LoadRestrictionsNone to allow it",
+            };
+            return Err(Error::of(
+                ErrorKind::Restricted,
+                format!(
+                    "security: file '{}' is not in or below '{}' ({hint})",
+                    self.fs.display(&real),
+                    self.fs.display(&self.root)
+                ),
+            ));
         }
         self.fs.read(&real).map_err(fail)
     }
@@ -173,6 +222,16 @@ impl Loader {
                 ));
             }
         }
+        if let Some(top) = self.repo_top.as_ref().filter(|t| !root.starts_with(t)) {
+            return Err(Error::of(
+                ErrorKind::Restricted,
+                format!(
+                    "security: base '{}' is outside the remote repository '{}' (bases of a remote base must be inside its repository)",
+                    self.fs.display(&root),
+                    self.fs.display(top)
+                ),
+            ));
+        }
         let mut ancestors = self.ancestors.clone();
         ancestors.push(self.root.clone());
         Ok(Loader {
@@ -180,6 +239,8 @@ impl Loader {
             root,
             restrictor: self.restrictor,
             ancestors,
+            repo_top: self.repo_top.clone(),
+            repos: self.repos.clone(),
         })
     }
 }

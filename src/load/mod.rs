@@ -4,11 +4,13 @@
 mod disk;
 mod loader;
 mod mem;
+mod remote;
 pub(crate) mod tree;
 
 pub use disk::DiskFs;
 pub use loader::{LoadRestrictor, Loader};
 pub use mem::MemFs;
+pub use remote::{RemoteResolver, RemoteRoot};
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,425 @@
+//! Remote bases: kustomize's URL forms parsed as its repospec does (its own
+//! test table, as data in testdata/remote/repospec.txt), and `file://`
+//! repositories made in temporary directories, built by strata and by the
+//! oracle (`kubectl kustomize`, which clones them with the git command) and
+//! compared byte for byte. Oracle tests skip, saying so, where it is absent.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use strata::RepoSpec;
+use support::{commit, configmap, git, run, write};
+
+/// The oracle: kubectl 1.37.1 with kustomize v5.8.1, if installed.
+fn oracle() -> Option<PathBuf> {
+    let path = std::env::var_os("STRATA_ORACLE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/root/.pyenv/versions/3.11.7/bin/kubectl"));
+    let out = Command::new(&path)
+        .args(["version", "--client"])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .contains("Kustomize Version: v5.8.1")
+        .then_some(path)
+}
+
+/// Runs the oracle on `dir`: (success, stdout).
+fn kustomize(oracle: &Path, dir: &Path, extra: &[&str]) -> (bool, String) {
+    let out = Command::new(oracle)
+        .arg("kustomize")
+        .args(extra)
+        .arg(dir)
+        .output()
+        .expect("the oracle runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn kustomize_repospec_table() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/remote/repospec.txt"),
+    )
+    .unwrap();
+    let (mut hosts, mut repos, mut paths, mut refs) = (vec![], vec![], vec![], vec![]);
+    let mut checked = 0;
+    for line in text.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split('|').map(str::trim).collect();
+        match f[0] {
+            "host" => hosts.push((f[1], f[2])),
+            "repo" => repos.push(f[1]),
+            "path" => paths.push(f[1]),
+            "pref" => refs.push(f[1]),
+            "ok" => {
+                let spec = RepoSpec::parse(f[1]).unwrap_or_else(|e| panic!("{}: {e}", f[1]));
+                let got = [
+                    spec.host.as_str(),
+                    &spec.repo_path,
+                    &spec.kust_root_path,
+                    &spec.git_ref,
+                    &spec.clone_spec(),
+                ];
+                assert_eq!(got, f[2..7], "{}", f[1]);
+                checked += 1;
+            }
+            "err" => {
+                let e = RepoSpec::parse(f[1]).expect_err(f[1]);
+                assert!(e.contains(f[2]), "{}: {e} lacks {}", f[1], f[2]);
+                checked += 1;
+            }
+            "query" => {
+                let url = format!("https://host/org/repo?{}", f[1]);
+                let spec = RepoSpec::parse(&url).unwrap();
+                let got = (
+                    spec.git_ref.as_str(),
+                    spec.submodules.to_string(),
+                    spec.timeout.as_secs().to_string(),
+                );
+                assert_eq!(got, (f[2], f[3].to_string(), f[4].to_string()), "{url}");
+                checked += 1;
+            }
+            other => panic!("unknown line kind {other}"),
+        }
+    }
+    // TestNewRepoSpecFromUrl_Permute: every host form with every repo, path and ref.
+    for (raw, host) in &hosts {
+        for repo in &repos {
+            for path in &paths {
+                for r in &refs {
+                    let mut url = format!("{raw}{repo}");
+                    if !path.is_empty() {
+                        url = format!("{url}/{path}");
+                    }
+                    if !r.is_empty() {
+                        url = format!("{url}?ref={r}");
+                    }
+                    let spec = RepoSpec::parse(&url).unwrap_or_else(|e| panic!("{url}: {e}"));
+                    let got = [
+                        spec.host.as_str(),
+                        &spec.repo_path,
+                        &spec.kust_root_path,
+                        &spec.git_ref,
+                    ];
+                    assert_eq!(got, [*host, repo, path, r], "{url}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 16 * 2 * 3 * 5 + 15 + 47 + 16);
+}
+
+/// A source repository with bases to fetch: `base` (a ConfigMap),
+/// `inner` (reaches `../base`), `filex` (reads a file outside its root),
+/// `escape` (a base above the repository), `comp` (a component), and
+/// `nested` (a remote base of its own, at `nested_url`). Tag `v1` and
+/// branch `feature` point at the commit returned.
+struct Source {
+    _tmp: tempfile::TempDir,
+    /// The repository (a directory named `src`).
+    dir: PathBuf,
+    /// The commit `v1` and `feature` name.
+    sha: String,
+}
+
+fn source() -> Source {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("src");
+    std::fs::create_dir(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    let url = format!("file://{}", dir.display());
+    write(
+        &dir,
+        "base/kustomization.yaml",
+        "resources: [cm.yaml]\nnamePrefix: b-\n",
+    );
+    write(&dir, "base/cm.yaml", &configmap("c", "one"));
+    write(
+        &dir,
+        "inner/kustomization.yaml",
+        "resources: [../base]\nnameSuffix: -i\n",
+    );
+    write(
+        &dir,
+        "filex/kustomization.yaml",
+        "resources: [../base/cm.yaml]\n",
+    );
+    write(&dir, "escape/kustomization.yaml", "resources: [../../..]\n");
+    write(
+        &dir,
+        "comp/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonLabels:\n  comp: yes-it-is\n",
+    );
+    write(
+        &dir,
+        "nested/kustomization.yaml",
+        &format!("resources:\n- {url}//base?ref=v1\nnamePrefix: n-\n"),
+    );
+    let sha = commit(&dir, "one");
+    git(&dir, &["tag", "v1"]);
+    git(&dir, &["branch", "feature"]);
+    Source {
+        _tmp: tmp,
+        dir,
+        sha,
+    }
+}
+
+impl Source {
+    fn url(&self) -> String {
+        format!("file://{}", self.dir.display())
+    }
+}
+
+/// An app directory whose kustomization is `text`, and a fresh cache.
+fn app(text: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    write(&app, "kustomization.yaml", text);
+    let cache = tmp.path().join("cache");
+    (tmp, app, cache)
+}
+
+fn strata_build(app: &Path, cache: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["build", ".", "--cache-dir", cache.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(app, &args)
+}
+
+#[test]
+fn file_urls_match_the_oracle() {
+    let Some(oracle) = oracle() else {
+        eprintln!("skipped: the oracle (kubectl 1.37.1, kustomize v5.8.1) is not installed");
+        return;
+    };
+    let src = source();
+    let url = src.url();
+    // A bare copy named `src.git`, for the `.git` split.
+    let bare = src.dir.with_file_name("src.git");
+    git(
+        src.dir.parent().unwrap(),
+        &["clone", "-q", "--bare", "src", bare.to_str().unwrap()],
+    );
+    let bare_url = format!("file://{}", bare.display());
+    let sha = &src.sha;
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (format!("resources:\n- {url}//base?ref={sha}\n"), vec![]),
+        (format!("resources:\n- {url}//base?ref=v1\n"), vec![]),
+        (
+            format!("resources:\n- {url}//base?version=feature\n"),
+            vec![],
+        ),
+        (format!("resources:\n- {url}//base\n"), vec![]),
+        (
+            format!("resources:\n- {url}//inner?ref=v1&timeout=61&submodules=false\n"),
+            vec![],
+        ),
+        (format!("resources:\n- {bare_url}/inner?ref=v1\n"), vec![]),
+        (format!("resources:\n- {url}//nested?ref=v1\n"), vec![]),
+        (
+            format!("resources:\n- {url}//base?ref=v1\ncomponents:\n- {url}//comp?ref=v1\n"),
+            vec![],
+        ),
+        // Rejected by both: a remote base stays inside its own root,
+        // whatever the build's restrictor, and inside its repository.
+        (format!("resources:\n- {url}//filex?ref=v1\n"), vec![]),
+        (
+            format!("resources:\n- {url}//filex?ref=v1\n"),
+            vec!["--load-restrictor", "LoadRestrictionsNone"],
+        ),
+        (format!("resources:\n- {url}//escape?ref=v1\n"), vec![]),
+        (format!("resources:\n- {url}//missing?ref=v1\n"), vec![]),
+        (
+            format!("resources:\n- {url}//base?ref=no-such-ref\n"),
+            vec![],
+        ),
+        (
+            format!("resources:\n- {url}//base/cm.yaml?ref=v1\n"),
+            vec![],
+        ),
+    ];
+    let (mut compared, mut accepted) = (0, 0);
+    for (text, flags) in &cases {
+        let (_tmp, app, cache) = app(text);
+        let (code, out, err) = strata_build(&app, &cache, flags);
+        let (ok, want) = kustomize(&oracle, &app, flags);
+        if ok {
+            assert_eq!(code, 0, "{text}: {err}");
+            assert_eq!(out, want, "{text}");
+            accepted += 1;
+        } else {
+            assert_eq!(
+                code, 1,
+                "{text}: kustomize rejects it, strata printed {out}"
+            );
+            assert!(
+                err.lines().any(|l| l.starts_with("error: ")),
+                "{text}: {err}"
+            );
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, cases.len());
+    // The first eight build (their outputs were compared), the rest fail.
+    assert_eq!(accepted, 8);
+}
+
+#[test]
+fn second_build_reads_the_cache_without_the_source() {
+    let src = source();
+    let (_tmp, app, cache) = app(&format!(
+        "resources:\n- {}//inner?ref={}\n",
+        src.url(),
+        src.sha
+    ));
+    let first = strata_build(&app, &cache, &[]);
+    assert_eq!(first.0, 0, "{}", first.2);
+    assert!(first.1.contains("name: b-c-i"), "{}", first.1);
+    // A full sha pins the content: no warning.
+    assert_eq!(first.2, "", "a pinned ref warns of nothing");
+    std::fs::remove_dir_all(&src.dir).unwrap();
+    let second = strata_build(&app, &cache, &[]);
+    assert_eq!(second, first, "the cache serves the pinned commit");
+    assert_eq!(strata_build(&app, &cache, &["--offline"]), first);
+}
+
+#[test]
+fn offline_on_an_empty_cache_fails_clearly() {
+    let src = source();
+    let (_tmp, app, cache) = app(&format!("resources:\n- {}//base?ref=v1\n", src.url()));
+    let (code, out, err) = strata_build(&app, &cache, &["--offline"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert!(
+        err.contains("offline: remote base") && err.contains("is not in the cache"),
+        "{err}"
+    );
+    assert!(err.contains("ref 'v1' was never fetched"), "{err}");
+}
+
+#[test]
+fn a_ref_that_is_not_a_sha_warns_and_resolves_at_fetch_time() {
+    let src = source();
+    let (_tmp, app, cache) = app(&format!("resources:\n- {}//base?ref=feature\n", src.url()));
+    let (code, out, err) = strata_build(&app, &cache, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("key: one"), "{out}");
+    assert!(
+        err.contains("Warning: remote base")
+            && err.contains("is pinned to 'feature', not to a full commit sha")
+            && err.contains(&src.sha),
+        "{err}"
+    );
+    // The branch moves: an online build fetches it again.
+    git(&src.dir, &["checkout", "-q", "feature"]);
+    write(&src.dir, "base/cm.yaml", &configmap("c", "two"));
+    let moved = commit(&src.dir, "two");
+    let (code, out, err) = strata_build(&app, &cache, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("key: two"), "{out}");
+    assert!(err.contains(&moved), "{err}");
+    // Offline, without the source, the last resolution is used.
+    std::fs::remove_dir_all(&src.dir).unwrap();
+    let (code, offline, err) = strata_build(&app, &cache, &["--offline"]);
+    assert_eq!((code, offline), (0, out), "{err}");
+    // Online, an unreachable source is an error naming the URL.
+    let (code, _, err) = strata_build(&app, &cache, &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot fetch remote base"), "{err}");
+}
+
+#[test]
+fn a_remote_base_that_includes_itself_is_a_cycle() {
+    let src = source();
+    let url = src.url();
+    write(
+        &src.dir,
+        "loop/kustomization.yaml",
+        &format!("resources:\n- {url}//loop\n"),
+    );
+    commit(&src.dir, "loop");
+    let (_tmp, app, cache) = app(&format!("resources:\n- {url}//loop\n"));
+    let (code, _, err) = strata_build(&app, &cache, &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cycle detected"), "{err}");
+}
+
+/// A tiny HTTP server on a free local port answering `/cm.yaml` with a
+/// ConfigMap, `/page` with text that is no YAML resource, and 404 elsewhere;
+/// it serves until the test ends.
+fn http_server() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            // The rest of the request head.
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let (status, body) = match path.as_str() {
+                "/cm.yaml" => ("200 OK", configmap("web", "fetched")),
+                "/page" => ("200 OK", "<html>no yaml</html>\n".to_string()),
+                _ => ("404 Not Found", "not found\n".to_string()),
+            };
+            let mut stream = reader.into_inner();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn remote_files_over_http_match_the_oracle_and_are_cached() {
+    let base = http_server();
+    let cases = [
+        format!("resources:\n- {base}/cm.yaml\nnamePrefix: p-\n"),
+        format!("resources:\n- {base}/missing.yaml\n"),
+        format!("resources:\n- {base}/page\n"),
+    ];
+    if let Some(oracle) = oracle() {
+        let mut accepted = 0;
+        for text in &cases {
+            let (_tmp, app, cache) = app(text);
+            let (code, out, err) = strata_build(&app, &cache, &[]);
+            let (ok, want) = kustomize(&oracle, &app, &[]);
+            assert_eq!(code, if ok { 0 } else { 1 }, "{text}: {err}");
+            assert_eq!(out, want, "{text}");
+            accepted += usize::from(ok);
+        }
+        // Only the ConfigMap builds: a 404 and a page that is no YAML fail.
+        assert_eq!(accepted, 1);
+    } else {
+        eprintln!("skipped the oracle comparison: kubectl 1.37.1 is not installed");
+    }
+    let (_tmp, app, cache) = app(&cases[0]);
+    let (code, _, err) = strata_build(&app, &cache, &["--offline"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("offline: remote file"), "{err}");
+    let (code, out, err) = strata_build(&app, &cache, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("name: p-web"), "{out}");
+    assert_eq!(strata_build(&app, &cache, &["--offline"]), (0, out, err));
+    let (_tmp2, missing, cache2) = self::app(&cases[1]);
+    let (code, _, err) = strata_build(&missing, &cache2, &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("status code 404 (Not Found)"), "{err}");
+}
