@@ -11,7 +11,7 @@ use crate::yaml::{parse_documents, Map, ParseOptions, Tag, Value};
 /// of type name to `{Schema: {properties: ...}}`).
 pub fn config_from_crd_file(bytes: &[u8]) -> Result<TransformerConfig> {
     let docs = parse_documents(bytes, &ParseOptions::default())?;
-    let empty = Map::new();
+    let empty = Map::default();
     let defs = docs
         .first()
         .and_then(|d| d.value.as_map())

@@ -137,11 +137,11 @@ mod tests {
     }
 
     fn config_map(pairs: &[(&str, &str)]) -> Value {
-        let mut data = Map::new();
+        let mut data = Map::default();
         for (k, v) in pairs {
             data.insert(k.to_string(), Value::string(*v));
         }
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("kind".into(), Value::string("ConfigMap"));
         if !pairs.is_empty() {
             m.insert("data".into(), Value::Map(data));
@@ -181,7 +181,7 @@ mod tests {
             hash_suffix(&config_map(&[("k", "a\tb\r\n")])).unwrap(),
             "g47hktg5hh"
         );
-        let mut secret = Map::new();
+        let mut secret = Map::default();
         secret.insert("kind".into(), Value::string("Secret"));
         secret.insert("type".into(), Value::string("kubernetes.io/tls"));
         secret.insert("data".into(), Value::map());

@@ -214,19 +214,19 @@ pub fn make(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Resource> 
     let pairs = data_map(&args.name, pairs)?;
     check_keys(kind.object_kind(), &args.name, pairs.iter().map(|p| &p.key))?;
 
-    let mut metadata = Map::new();
+    let mut metadata = Map::default();
     metadata.insert("name".into(), Value::string(&args.name));
     if !args.namespace.is_empty() {
         metadata.insert("namespace".into(), Value::string(&args.namespace));
     }
-    let mut obj = Map::new();
+    let mut obj = Map::default();
     obj.insert("apiVersion".into(), Value::string("v1"));
     obj.insert("kind".into(), Value::string(kind.object_kind()));
     obj.insert("metadata".into(), Value::Map(metadata));
     match kind {
         Kind::ConfigMap => {
-            let mut data = Map::new();
-            let mut binary = Map::new();
+            let mut data = Map::default();
+            let mut binary = Map::default();
             for p in pairs {
                 match String::from_utf8(p.value) {
                     Ok(text) => data.insert(p.key, Value::string(text)),

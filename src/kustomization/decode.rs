@@ -550,7 +550,7 @@ mod value_tests {
     use crate::yaml::Map;
 
     fn map(entries: &[(&str, Value)]) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         for (k, v) in entries {
             m.insert(k.to_string(), v.clone());
         }

@@ -170,7 +170,7 @@ impl Resource {
         }
         let mut keys: Vec<&String> = map.keys().collect();
         keys.sort();
-        let mut m = Map::with_capacity(map.len());
+        let mut m = crate::yaml::map_with_capacity(map.len());
         for k in keys {
             m.insert(k.clone(), Value::string(map[k].clone()));
         }

@@ -717,7 +717,7 @@ fn match_seq(
     let elem = if field.is_empty() {
         value
     } else {
-        let mut m = crate::yaml::Map::new();
+        let mut m = crate::yaml::Map::default();
         m.insert(field.to_string(), value);
         Value::Map(m)
     };

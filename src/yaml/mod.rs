@@ -15,4 +15,4 @@ pub use parse::{
     parse_documents, pointer, push_segment, resolve_plain, Document, DuplicateKeys, Mark, Marks,
     NonStringKey, ParseError, ParseErrorKind, ParseOptions,
 };
-pub use value::{Map, Scalar, Tag, Value};
+pub use value::{map_with_capacity, Map, Scalar, Tag, Value};

@@ -14,7 +14,17 @@ use super::deep;
 
 /// An ordered mapping. Output order is decided by the emitter (go-yaml's key
 /// sort), but insertion order is kept so merges and patches are deterministic.
-pub type Map = IndexMap<String, Value>;
+///
+/// Hashed with foldhash rather than SipHash: key lookups were a tenth of a
+/// build's time (docs/performance.md). Its per-map random seed keeps
+/// collision attacks as hard as with std's hasher; order never depends on it.
+/// Make one with `Map::default()` or [`map_with_capacity`].
+pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
+
+/// An empty [`Map`] with room for `n` entries.
+pub fn map_with_capacity(n: usize) -> Map {
+    Map::with_capacity_and_hasher(n, Default::default())
+}
 
 /// The type go-yaml v3's resolver assigned to a scalar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -166,7 +176,7 @@ impl Value {
 
     /// An empty mapping.
     pub fn map() -> Value {
-        Value::Map(Map::new())
+        Value::Map(Map::default())
     }
 
     /// Whether this is the null scalar.

@@ -12,7 +12,7 @@
 use crate::error::{Error, Result};
 use crate::yaml::gostr::strconv::{format_float, FloatFormat};
 use crate::yaml::gostr::yaml::{yaml_number, YamlNumber};
-use crate::yaml::{parse_documents, Document, Map, ParseOptions, Scalar, Tag, Value};
+use crate::yaml::{map_with_capacity, parse_documents, Document, ParseOptions, Scalar, Tag, Value};
 use indexmap::IndexMap;
 
 /// A JSON value as Go's `encoding/json` decodes it into `interface{}`.
@@ -407,7 +407,7 @@ fn from_json_inner(j: &Json) -> Value {
         Json::Str(s) => Value::string(s.clone()),
         Json::Arr(items) => Value::Seq(items.iter().map(from_json).collect()),
         Json::Obj(o) => {
-            let mut m = Map::with_capacity(o.len());
+            let mut m = map_with_capacity(o.len());
             for (k, v) in o {
                 m.insert(k.clone(), from_json(v));
             }

@@ -16,7 +16,7 @@ fn sc(tag: Tag, t: &str) -> Value {
 }
 
 fn map(entries: Vec<(&str, Value)>) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     for (k, v) in entries {
         m.insert(k.to_string(), v);
     }
