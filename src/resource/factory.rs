@@ -55,7 +55,7 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// kustomize's `GetValidatedMetadata` plus its check for null list items.
+/// kustomize's `GetValidatedMetadata`.
 fn validate(v: &Value) -> Result<()> {
     if v.as_map().is_none() {
         return Err(Error::new(format!(
@@ -74,32 +74,5 @@ fn validate(v: &Value) -> Result<()> {
             "missing metadata.name in object of kind {kind}"
         )));
     }
-    if let Some(path) = null_list_item(v) {
-        return Err(Error::new(format!(
-            "empty item at {path} in object of kind {kind}"
-        )));
-    }
     Ok(())
-}
-
-/// The path of the first null element of a list, if any.
-fn null_list_item(v: &Value) -> Option<String> {
-    crate::yaml::deep(|| null_list_item_inner(v))
-}
-
-// Body of `null_list_item`, run with stack to spare.
-fn null_list_item_inner(v: &Value) -> Option<String> {
-    match v {
-        Value::Map(m) => m
-            .iter()
-            .find_map(|(k, v)| null_list_item(v).map(|p| format!("{k}/{p}"))),
-        Value::Seq(items) => items.iter().enumerate().find_map(|(i, v)| {
-            if v.is_null() {
-                Some(String::new())
-            } else {
-                null_list_item(v).map(|p| format!("[{i}]/{p}"))
-            }
-        }),
-        Value::Scalar(_) => None,
-    }
 }
