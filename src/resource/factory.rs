@@ -6,10 +6,39 @@ use crate::error::{Error, Result};
 use crate::resource::Resource;
 use crate::yaml::{Document, ParseOptions, Value};
 
-/// Parses a resource file's bytes into resources.
+/// Parses a resource file's bytes into resources. A mapping key that is not
+/// a string (`9000:`, `true:`, `~:`) is an error at the key: kustomize reads
+/// it but fails when it writes the resource out (its JSON encoder takes
+/// string keys only). Strategic-merge patches are read here too: a patch
+/// that deletes such a key (`9000: null`) is rejected, where kustomize
+/// accepts it.
 pub fn resources_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
+    resources_from_docs(read(bytes)?)
+}
+
+fn read(bytes: &[u8]) -> Result<Vec<Document>> {
     // kustomize splits resource files itself before parsing each piece.
-    let docs = Document::read_resources(bytes, &ParseOptions::default())?;
+    Ok(Document::read_resources(bytes, &ParseOptions::default())?)
+}
+
+/// The error for a key go-yaml v3 does not type as a string.
+pub(crate) fn non_string_key_error(text: &str, tag: crate::yaml::Tag) -> Error {
+    Error::new(format!(
+        "mapping key {text:?} is read as {} {}, not a string, and kustomize cannot write \
+         such a key out (json: unsupported type); quote it to make it a string",
+        if tag == crate::yaml::Tag::Int {
+            "an"
+        } else {
+            "a"
+        },
+        tag.short_name()
+    ))
+}
+
+fn resources_from_docs(docs: Vec<Document>) -> Result<Vec<Resource>> {
+    if let Some(k) = docs.iter().find_map(|d| d.non_string_keys.first()) {
+        return Err(non_string_key_error(&k.text, k.tag).at(Some(k.mark)));
+    }
     let mut queue: std::collections::VecDeque<(Value, crate::yaml::Mark)> =
         docs.into_iter().map(|d| (d.value, d.start)).collect();
     let mut out = Vec::new();
@@ -63,6 +92,13 @@ fn validate(v: &Value) -> Result<()> {
             v.kind_name()
         )));
     }
+    // Oracle: kustomize rebuilds every resource's annotations with unquoted
+    // keys, so even a quoted `"9000":` annotation key fails on output.
+    if let Some(Value::Map(a)) = v.get_path(&["metadata", "annotations"]) {
+        if let Some((k, tag)) = a.keys().find_map(|k| added_key_type(k).map(|t| (k, t))) {
+            return Err(set_key_error(k, tag).context("metadata.annotations".to_string()));
+        }
+    }
     let kind = v.str_at(&["kind"]).unwrap_or("");
     if kind.is_empty() {
         return Err(Error::new(
@@ -75,4 +111,25 @@ fn validate(v: &Value) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The type a key that kyaml sets in a mapping (a label, an annotation) has
+/// when kustomize writes the resource out, unless it is a string. Oracle
+/// (kustomize v5.8.1): such a key is never quoted (written `"9000"` in the
+/// kustomization or not, and even over a quoted key), so it fails where
+/// go-yaml v3 reads it as no string (`9000`, `1_000`, `0o10`, `1e3`, `true`,
+/// `~`, `2002-12-14`); `1:30` and `n` are strings.
+pub(crate) fn added_key_type(key: &str) -> Option<&'static str> {
+    match crate::yaml::resolve_plain(key) {
+        crate::yaml::Tag::Str => None,
+        t => Some(t.short_name()),
+    }
+}
+
+/// The error for a key [`added_key_type`] finds no string.
+pub(crate) fn set_key_error(key: &str, tag: &str) -> Error {
+    Error::new(format!(
+        "key {key:?} would be written out as a {tag} key, not a string, and kustomize \
+         cannot write such a key (json: unsupported type)"
+    ))
 }
