@@ -87,3 +87,56 @@ pub fn reconcile(obj: &mut Value, shared: &mut Vec<SharedScalar>) {
     }
     shared.retain(|g| g.paths.len() > 1);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{parse_documents, ParseOptions};
+
+    fn obj(src: &str) -> Value {
+        let mut d = parse_documents(src.as_bytes(), &ParseOptions::default()).unwrap();
+        d.remove(0).value
+    }
+
+    fn path(p: &str) -> Vec<Step> {
+        p.split('/')
+            .map(|s| match s.parse() {
+                Ok(i) => Step::Index(i),
+                Err(_) => Step::Key(s.to_string()),
+            })
+            .collect()
+    }
+
+    fn group(paths: &[&str], v: &str) -> SharedScalar {
+        SharedScalar {
+            paths: paths.iter().map(|p| path(p)).collect(),
+            value: Value::string(v),
+        }
+    }
+
+    #[test]
+    fn a_write_reaches_every_location_of_the_group() {
+        let mut o = obj("a: {x: one}\nb: [{x: one}]\nc: {x: one}\n");
+        let mut shared = vec![group(&["a/x", "b/0/x"], "one")];
+        write_through(&mut o, &mut shared, &path("b/0/x"), &Value::string("two"));
+        assert_eq!(o.str_at(&["a", "x"]), Some("two"));
+        assert_eq!(o, obj("a: {x: two}\nb: [{x: two}]\nc: {x: one}\n"));
+        assert_eq!(shared[0].value, Value::string("two"));
+        // A location outside every group changes alone.
+        write_through(&mut o, &mut shared, &path("c/x"), &Value::string("three"));
+        assert_eq!(o.str_at(&["a", "x"]), Some("two"));
+    }
+
+    #[test]
+    fn reconcile_passes_a_change_on_and_drops_what_is_gone() {
+        let mut o = obj("a: {x: new}\nb: {x: old}\nc: {}\n");
+        let mut shared = vec![group(&["a/x", "b/x", "c/x"], "old")];
+        reconcile(&mut o, &mut shared);
+        assert_eq!(o, obj("a: {x: new}\nb: {x: new}\nc: {}\n"));
+        assert_eq!(shared, vec![group(&["a/x", "b/x"], "new")]);
+        // A group left with one location is no group.
+        o.as_map_mut().unwrap().shift_remove("a");
+        reconcile(&mut o, &mut shared);
+        assert!(shared.is_empty());
+    }
+}
