@@ -178,6 +178,11 @@ impl Target {
         transformers.extend(self.external_transformers(cx)?);
         for (t, origin) in &transformers {
             t.transform(&mut ra.resources, &cx.env)?;
+            // kyaml's setters (replacements, vars, patches) overwrite scalars
+            // in place, so a field that shares its node passes the value on.
+            for r in ra.resources.resources_mut() {
+                crate::resource::shared::reconcile(&mut r.obj, &mut r.shared);
+            }
             // A patch may have deleted resources (kustomize's DropEmpties).
             ra.resources
                 .resources_mut()

@@ -6,10 +6,39 @@ use crate::error::{Error, Result};
 use crate::resource::Resource;
 use crate::yaml::{Document, ParseOptions, Value};
 
-/// Parses a resource file's bytes into resources.
+/// Parses a resource file's bytes into resources. A mapping key that is not
+/// a string (`9000:`, `true:`, `~:`) is an error at the key: kustomize reads
+/// it but fails when it writes the resource out (its JSON encoder takes
+/// string keys only). Strategic-merge patches are read here too: a patch
+/// that deletes such a key (`9000: null`) is rejected, where kustomize
+/// accepts it.
 pub fn resources_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
+    resources_from_docs(read(bytes)?)
+}
+
+fn read(bytes: &[u8]) -> Result<Vec<Document>> {
     // kustomize splits resource files itself before parsing each piece.
-    let docs = Document::read_resources(bytes, &ParseOptions::default())?;
+    Ok(Document::read_resources(bytes, &ParseOptions::default())?)
+}
+
+/// The error for a key go-yaml v3 does not type as a string.
+pub(crate) fn non_string_key_error(text: &str, tag: crate::yaml::Tag) -> Error {
+    Error::new(format!(
+        "mapping key {text:?} is read as {} {}, not a string, and kustomize cannot write \
+         such a key out (json: unsupported type); quote it to make it a string",
+        if tag == crate::yaml::Tag::Int {
+            "an"
+        } else {
+            "a"
+        },
+        tag.short_name()
+    ))
+}
+
+fn resources_from_docs(docs: Vec<Document>) -> Result<Vec<Resource>> {
+    if let Some(k) = docs.iter().find_map(|d| d.non_string_keys.first()) {
+        return Err(non_string_key_error(&k.text, k.tag).at(Some(k.mark)));
+    }
     let mut queue: std::collections::VecDeque<(Value, crate::yaml::Mark)> =
         docs.into_iter().map(|d| (d.value, d.start)).collect();
     let mut out = Vec::new();
@@ -55,13 +84,20 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// kustomize's `GetValidatedMetadata` plus its check for null list items.
+/// kustomize's `GetValidatedMetadata`.
 fn validate(v: &Value) -> Result<()> {
     if v.as_map().is_none() {
         return Err(Error::new(format!(
             "a resource must be a mapping, found a {}",
             v.kind_name()
         )));
+    }
+    // Oracle: kustomize rebuilds every resource's annotations with unquoted
+    // keys, so even a quoted `"9000":` annotation key fails on output.
+    if let Some(Value::Map(a)) = v.get_path(&["metadata", "annotations"]) {
+        if let Some((k, tag)) = a.keys().find_map(|k| added_key_type(k).map(|t| (k, t))) {
+            return Err(set_key_error(k, tag).context("metadata.annotations".to_string()));
+        }
     }
     let kind = v.str_at(&["kind"]).unwrap_or("");
     if kind.is_empty() {
@@ -74,32 +110,26 @@ fn validate(v: &Value) -> Result<()> {
             "missing metadata.name in object of kind {kind}"
         )));
     }
-    if let Some(path) = null_list_item(v) {
-        return Err(Error::new(format!(
-            "empty item at {path} in object of kind {kind}"
-        )));
-    }
     Ok(())
 }
 
-/// The path of the first null element of a list, if any.
-fn null_list_item(v: &Value) -> Option<String> {
-    crate::yaml::deep(|| null_list_item_inner(v))
+/// The type a key that kyaml sets in a mapping (a label, an annotation) has
+/// when kustomize writes the resource out, unless it is a string. Oracle
+/// (kustomize v5.8.1): such a key is never quoted (written `"9000"` in the
+/// kustomization or not, and even over a quoted key), so it fails where
+/// go-yaml v3 reads it as no string (`9000`, `1_000`, `0o10`, `1e3`, `true`,
+/// `~`, `2002-12-14`); `1:30` and `n` are strings.
+pub(crate) fn added_key_type(key: &str) -> Option<&'static str> {
+    match crate::yaml::resolve_plain(key) {
+        crate::yaml::Tag::Str => None,
+        t => Some(t.short_name()),
+    }
 }
 
-// Body of `null_list_item`, run with stack to spare.
-fn null_list_item_inner(v: &Value) -> Option<String> {
-    match v {
-        Value::Map(m) => m
-            .iter()
-            .find_map(|(k, v)| null_list_item(v).map(|p| format!("{k}/{p}"))),
-        Value::Seq(items) => items.iter().enumerate().find_map(|(i, v)| {
-            if v.is_null() {
-                Some(String::new())
-            } else {
-                null_list_item(v).map(|p| format!("[{i}]/{p}"))
-            }
-        }),
-        Value::Scalar(_) => None,
-    }
+/// The error for a key [`added_key_type`] finds no string.
+pub(crate) fn set_key_error(key: &str, tag: &str) -> Error {
+    Error::new(format!(
+        "key {key:?} would be written out as a {tag} key, not a string, and kustomize \
+         cannot write such a key (json: unsupported type)"
+    ))
 }

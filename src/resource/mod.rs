@@ -8,8 +8,10 @@ mod resmap;
 #[allow(clippy::module_inception)]
 mod resource;
 mod selector;
+pub(crate) mod shared;
 
 pub use factory::resources_from_bytes;
+pub(crate) use factory::{added_key_type, set_key_error};
 pub use id::ResId;
 pub use resmap::ResMap;
 pub use resource::*;

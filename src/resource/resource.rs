@@ -75,6 +75,8 @@ pub struct Resource {
     pub obj: Value,
     /// Names of the vars this resource's fields refer to.
     pub ref_var_names: Vec<String>,
+    /// Fields that are one node in kustomize (see [`super::shared`]).
+    pub shared: Vec<super::shared::SharedScalar>,
 }
 
 impl Resource {
@@ -83,6 +85,7 @@ impl Resource {
         Resource {
             obj,
             ref_var_names: Vec::new(),
+            shared: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! plain-scalar typing for values set without a tag, and kyaml's path getter.
 
 use crate::error::{Error, Result};
+use crate::resource::{added_key_type, set_key_error};
 use crate::yaml::gostr::json::Json;
 use crate::yaml::gostr::yaml::yaml_int;
 use crate::yaml::{Scalar, Tag, Value};
@@ -73,8 +74,19 @@ pub(crate) fn restyled(old: &Scalar, text: &str, tag: Option<Tag>) -> Value {
 /// mapping `node`. A null node silently stays null (kyaml appends to its
 /// content, which a scalar never prints); other kinds are an error.
 pub(crate) fn set_entry(node: &mut Value, key: &str, value: &str) -> Result<()> {
+    if key.is_empty() {
+        // Oracle: kyaml takes an empty name as "set the node itself" and
+        // fails (`wrong node kind: expected ScalarNode but got MappingNode`).
+        return Err(Error::new(
+            "empty key: a label or annotation needs a non-empty key",
+        ));
+    }
     match node {
         Value::Map(m) => {
+            // Oracle: also when the key is there already, quoted.
+            if let Some(tag) = added_key_type(key) {
+                return Err(set_key_error(key, tag));
+            }
             m.insert(key.to_string(), Value::string(value));
             Ok(())
         }

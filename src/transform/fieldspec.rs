@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::{decode_transformer_config, FieldSpec, Gvk};
+use crate::resource::shared::Step;
 use crate::yaml::Value;
 use std::sync::OnceLock;
 
@@ -167,11 +168,22 @@ pub fn apply_spec(
     create_kind: CreateKind,
     set: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
+    apply_spec_at(obj, fs, create_kind, &mut |v, _| set(v))
+}
+
+/// [`apply_spec`], telling `set` where each node is.
+pub fn apply_spec_at(
+    obj: &mut Value,
+    fs: &FieldSpec,
+    create_kind: CreateKind,
+    set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
+) -> Result<()> {
     if !spec_matches(fs, obj) {
         return Ok(());
     }
     let path = split_path(&fs.path);
-    walk(obj, &path, fs.create, create_kind, set).map_err(|e| {
+    let mut trail = Vec::new();
+    walk(obj, &path, fs.create, create_kind, &mut trail, set).map_err(|e| {
         e.context(format!(
             "considering field '{}' of object {}",
             fs.path,
@@ -196,18 +208,21 @@ fn walk(
     path: &[String],
     create: bool,
     ck: CreateKind,
-    set: &mut dyn FnMut(&mut Value) -> Result<()>,
+    trail: &mut Vec<Step>,
+    set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
 ) -> Result<()> {
     if path.is_empty() {
-        return set(node);
+        return set(node, trail);
     }
     if node.is_null() {
         return Ok(());
     }
     match node {
         Value::Seq(items) => {
-            for item in items {
-                walk(item, path, create, ck, set)?;
+            for (i, item) in items.iter_mut().enumerate() {
+                trail.push(Step::Index(i));
+                walk(item, path, create, ck, trail, set)?;
+                trail.pop();
             }
             Ok(())
         }
@@ -245,7 +260,10 @@ fn walk(
                     *field = k.make();
                 }
             }
-            walk(field, &path[1..], create, ck, set)
+            trail.push(Step::Key(name.to_string()));
+            walk(field, &path[1..], create, ck, trail, set)?;
+            trail.pop();
+            Ok(())
         }
         Value::Scalar(_) => Err(Error::new("expected sequence or mapping node")),
     }

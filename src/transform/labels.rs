@@ -3,11 +3,12 @@
 //! specs name, creating mappings where a spec says `create`.
 
 use super::common::set_entry;
-use super::fieldspec::{apply_spec, merge_specs, CreateKind, TransformerConfig};
+use super::fieldspec::{apply_spec_at, merge_specs, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::Result;
 use crate::kustomization::plugins::LabelTransformerPlugin;
 use crate::kustomization::{decode_plugin_config, FieldSpec, Label};
+use crate::resource::shared::{write_through, SharedScalar, Step};
 use crate::resource::ResMap;
 use crate::yaml::Value;
 use indexmap::IndexMap;
@@ -88,9 +89,40 @@ pub(crate) fn set_pairs(
     keys.sort();
     for r in m.resources_mut() {
         for k in &keys {
-            let v = &pairs[*k];
+            let text = &pairs[*k];
+            // Where the key was added (one shared node) and where it was
+            // overwritten in place (see `resource::shared`).
+            let (mut added, mut overwritten) = (Vec::new(), Vec::new());
             for fs in specs {
-                apply_spec(&mut r.obj, fs, CreateKind::Map, &mut |n| set_entry(n, k, v))?;
+                apply_spec_at(&mut r.obj, fs, CreateKind::Map, &mut |n, at| {
+                    let existed = n.get(k).is_some();
+                    set_entry(n, k, text)?;
+                    if n.as_map().is_some() {
+                        let mut p = at.to_vec();
+                        p.push(Step::Key(k.to_string()));
+                        if existed {
+                            overwritten.push(p);
+                        } else {
+                            added.push(p);
+                        }
+                    }
+                    Ok(())
+                })?;
+            }
+            let value = Value::string(text.as_str());
+            for p in &overwritten {
+                write_through(&mut r.obj, &mut r.shared, p, &value);
+            }
+            // An added location held nothing before: any group naming it is stale.
+            for g in &mut r.shared {
+                g.paths.retain(|p| !added.contains(p));
+            }
+            r.shared.retain(|g| g.paths.len() > 1);
+            if added.len() > 1 {
+                r.shared.push(SharedScalar {
+                    paths: added,
+                    value,
+                });
             }
         }
     }

@@ -144,6 +144,8 @@ fn apply_sm(r: &mut Resource, patch: Resource, openapi: &OpenApi) -> Result<()> 
         Some(v @ Value::Map(_)) => r.obj = v,
         _ => r.obj = Value::map(),
     }
+    // kyaml's merge overwrites existing scalars in place.
+    crate::resource::shared::reconcile(&mut r.obj, &mut r.shared);
     if r.obj.as_map().is_some_and(|m| m.is_empty()) {
         return Ok(());
     }
@@ -230,6 +232,8 @@ fn apply_json(r: &mut Resource, patch: &JsonPatch) -> Result<()> {
         .filter(|(k, _)| is_internal_annotation(k))
         .collect();
     r.obj = patch.apply_to(&r.obj)?;
+    // Through JSON and back: every node is new.
+    r.shared.clear();
     let mut annotations = annotation_texts(r);
     for (k, v) in internal {
         annotations.insert(k, v);

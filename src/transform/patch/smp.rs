@@ -198,7 +198,20 @@ impl<'s> Walker<'s> {
                 } else {
                     // Non-associative list: the patch's list replaces.
                     Ok(match origin {
-                        Some(o) => Some(Out::origin(o)),
+                        Some(mut o) => {
+                            // Observed with kustomize v5.8.1: over a non-empty
+                            // list, the patch list's empty nulls (a bare `-`,
+                            // `a:`) come out as empty strings; `~` and `null`
+                            // stay null, as they do over an empty or missing list.
+                            if dest
+                                .as_ref()
+                                .and_then(Value::as_seq)
+                                .is_some_and(|d| !d.is_empty())
+                            {
+                                blank_nulls_to_strings(&mut o);
+                            }
+                            Some(Out::origin(o))
+                        }
                         None => dest.map(Out::dest),
                     })
                 }
@@ -450,6 +463,17 @@ impl<'s> Walker<'s> {
         append_list(&mut items, dest, &valid_keys)?;
         Ok(items)
     }
+}
+
+/// Turns every null written as nothing at all, at any depth, into the empty
+/// string (see the non-associative list case of the walk).
+fn blank_nulls_to_strings(v: &mut Value) {
+    crate::yaml::deep(|| match v {
+        Value::Scalar(s) if s.tag == Tag::Null && s.text.is_empty() => *v = Value::string(""),
+        Value::Scalar(_) => {}
+        Value::Seq(items) => items.iter_mut().for_each(blank_nulls_to_strings),
+        Value::Map(m) => m.values_mut().for_each(blank_nulls_to_strings),
+    })
 }
 
 /// kyaml `FieldSetter`: a missing value or a null the patch asked for
