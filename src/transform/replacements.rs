@@ -859,8 +859,9 @@ fn retyped(old: &Scalar, text: String) -> Result<Value> {
     }
     // The target keeps its tag and its style; only the text is new.
     Ok(Value::Scalar(Scalar {
+        tag: old.tag,
         text,
-        ..old.clone()
+        quoted: old.quoted,
     }))
 }
 

@@ -341,3 +341,26 @@ impl From<serde_json::Value> for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restyle_keeps_the_old_style() {
+        let quoted = Scalar {
+            quoted: true,
+            ..Scalar::new(Tag::Str, "nginx")
+        };
+        let got = quoted.restyle(Scalar::new(Tag::Int, "010"));
+        assert_eq!(
+            (got.tag, got.text.as_str(), got.quoted),
+            (Tag::Str, "010", true)
+        );
+        let plain = Scalar::new(Tag::Str, "nginx");
+        let got = plain.restyle(Scalar::new(Tag::Int, "010"));
+        assert_eq!((got.tag, got.quoted), (Tag::Int, false));
+        // Equality is data equality: the style is not compared.
+        assert_eq!(quoted, Scalar::new(Tag::Str, "nginx"));
+    }
+}
