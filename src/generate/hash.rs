@@ -195,12 +195,7 @@ mod tests {
             json_of(&v),
             r#"{"data":{"a":"é\u003c","b":"x"},"kind":"ConfigMap"}"#
         );
-        let n = |t: &str, tag: Tag| {
-            json_of(&Value::Scalar(Scalar {
-                tag,
-                text: t.into(),
-            }))
-        };
+        let n = |t: &str, tag: Tag| json_of(&Value::Scalar(Scalar::new(tag, t)));
         assert_eq!(n("12", Tag::Int), "12");
         assert_eq!(n("0x10", Tag::Int), "16");
         assert_eq!(n("1.0", Tag::Float), "1");

@@ -444,7 +444,7 @@ pub(crate) fn json_hop(v: &Value) -> Result<Value> {
         use crate::yaml::gostr::strconv::{format_float, parse_float, FloatFormat};
         use crate::yaml::gostr::yaml::{yaml_int, yaml_special_float};
         use crate::yaml::{Scalar, Tag};
-        let scalar = |tag, text: String| Value::Scalar(Scalar { tag, text });
+        let scalar = |tag, text: String| Value::Scalar(Scalar::new(tag, text));
         Ok(match v {
             Value::Map(m) => Value::Map(
                 m.iter()

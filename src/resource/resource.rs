@@ -153,8 +153,10 @@ impl Resource {
         let mut out = IndexMap::new();
         if let Some(Value::Map(m)) = self.obj.get_path(&["metadata", field]) {
             for (k, v) in m {
+                // kyaml reads a node's `Value`: a null keeps its spelling
+                // (`~`, `null`), which `SetAnnotations` then sets as a string.
                 let text = match v {
-                    Value::Scalar(s) if !v.is_null() => s.text.clone(),
+                    Value::Scalar(s) => s.text.clone(),
                     _ => String::new(),
                 };
                 out.insert(k.clone(), text);

@@ -41,10 +41,10 @@ pub fn plain_tag(text: &str) -> Tag {
 /// A scalar as kyaml builds it for a setter: with a tag (`Some`), or with
 /// an empty tag that go-yaml resolves like a plain scalar (`None`).
 pub(crate) fn scalar(text: &str, tag: Option<Tag>) -> Value {
-    Value::Scalar(Scalar {
-        tag: tag.unwrap_or_else(|| plain_tag(text)),
-        text: text.to_string(),
-    })
+    Value::Scalar(Scalar::new(
+        tag.unwrap_or_else(|| plain_tag(text)),
+        text.to_string(),
+    ))
 }
 
 /// kyaml's `FieldSetter` without a name: replaces the scalar `node` (a null
@@ -57,17 +57,12 @@ pub(crate) fn set_scalar(node: &mut Value, text: &str, tag: Option<Tag>) -> Resu
     Ok(())
 }
 
-/// The scalar replacing `old`. kyaml keeps the old node's quoting style,
-/// and go-yaml decodes a quoted scalar as a string whatever its tag; a
-/// string whose text would not read back as a string was quoted, so
-/// whatever replaces it is a string too (`replicas: "1"` becomes `"4"`).
+/// The scalar replacing `old`: kyaml keeps the old node's style, so a
+/// quoted node stays a string whatever its new text (`replicas: "1"`
+/// becomes `"4"`), see [`Scalar::restyle`].
 pub(crate) fn restyled(old: &Scalar, text: &str, tag: Option<Tag>) -> Value {
-    let was_quoted = old.tag == Tag::Str && plain_tag(&old.text) != Tag::Str;
-    if was_quoted {
-        Value::string(text)
-    } else {
-        scalar(text, tag)
-    }
+    let new = Scalar::new(tag.unwrap_or_else(|| plain_tag(text)), text);
+    Value::Scalar(old.restyle(new))
 }
 
 /// kyaml's `FieldSetter` with a name and a string value: sets `key` in the

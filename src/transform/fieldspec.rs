@@ -119,10 +119,10 @@ impl CreateKind {
         match self {
             CreateKind::Map => Value::map(),
             CreateKind::Seq => Value::Seq(Vec::new()),
-            _ => Value::Scalar(crate::yaml::Scalar {
-                tag: crate::yaml::Tag::Null,
-                text: String::new(),
-            }),
+            _ => Value::Scalar(crate::yaml::Scalar::new(
+                crate::yaml::Tag::Null,
+                String::new(),
+            )),
         }
     }
 }

@@ -424,10 +424,10 @@ fn refine(opts: &FieldOptions, node: &Value) -> Result<Value> {
             opts.index, s.text
         )));
     }
-    Ok(Value::Scalar(Scalar {
-        tag: s.tag,
-        text: parts[opts.index as usize].to_string(),
-    }))
+    Ok(Value::Scalar(Scalar::new(
+        s.tag,
+        parts[opts.index as usize].to_string(),
+    )))
 }
 
 fn apply_target(m: &mut ResMap, value: &Value, t: &Target) -> Result<()> {
@@ -819,15 +819,9 @@ pub(crate) fn set_field(
         }
         let joined = parts.join(&opts.delimiter);
         value = match value.into_scalar() {
-            Ok(s) => Value::Scalar(Scalar {
-                tag: s.tag,
-                text: joined,
-            }),
+            Ok(s) => Value::Scalar(Scalar::new(s.tag, joined)),
             // kyaml sets the text of a non-scalar node, which only a scalar target reads.
-            _ => Value::Scalar(Scalar {
-                tag: Tag::Str,
-                text: joined,
-            }),
+            _ => Value::Scalar(Scalar::new(Tag::Str, joined)),
         };
     }
     let Value::Scalar(old) = &*target else {
@@ -863,7 +857,12 @@ fn retyped(old: &Scalar, text: String) -> Result<Value> {
             tag_name(old.tag),
         )));
     }
-    Ok(Value::Scalar(Scalar { tag: old.tag, text }))
+    // The target keeps its tag and its style; only the text is new.
+    Ok(Value::Scalar(Scalar {
+        tag: old.tag,
+        text,
+        quoted: old.quoted,
+    }))
 }
 
 fn tag_name(t: Tag) -> &'static str {
@@ -1001,21 +1000,12 @@ mod tests {
 
     #[test]
     fn retyping_scalars() {
-        let int = Scalar {
-            tag: Tag::Int,
-            text: "1".into(),
-        };
+        let int = Scalar::new(Tag::Int, "1");
         assert!(retyped(&int, "2".into()).is_ok());
         assert!(retyped(&int, "x".into()).is_err());
-        let s = Scalar {
-            tag: Tag::Str,
-            text: "a".into(),
-        };
+        let s = Scalar::new(Tag::Str, "a");
         assert_eq!(retyped(&s, "2".into()).unwrap(), Value::string("2"));
-        let f = Scalar {
-            tag: Tag::Float,
-            text: "1.5".into(),
-        };
+        let f = Scalar::new(Tag::Float, "1.5");
         assert!(retyped(&f, "3".into()).is_ok());
     }
 }

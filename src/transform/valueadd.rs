@@ -138,10 +138,7 @@ impl ValueAddTransformer {
                 )));
             };
             node = m.entry(f).or_insert_with(|| {
-                Value::Scalar(crate::yaml::Scalar {
-                    tag: Tag::Null,
-                    text: String::new(),
-                })
+                Value::Scalar(crate::yaml::Scalar::new(Tag::Null, String::new()))
             });
         }
         let Value::Scalar(s) = &*node else {

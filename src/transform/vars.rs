@@ -110,15 +110,12 @@ impl VarValue {
     /// `updateNodeValue`: a float64 as `FormatFloat(f, 'f', -1, 64)`).
     fn whole(&self, name: &str) -> Value {
         match self {
-            VarValue::Int(i) => Value::Scalar(Scalar {
-                tag: Tag::Int,
-                text: i.to_string(),
-            }),
+            VarValue::Int(i) => Value::Scalar(Scalar::new(Tag::Int, i.to_string())),
             VarValue::Bool(b) => Value::bool(*b),
-            VarValue::Float(f) => Value::Scalar(Scalar {
-                tag: Tag::Float,
-                text: format_float(*f, FloatFormat::F, 64),
-            }),
+            VarValue::Float(f) => Value::Scalar(Scalar::new(
+                Tag::Float,
+                format_float(*f, FloatFormat::F, 64),
+            )),
             other => Value::string(other.embedded(name)),
         }
     }

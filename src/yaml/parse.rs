@@ -19,6 +19,7 @@
 mod go_tags;
 mod resolve;
 
+use resolve::flow_quotes_plain;
 pub use resolve::resolve_plain;
 
 use super::gostr::strconv::quote;
@@ -466,19 +467,21 @@ fn parse_stream(
                 if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
                     value.pop();
                 }
-                // An empty value inside a flow collection (`{x: }`, `{x}`,
-                // `[x: ]`) prints as "" from kustomize: kyaml re-encodes the
-                // flow node, which must quote an empty scalar there.
-                let empty_in_flow = style == ScalarStyle::Plain
-                    && value.is_empty()
+                // kyaml re-encodes a flow node with go-yaml v3 before the
+                // JSON hop, and v3 must quote some plain scalars there (an
+                // empty one in `{x: }`, a timestamp with a `:`), which then
+                // read back as strings with their text as written.
+                let quoted_in_flow = style == ScalarStyle::Plain
                     && tag.is_none()
-                    && b.stack.last().is_some_and(|f| f.flow);
-                let plain = style == ScalarStyle::Plain && !empty_in_flow;
+                    && b.stack.last().is_some_and(|f| f.flow)
+                    && flow_quotes_plain(&value);
+                let plain = style == ScalarStyle::Plain && !quoted_in_flow;
                 if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                     b.last_simple_key_line = Some(start.line);
                 }
                 let merge = is_merge_key(plain, tag.as_deref(), &value);
-                let (scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
+                let (mut scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
+                scalar.quoted = !plain && scalar.tag == Tag::Str;
                 if let Some(e) = tag_error {
                     b.defer(e);
                 }
@@ -681,7 +684,7 @@ fn is_merge_key(plain: bool, tag: Option<&str>, value: &str) -> bool {
 /// A tag that does not fit its text gives a string scalar plus the error
 /// to report.
 fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Option<ParseError>) {
-    let ok = |tag: Tag, text: String| (Scalar { tag, text }, None);
+    let ok = |tag: Tag, text: String| (Scalar::new(tag, text), None);
     let Some(tag) = tag else {
         let tag = if plain {
             resolve_plain(&text)
@@ -711,10 +714,7 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Op
             return match decode_binary(&text) {
                 Some(decoded) => ok(Tag::Str, decoded),
                 None => (
-                    Scalar {
-                        tag: Tag::Str,
-                        text,
-                    },
+                    Scalar::new(Tag::Str, text),
                     Some(ParseError::new(
                         ParseErrorKind::Tag,
                         "yaml: !!binary value contains invalid base64 data",
@@ -740,10 +740,7 @@ fn scalar(tag: Option<&str>, text: String, plain: bool, at: Mark) -> (Scalar, Op
         wanted.short_name()
     );
     (
-        Scalar {
-            tag: Tag::Str,
-            text,
-        },
+        Scalar::new(Tag::Str, text),
         Some(ParseError::new(ParseErrorKind::Tag, message, Some(at))),
     )
 }

@@ -57,17 +57,61 @@ impl Tag {
     }
 }
 
-/// A scalar: its text and its resolved tag.
+/// A scalar: its text, its resolved tag and whether it is quoted.
 ///
 /// For [`Tag::Str`] the text is the string itself (after unquoting and
 /// escape processing). For other tags it is the plain text as written
 /// (`0x1F`, `1.50`, `~`), which the emitter normalises.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Equality compares tag and text only: `"a"` and `a` are the same data.
+#[derive(Clone, Debug)]
 pub struct Scalar {
     /// The resolved tag.
     pub tag: Tag,
     /// The scalar's text (see the type's docs).
     pub text: String,
+    /// The node's style is a quoted or block one (go-yaml's `Style`), so the
+    /// JSON hop reads it as a string whatever text it is given later: kyaml's
+    /// setters and strategic-merge patches keep the style of the node they
+    /// overwrite (see [`Scalar::restyle`]). Only a [`Tag::Str`] is quoted.
+    pub quoted: bool,
+}
+
+impl PartialEq for Scalar {
+    fn eq(&self, other: &Self) -> bool {
+        self.tag == other.tag && self.text == other.text
+    }
+}
+
+impl Scalar {
+    /// A plain (unquoted) scalar.
+    pub fn new(tag: Tag, text: impl Into<String>) -> Scalar {
+        Scalar {
+            tag,
+            text: text.into(),
+            quoted: false,
+        }
+    }
+
+    /// The node kyaml leaves when it puts `new`'s value into this node's
+    /// place but keeps this node's style (`FieldSetter`, merge2's
+    /// `SetStyle`): under a quoted style go-yaml reads any text back as a
+    /// string (`image: "nginx"` given `010` stays `"010"`); under a plain
+    /// one `new` is typed as it is (`image: nginx` given `010` prints 8).
+    pub fn restyle(&self, new: Scalar) -> Scalar {
+        if self.quoted {
+            Scalar {
+                tag: Tag::Str,
+                text: new.text,
+                quoted: true,
+            }
+        } else {
+            Scalar {
+                quoted: false,
+                ..new
+            }
+        }
+    }
 }
 
 /// A YAML value: scalar, sequence or mapping.
@@ -144,34 +188,22 @@ impl Default for Value {
 impl Value {
     /// The null scalar.
     pub fn null() -> Value {
-        Value::Scalar(Scalar {
-            tag: Tag::Null,
-            text: "null".to_string(),
-        })
+        Value::Scalar(Scalar::new(Tag::Null, "null".to_string()))
     }
 
     /// A string scalar.
     pub fn string(s: impl Into<String>) -> Value {
-        Value::Scalar(Scalar {
-            tag: Tag::Str,
-            text: s.into(),
-        })
+        Value::Scalar(Scalar::new(Tag::Str, s.into()))
     }
 
     /// An integer scalar.
     pub fn int(i: i64) -> Value {
-        Value::Scalar(Scalar {
-            tag: Tag::Int,
-            text: i.to_string(),
-        })
+        Value::Scalar(Scalar::new(Tag::Int, i.to_string()))
     }
 
     /// A boolean scalar.
     pub fn bool(b: bool) -> Value {
-        Value::Scalar(Scalar {
-            tag: Tag::Bool,
-            text: b.to_string(),
-        })
+        Value::Scalar(Scalar::new(Tag::Bool, b.to_string()))
     }
 
     /// An empty mapping.
@@ -198,6 +230,7 @@ impl Value {
             Value::Scalar(Scalar {
                 tag: Tag::Str,
                 text,
+                ..
             }) => Some(text),
             _ => None,
         }
@@ -254,13 +287,7 @@ impl Value {
     /// The scalar, moved out; the value itself if it is no scalar.
     pub fn into_scalar(mut self) -> Result<Scalar, Value> {
         match &mut self {
-            Value::Scalar(s) => Ok(std::mem::replace(
-                s,
-                Scalar {
-                    tag: Tag::Null,
-                    text: String::new(),
-                },
-            )),
+            Value::Scalar(s) => Ok(std::mem::replace(s, Scalar::new(Tag::Null, String::new()))),
             _ => Err(self),
         }
     }
@@ -314,13 +341,36 @@ impl From<serde_json::Value> for Value {
         match j {
             J::Null => Value::null(),
             J::Bool(b) => Value::bool(b),
-            J::Number(n) => Value::Scalar(Scalar {
-                tag: if n.is_f64() { Tag::Float } else { Tag::Int },
-                text: n.to_string(),
-            }),
+            J::Number(n) => Value::Scalar(Scalar::new(
+                if n.is_f64() { Tag::Float } else { Tag::Int },
+                n.to_string(),
+            )),
             J::String(s) => Value::string(s),
             J::Array(a) => Value::Seq(a.into_iter().map(Value::from).collect()),
             J::Object(o) => Value::Map(o.into_iter().map(|(k, v)| (k, Value::from(v))).collect()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restyle_keeps_the_old_style() {
+        let quoted = Scalar {
+            quoted: true,
+            ..Scalar::new(Tag::Str, "nginx")
+        };
+        let got = quoted.restyle(Scalar::new(Tag::Int, "010"));
+        assert_eq!(
+            (got.tag, got.text.as_str(), got.quoted),
+            (Tag::Str, "010", true)
+        );
+        let plain = Scalar::new(Tag::Str, "nginx");
+        let got = plain.restyle(Scalar::new(Tag::Int, "010"));
+        assert_eq!((got.tag, got.quoted), (Tag::Int, false));
+        // Equality is data equality: the style is not compared.
+        assert_eq!(quoted, Scalar::new(Tag::Str, "nginx"));
     }
 }

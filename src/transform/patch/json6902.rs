@@ -392,19 +392,18 @@ pub fn from_json(j: &Json) -> Value {
 // Body of `from_json`, run with stack to spare.
 fn from_json_inner(j: &Json) -> Value {
     match j {
-        Json::Null => Value::Scalar(Scalar {
-            tag: Tag::Null,
-            text: "null".into(),
-        }),
+        Json::Null => Value::Scalar(Scalar::new(Tag::Null, "null")),
         Json::Bool(b) => Value::bool(*b),
         Json::Num(f) => {
             let text = format_float(*f, FloatFormat::G, 64);
-            Value::Scalar(Scalar {
-                tag: crate::transform::plain_tag(&text),
-                text,
-            })
+            Value::Scalar(Scalar::new(crate::transform::plain_tag(&text), text))
         }
-        Json::Str(s) => Value::string(s.clone()),
+        // go-yaml v3's `Marshal` double-quotes a string that would not read
+        // back as one; that style then stays with the node.
+        Json::Str(s) => Value::Scalar(Scalar {
+            quoted: crate::transform::plain_tag(s) != Tag::Str,
+            ..Scalar::new(Tag::Str, s.clone())
+        }),
         Json::Arr(items) => Value::Seq(items.iter().map(from_json).collect()),
         Json::Obj(o) => {
             let mut m = map_with_capacity(o.len());

@@ -107,10 +107,7 @@ fn is_empty_map(v: &Value) -> bool {
 /// untagged, quoted when YAML 1.1 would not read it as a string, so a
 /// string either way for what the merge sets (merge key values).
 fn set_field_scalar(text: &str) -> Value {
-    Value::Scalar(Scalar {
-        tag: Tag::Str,
-        text: text.to_string(),
-    })
+    Value::Scalar(Scalar::new(Tag::Str, text.to_string()))
 }
 
 /// Merges `patch` into `dest` with the schema `schemas`; `None` when the
@@ -217,7 +214,16 @@ impl<'s> Walker<'s> {
                 }
             }
             Some("ScalarNode") => Ok(match origin {
-                Some(o) => Some(Out::origin(o)),
+                // merge2's `SetStyle`: the patch's scalar takes the style of
+                // the one it replaces (`targetPort: "8443"` patched with
+                // 9443 prints "9443").
+                Some(o) => Some(Out::origin(match dest.as_ref() {
+                    Some(Value::Scalar(d)) if !o.is_null() => match o.into_scalar() {
+                        Ok(s) => Value::Scalar(d.restyle(s)),
+                        Err(o) => o,
+                    },
+                    _ => o,
+                })),
                 None => dest.map(Out::dest),
             }),
             _ => self.walk_map(dest, origin, schema, path, aliased),

@@ -138,10 +138,7 @@ fn write_yaml(v: &Value, indent: usize, out: &mut String) {
                 } else {
                     indent + 2
                 };
-                out.push_str(&yaml_scalar(&Scalar {
-                    tag: Tag::Str,
-                    text: k.clone(),
-                }));
+                out.push_str(&yaml_scalar(&Scalar::new(Tag::Str, k.clone())));
                 out.push(':');
                 write_nested(val, val_indent, out, false);
             }

@@ -9,10 +9,7 @@ fn s(t: &str) -> Value {
 }
 
 fn sc(tag: Tag, t: &str) -> Value {
-    Value::Scalar(Scalar {
-        tag,
-        text: t.to_string(),
-    })
+    Value::Scalar(Scalar::new(tag, t.to_string()))
 }
 
 fn map(entries: Vec<(&str, Value)>) -> Value {

@@ -65,9 +65,78 @@ pub fn is_timestamp(s: &str) -> bool {
     crate::yaml::timestamp::parse_timestamp(s).is_some()
 }
 
+/// Whether go-yaml v3's emitter must quote the plain, untagged `text` inside
+/// a flow collection although it reads as a non-string there: an empty text,
+/// or one holding a flow indicator (a timestamp's `:`). kyaml re-encodes a
+/// flow node that way before the JSON hop, so such a scalar reads back as
+/// the string it was written as (`[2024-01-01T00:00:00.000Z]` keeps its
+/// spelling; `[2001-12-14]` has no `:` and is printed in RFC 3339).
+pub(crate) fn flow_quotes_plain(text: &str) -> bool {
+    if resolve_plain(text) == Tag::Str {
+        // A string stays one either way; its style is kept as plain.
+        return false;
+    }
+    text.is_empty() || !flow_plain_allowed(text)
+}
+
+/// libyaml's scalar analysis (go-yaml v3's `yaml_emitter_analyze_scalar`),
+/// the part that decides whether plain style is allowed in flow context.
+fn flow_plain_allowed(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let first_refused = matches!(
+        b[0],
+        b'#' | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+            | b'?'
+            | b':'
+    ) || (b[0] == b'-' && b.get(1).is_none_or(|c| *c == b' '));
+    if first_refused {
+        return false;
+    }
+    !b.iter().enumerate().skip(1).any(|(i, c)| {
+        matches!(
+            c,
+            b',' | b'?' | b'[' | b']' | b'{' | b'}' | b':' | b'\n' | b'\r'
+        ) || (*c == b'#' && b[i - 1] == b' ')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Oracle: inside `[...]` these keep their text (quoted on the hop) or
+    // are typed as usual (not quoted).
+    #[test]
+    fn flow_quoting() {
+        for s in [
+            "",
+            "2024-01-01T00:00:00.000Z",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10",
+        ] {
+            assert!(flow_quotes_plain(s), "{s:?}");
+        }
+        for s in ["2001-12-14", "1", "1e3", "~", "true", "a:b", "x"] {
+            assert!(!flow_quotes_plain(s), "{s:?}");
+        }
+    }
 
     // Each expectation below was checked against `kubectl kustomize`
     // (v5.8.1): a quoted output value means Str, a bare one the tag shown.
