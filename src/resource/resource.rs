@@ -75,6 +75,20 @@ pub struct Resource {
     pub obj: Value,
     /// Names of the vars this resource's fields refer to.
     pub ref_var_names: Vec<String>,
+    /// The file it was read from, if any, for errors about it.
+    pub source: Provenance,
+}
+
+/// The file a resource was read from, for errors that concern it (a value
+/// kustomize cannot print). Takes no part in comparisons: two resources
+/// with the same object are equal wherever they came from.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance(pub Option<std::sync::Arc<std::path::Path>>);
+
+impl PartialEq for Provenance {
+    fn eq(&self, _: &Provenance) -> bool {
+        true
+    }
 }
 
 impl Resource {
@@ -83,6 +97,7 @@ impl Resource {
         Resource {
             obj,
             ref_var_names: Vec::new(),
+            source: Provenance::default(),
         }
     }
 
