@@ -136,6 +136,7 @@ fn first_document(text: &str, duplicate_keys: DuplicateKeys) -> Result<FirstDocu
     let opts = ParseOptions {
         record_marks: true,
         duplicate_keys,
+        go_alias_ratio: true,
     };
     let docs = parse_documents(head.as_bytes(), &opts)?;
     Ok(match docs.into_iter().next() {
