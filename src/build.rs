@@ -3,14 +3,14 @@
 
 use crate::accumulate::memo::{Memo, OnceMap};
 use crate::accumulate::{Accumulator, Context, Target};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::load::{
     ContentId, DiskFs, EntryKind, FileSystem, LoadRestrictor, Loader, RemoteResolver,
 };
 use crate::output::Output;
 use crate::resource::{Resource, LOCAL_CONFIG, ORIGIN, TRANSFORMATIONS};
 use crate::transform::namereference::fix_name_references;
-use crate::yaml::Value;
+use crate::yaml::{ParseOptions, Tag, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -236,10 +236,11 @@ fn build_shared(
     let result = result
         .map(|resources| Output { resources })
         .map_err(|mut e| {
-            // Errors name files as the file system does (`REV:path` for git).
-            if let Some(f) = &e.file {
-                e.file = Some(PathBuf::from(fs.display(f)));
-            }
+            // The source lines for renderers, read while the paths are
+            // still the file system's own; then the names it shows
+            // (`REV:path` for git).
+            e.fill_source_lines(&|p| fs.read(p).ok());
+            e.map_files(&|p| PathBuf::from(fs.display(p)));
             e
         });
     Build {
@@ -255,7 +256,17 @@ fn build_with(
     opts: &BuildOptions,
     cx: &mut Context,
 ) -> Result<Vec<Resource>> {
-    let loader = Loader::new(fs, dir, opts.restrictor)?;
+    let loader = Loader::new(fs.clone(), dir, opts.restrictor).map_err(|e| {
+        let name = dir.to_string_lossy();
+        if crate::accumulate::is_remote(&name) {
+            Error::of(
+                ErrorKind::Unsupported,
+                format!("remote build targets (URLs, git repositories) are not supported yet: '{name}'; build a local checkout instead"),
+            )
+        } else {
+            e
+        }
+    })?;
     let target = Target::load(loader, cx)?;
     cx.sharing.schema_set |= !target.kustomization.openapi.is_empty();
     cx.sharing.stack.push(target.loader.root().to_path_buf());
@@ -330,5 +341,93 @@ fn build_with(
         }
         r.set_annotations(&a);
     }
+    check_finite(&list, &*fs)?;
     Ok(list)
+}
+
+/// kustomize prints through `encoding/json`, which has no spelling for
+/// YAML's `.inf` and `.nan`: such a value in the output fails the build.
+/// Checked here rather than only in the emitter so that the error can name
+/// the resource, the field and, for a resource read from a file, the file
+/// and line.
+fn check_finite(list: &[Resource], fs: &dyn FileSystem) -> Result<()> {
+    for r in list {
+        let mut path = Vec::new();
+        let Some(what) = non_finite(&r.obj, &mut path) else {
+            continue;
+        };
+        let mut e = Error::new(format!(
+            "json: unsupported value: {what} (field {} of {} '{}': YAML's .inf and .nan have no JSON form, and kustomize writes through JSON; quote the value to keep it a string)",
+            path.join("."),
+            r.kind(),
+            r.name()
+        ));
+        if let Some(file) = &r.source.0 {
+            let mark = fs.read(file).ok().and_then(|b| locate(&b, &path));
+            e = e.in_file(file).at(mark);
+        }
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// The first non-finite float in `v` (Go's name for it), its path left in `path`.
+fn non_finite(v: &Value, path: &mut Vec<String>) -> Option<&'static str> {
+    crate::yaml::deep(|| non_finite_inner(v, path))
+}
+
+// Body of `non_finite`, run with stack to spare.
+fn non_finite_inner(v: &Value, path: &mut Vec<String>) -> Option<&'static str> {
+    match v {
+        Value::Scalar(s) if s.tag == Tag::Float => {
+            let t = s.text.trim_start_matches(['+', '-']);
+            if t.eq_ignore_ascii_case(".nan") {
+                Some("NaN")
+            } else if t.eq_ignore_ascii_case(".inf") {
+                Some(if s.text.starts_with('-') {
+                    "-Inf"
+                } else {
+                    "+Inf"
+                })
+            } else {
+                None
+            }
+        }
+        Value::Scalar(_) => None,
+        Value::Seq(items) => items.iter().enumerate().find_map(|(i, item)| {
+            path.push(i.to_string());
+            let found = non_finite(item, path);
+            if found.is_none() {
+                path.pop();
+            }
+            found
+        }),
+        Value::Map(m) => m.iter().find_map(|(k, item)| {
+            path.push(k.clone());
+            let found = non_finite(item, path);
+            if found.is_none() {
+                path.pop();
+            }
+            found
+        }),
+    }
+}
+
+/// Where in a resource file the node at `path` is, when that node is the
+/// non-finite float it was read as (a transformer may have put it there).
+fn locate(bytes: &[u8], path: &[String]) -> Option<crate::yaml::Mark> {
+    let opts = ParseOptions {
+        record_marks: true,
+        ..Default::default()
+    };
+    let docs = crate::yaml::Document::read_resources(bytes, &opts).ok()?;
+    let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+    docs.iter().find_map(|d| {
+        let v = segs.iter().try_fold(&d.value, |v, k| match v {
+            Value::Seq(items) => items.get(k.parse::<usize>().ok()?),
+            _ => v.get(k),
+        })?;
+        non_finite(v, &mut Vec::new())?;
+        d.mark_at(&segs)
+    })
 }

@@ -46,7 +46,7 @@ pub use build::{
     build, build_dir, build_many, Build, BuildOptions, Reorder, RunCache, RunStats,
     KUSTOMIZE_VERSION,
 };
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Frame, Location, Result};
 pub use git::affected::{affected, AffectedReport, Reason, Shard};
 pub use git::diff::{
     diff_envs, diff_outputs, diff_sides, work_tree_side, Change, DiffOptions, EnvDiff, Report,

@@ -1,6 +1,7 @@
 //! The `strata` command line: argument parsing and output, over the
 //! library's public API only.
 
+mod report;
 mod write;
 
 // The build is allocation-heavy (many small maps and strings); mimalloc
@@ -30,6 +31,40 @@ use strata::{
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour errors (and the diff's text): auto colours when the output
+    /// is a terminal and NO_COLOR is unset.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    color: ColorWhen,
+    /// How errors are printed on stderr: text (the source line and a
+    /// caret), or json (one object per error, for tools).
+    #[arg(long, value_enum, default_value = "text", global = true)]
+    error_format: ErrorFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ErrorFormat {
+    Text,
+    Json,
+}
+
+/// How errors are shown: set once from the global flags, before any work.
+static STYLE: std::sync::OnceLock<report::Style> = std::sync::OnceLock::new();
+
+/// The error style (plain text until the flags are read).
+fn style() -> report::Style {
+    STYLE.get().copied().unwrap_or(report::Style {
+        color: false,
+        json: false,
+    })
+}
+
+/// Whether `color` asks for colour on a stream that `is_terminal` or not.
+fn colored(color: ColorWhen, is_terminal: bool) -> bool {
+    match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,12 +119,9 @@ struct DiffArgs {
     /// revision (the working tree without one).
     #[arg(long = "env", value_name = "NAME")]
     envs: Vec<String>,
-    /// Output format.
+    /// Output format (the text format is coloured as the global --color says).
     #[arg(long, value_enum, default_value = "text")]
     format: DiffFormat,
-    /// Colour the text format.
-    #[arg(long, value_enum, default_value = "auto")]
-    color: ColorWhen,
     /// Exit with 1 when anything differs (errors exit with 2).
     #[arg(long)]
     exit_code: bool,
@@ -217,13 +249,19 @@ fn tune_allocator() {
 /// Runs the command line; returns the process exit code.
 fn run() -> i32 {
     let cli = Cli::parse();
+    use std::io::IsTerminal;
+    let _ = STYLE.set(report::Style {
+        color: colored(cli.color, std::io::stderr().is_terminal()),
+        json: cli.error_format == ErrorFormat::Json,
+    });
+    let color = cli.color;
     // The work runs on a thread of its own (the default stack suffices:
     // deep recursion grows its stack on demand) so that a bug that panics
     // is reported as an internal error with its own exit code.
     let worker = std::thread::Builder::new().spawn(move || match cli.command {
         Command::Build(args) => run_build(args),
         Command::Envs(args) => run_envs(args),
-        Command::Diff(args) => run_diff(args),
+        Command::Diff(args) => run_diff(args, color),
         Command::Affected(args) => run_affected(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -232,7 +270,7 @@ fn run() -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "strata", &mut script);
             match write_stdout(&String::from_utf8_lossy(&script)) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("error: writing output: {e}");
+                    report::message(style(), "io", &format!("writing output: {e}"));
                     1
                 }
                 _ => 0,
@@ -246,7 +284,11 @@ fn run() -> i32 {
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
-            eprintln!("error: internal error (the build thread failed)");
+            report::message(
+                style(),
+                "internal",
+                "internal error (the build thread failed)",
+            );
             3
         }
     }
@@ -282,7 +324,7 @@ fn run_build(args: BuildArgs) -> i32 {
                 args.dirs.iter().map(|d| Path::new("/").join(d)).collect(),
             ),
             Err(e) => {
-                eprintln!("error: {e}");
+                report::error(style(), None, &e);
                 return 1;
             }
         },
@@ -296,7 +338,7 @@ fn run_build(args: BuildArgs) -> i32 {
     progress.finish_and_clear();
     if let Some(out) = &args.output {
         if let Err(e) = std::fs::create_dir_all(out) {
-            eprintln!("error: creating '{}': {e}", out.display());
+            report::message(style(), "io", &format!("creating '{}': {e}", out.display()));
             return 1;
         }
     }
@@ -307,7 +349,7 @@ fn run_build(args: BuildArgs) -> i32 {
             Some(out) => match root_output_dir(out, dir) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    report::message(style(), "invalid", &e);
                     code = 1;
                     continue;
                 }
@@ -385,13 +427,7 @@ fn print_build(
     let (out, text) = match result {
         Ok(r) => r,
         Err(e) => {
-            // Like kubectl: no extra blank line when the message ends a line itself.
-            let msg = e.to_string();
-            let nl = if msg.ends_with('\n') { "" } else { "\n" };
-            let root = root
-                .map(|r| format!("{}: ", r.display()))
-                .unwrap_or_default();
-            eprint!("error: {root}{msg}{nl}");
+            report::error(style(), root, &e);
             return 1;
         }
     };
@@ -408,7 +444,7 @@ fn print_build(
     match written {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            report::message(style(), "io", &e);
             1
         }
     }
@@ -435,7 +471,7 @@ fn run_envs(args: EnvsArgs) -> i32 {
     let envs = match listed {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(style(), None, &e);
             return 1;
         }
     };
@@ -451,7 +487,7 @@ fn run_envs(args: EnvsArgs) -> i32 {
     };
     match write_stdout(&text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing output: {e}");
+            report::message(style(), "io", &format!("writing output: {e}"));
             1
         }
         _ => 0,
@@ -478,7 +514,7 @@ fn open_side(rev: Option<&str>) -> Result<Side, String> {
     }
 }
 
-fn run_diff(args: DiffArgs) -> i32 {
+fn run_diff(args: DiffArgs, color: ColorWhen) -> i32 {
     let opts = DiffOptions {
         show_secrets: args.show_secrets,
         ..DiffOptions::default()
@@ -502,7 +538,7 @@ fn run_diff(args: DiffArgs) -> i32 {
     let report = match report {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            report::message(style(), "invalid", &e);
             return 2;
         }
     };
@@ -519,18 +555,14 @@ fn run_diff(args: DiffArgs) -> i32 {
     let text = match args.format {
         DiffFormat::Json => report.to_json(),
         DiffFormat::Markdown => report.to_markdown(),
-        DiffFormat::Text => report.to_text(match args.color {
-            ColorWhen::Always => true,
-            ColorWhen::Never => false,
-            ColorWhen::Auto => {
-                use std::io::IsTerminal;
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
+        DiffFormat::Text => report.to_text({
+            use std::io::IsTerminal;
+            colored(color, std::io::stdout().is_terminal())
         }),
     };
     match write_stdout(&text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing output: {e}");
+            report::message(style(), "io", &format!("writing output: {e}"));
             return 2;
         }
         _ => {}
@@ -546,7 +578,11 @@ fn run_affected(args: AffectedArgs) -> i32 {
         [range] => match range.split_once("..") {
             Some(pair) => pair,
             None => {
-                eprintln!("error: '{range}' is not a range A..B (or give two revisions: A B)");
+                report::message(
+                    style(),
+                    "usage",
+                    &format!("'{range}' is not a range A..B (or give two revisions: A B)"),
+                );
                 return 2;
             }
         },
@@ -563,7 +599,7 @@ fn run_affected(args: AffectedArgs) -> i32 {
     let report = match found {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(style(), None, &e);
             return 1;
         }
     };
@@ -573,7 +609,7 @@ fn run_affected(args: AffectedArgs) -> i32 {
     };
     match write_stdout(&text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: writing output: {e}");
+            report::message(style(), "io", &format!("writing output: {e}"));
             1
         }
         _ => 0,
@@ -633,7 +669,7 @@ fn run_hydrate(args: HydrateArgs) -> i32 {
     let (author, committer) = match (ident(&args.author), ident(&args.committer)) {
         (Ok(a), Ok(c)) => (a, c),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
+            report::message(style(), "usage", &e);
             return 2;
         }
     };
@@ -654,7 +690,7 @@ fn run_hydrate(args: HydrateArgs) -> i32 {
     let report = match strata::hydrate(Path::new("."), &opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(style(), None, &e);
             return 1;
         }
     };
@@ -664,7 +700,7 @@ fn run_hydrate(args: HydrateArgs) -> i32 {
     let _ = write_stdout(&report.to_text());
     if let Some(remote) = &args.push {
         if let Err(e) = strata::push_branches(Path::new("."), remote, &report) {
-            eprintln!("error: {e}");
+            report::error(style(), None, &e);
             return 1;
         }
     }
@@ -699,7 +735,7 @@ fn run_check(args: CheckArgs) -> i32 {
             i32::from(stale)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(style(), None, &e);
             2
         }
     }

@@ -128,9 +128,11 @@ impl Target {
         cx.warnings.extend(warnings);
         let decoded = decoded.in_file(&file)?;
         let origin = (!decoded.kustomization.build_metadata.is_empty()).then(Origin::default);
+        let mut kustomization = decoded.kustomization;
+        kustomization.entries.file = file.clone();
         Ok(Target {
             loader,
-            kustomization: decoded.kustomization,
+            kustomization,
             file,
             origin,
         })
@@ -141,28 +143,47 @@ impl Target {
     pub fn accumulate(&self, mut ra: Accumulator, cx: &mut Context) -> Result<Accumulator> {
         let k = &self.kustomization;
         self.refuse_unsupported()?;
-        let resources: Vec<String> = k.resources.iter().chain(&k.bases).cloned().collect();
+        let resources: Vec<Listed> = listed(&k.resources, "resources")
+            .chain(listed(&k.bases, "bases"))
+            .collect();
         ra = self
             .accumulate_resources(ra, &resources, cx)
             .context(|| "accumulating resources".to_string())?;
         let mut tc = TransformerConfig::builtin().clone();
-        for c in &k.configurations {
-            let bytes = self.loader.load(c)?;
-            let loaded = TransformerConfig::from_yaml(&bytes).in_file(&self.loader.resolve(c))?;
+        for (i, c) in k.configurations.iter().enumerate() {
+            let loaded = self
+                .loader
+                .load(c)
+                .and_then(|bytes| {
+                    TransformerConfig::from_yaml(&bytes).in_file(&self.loader.resolve(c))
+                })
+                .entry(
+                    || format!("configurations[{i}]"),
+                    || k.entries.at("configurations", Some(i)),
+                )?;
             tc = tc.merge(&loaded)?;
         }
         ra.merge_config(&tc)?;
-        for c in &k.crds {
-            let bytes = self.loader.load(c)?;
-            let crd = crds::config_from_crd_file(&bytes)
-                .in_file(&self.loader.resolve(c))
-                .context(|| format!("loading CRD definitions '{c}'"))?;
+        for (i, c) in k.crds.iter().enumerate() {
+            let crd = self
+                .loader
+                .load(c)
+                .and_then(|bytes| {
+                    crds::config_from_crd_file(&bytes)
+                        .in_file(&self.loader.resolve(c))
+                        .context(|| format!("loading CRD definitions '{c}'"))
+                })
+                .entry(|| format!("crds[{i}]"), || k.entries.at("crds", Some(i)))?;
             ra.merge_config(&crd)?;
         }
         self.run_generators(&mut ra, cx)?;
-        for comp in &k.components {
+        for (i, comp) in k.components.iter().enumerate() {
             ra = self
                 .accumulate_directory(ra, comp, true, cx)
+                .entry(
+                    || format!("components[{i}]"),
+                    || k.entries.at("components", Some(i)),
+                )
                 .context(|| format!("accumulating component '{comp}'"))?;
         }
         let mut transformers: Vec<Configured> =
@@ -216,7 +237,7 @@ impl Target {
             }
             generate::absorb(&mut ra.resources, resources)?;
         }
-        for (config, origin) in self.plugin_configs(&k.generators, cx)? {
+        for (config, origin) in self.plugin_configs("generators", &k.generators, cx)? {
             let mut resources = crate::plugin::generator(&config, &self.loader)?;
             if let Some(o) = origin {
                 let text = o.to_annotation();
@@ -265,16 +286,32 @@ impl Target {
 
     fn accumulate_resources(
         &self,
-        mut ra: Accumulator,
-        paths: &[String],
+        ra: Accumulator,
+        paths: &[Listed],
         cx: &mut Context,
     ) -> Result<Accumulator> {
-        for path in paths {
+        let mut ra = ra;
+        for (field, i, path) in paths {
+            ra = self.accumulate_resource(ra, path, cx).entry(
+                || format!("{field}[{i}]"),
+                || self.kustomization.entries.at(field, Some(*i)),
+            )?;
+        }
+        Ok(ra)
+    }
+
+    /// Accumulates one `resources:` entry (a file or a directory).
+    fn accumulate_resource(
+        &self,
+        mut ra: Accumulator,
+        path: &str,
+        cx: &mut Context,
+    ) -> Result<Accumulator> {
+        {
             let full = self.loader.resolve(path);
             let kind = self.loader.kind(path)?;
             if kind == Some(EntryKind::Dir) {
-                ra = self.accumulate_directory(ra, path, false, cx)?;
-                continue;
+                return self.accumulate_directory(ra, path, false, cx);
             }
             let bytes = match self.loader.load(path) {
                 Ok(b) => b,
@@ -287,8 +324,7 @@ impl Target {
                         Some(b) if resources_from_bytes(&b).is_ok() => b,
                         file => match (self.remote_loader(path, cx), file) {
                             (Ok(Some(loader)), _) => {
-                                ra = self.accumulate_remote(ra, loader, path, false, cx)?;
-                                continue;
+                                return self.accumulate_remote(ra, loader, path, false, cx);
                             }
                             // Its parse error is the one to report.
                             (_, Some(b)) => b,
@@ -303,6 +339,10 @@ impl Target {
                 Some(m) => m.parsed(&full, &bytes)?,
                 None => resources_from_bytes(&bytes).in_file(&full)?,
             };
+            let source: std::sync::Arc<std::path::Path> = full.as_path().into();
+            for r in &mut resources {
+                r.source.0 = Some(source.clone());
+            }
             if let Some(o) = &self.origin {
                 let text = o.append(path).to_annotation();
                 for r in &mut resources {
@@ -349,9 +389,9 @@ impl Target {
         let tree = loader.clone();
         self.accumulate_loaded(ra, loader, path, is_component, cx)
             .map_err(|mut e| {
-                if let Some(f) = &e.file {
-                    if tree.owns(f) {
-                        e.file = Some(PathBuf::from(tree.display(f)));
+                if let Some(f) = &mut e.file {
+                    if tree.owns(&f.path) {
+                        f.path = PathBuf::from(tree.display(&f.path));
                     }
                 }
                 e
@@ -498,7 +538,7 @@ impl Target {
     /// The transformers listed under `transformers:`: inline documents or
     /// files/directories of builtin plugin configs.
     fn external_transformers(&self, cx: &mut Context) -> Result<Vec<Configured>> {
-        self.plugin_configs(&self.kustomization.transformers, cx)?
+        self.plugin_configs("transformers", &self.kustomization.transformers, cx)?
             .into_iter()
             .map(|(c, origin)| Ok((crate::plugin::transformer(&c, &self.loader)?, origin)))
             .collect()
@@ -510,12 +550,13 @@ impl Target {
     /// `OriginFromCustomPlugin`: configured in the file it came from).
     fn plugin_configs(
         &self,
+        field: &'static str,
         entries: &[String],
         cx: &mut Context,
     ) -> Result<Vec<(Resource, Option<Origin>)>> {
         let mut configs: Vec<Resource> = Vec::new();
         let mut paths = Vec::new();
-        for entry in entries {
+        for (i, entry) in entries.iter().enumerate() {
             // Like kustomize: an entry that parses as resources is inline.
             match resources_from_bytes(entry.as_bytes()) {
                 Ok(rs) if !rs.is_empty() => {
@@ -526,7 +567,7 @@ impl Target {
                         configs.push(r);
                     }
                 }
-                _ => paths.push(entry.clone()),
+                _ => paths.push((field, i, entry.clone())),
             }
         }
         let ra = self.accumulate_resources(Accumulator::default(), &paths, cx)?;
@@ -546,8 +587,20 @@ impl Target {
     }
 }
 
-/// Whether `path` looks like a URL (for the error when no resolver is set).
-fn is_remote(path: &str) -> bool {
+/// A path listed in a kustomization: its field, index there, and text.
+type Listed = (&'static str, usize, String);
+
+/// The entries of a list field, for [`Target::accumulate_resources`].
+fn listed<'a>(paths: &'a [String], field: &'static str) -> impl Iterator<Item = Listed> + 'a {
+    paths
+        .iter()
+        .enumerate()
+        .map(move |(i, p)| (field, i, p.clone()))
+}
+
+/// Whether `path` looks like a URL (for the error when no resolver is set,
+/// and for a URL given as the build target).
+pub(crate) fn is_remote(path: &str) -> bool {
     path.starts_with("https://")
         || path.starts_with("http://")
         || path.starts_with("git@")

@@ -37,8 +37,10 @@ pub fn load_pairs(args: &GeneratorArgs, ldr: &Loader) -> Result<Vec<Pair>> {
         let content = ldr
             .load(path)
             .map_err(|e| e.context(format!("env source files: {}", go_list(&args.envs))))?;
-        let pairs = parse_env(&content)
-            .map_err(|e| e.context(format!("env source files: {}", go_list(&args.envs))))?;
+        let pairs = parse_env(&content).map_err(|e| {
+            e.in_file(ldr.resolve(path))
+                .context(format!("env source files: {}", go_list(&args.envs)))
+        })?;
         all.extend(pairs);
     }
     for lit in &args.literals {
@@ -155,7 +157,11 @@ pub fn parse_env(content: &[u8]) -> Result<Vec<Pair>> {
                 "line [{}] has invalid utf8 bytes : {}",
                 bytes.join(" "),
                 String::from_utf8_lossy(raw)
-            )));
+            ))
+            .at(Some(crate::yaml::Mark {
+                line: n + 1,
+                column: 1,
+            })));
         };
         if n == 0 {
             line = line.strip_prefix('\u{feff}').unwrap_or(line);

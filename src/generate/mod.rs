@@ -53,16 +53,22 @@ fn run(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Generated> {
 pub fn kustomization_generators(k: &Kustomization, ldr: &Loader) -> Result<Vec<Generated>> {
     let global = k.generator_options.as_ref();
     let mut out = Vec::new();
-    for (kind, list) in [
-        (Kind::ConfigMap, &k.config_map_generator),
-        (Kind::Secret, &k.secret_generator),
+    for (kind, field, list) in [
+        (
+            Kind::ConfigMap,
+            "configMapGenerator",
+            &k.config_map_generator,
+        ),
+        (Kind::Secret, "secretGenerator", &k.secret_generator),
     ] {
-        for args in list {
+        for (i, args) in list.iter().enumerate() {
             let mut args = args.clone();
             args.options = merge_options(args.options.as_ref(), global);
-            let args = reencode::reencode_args(&args)
-                .map_err(|e| e.context(format!("builtin {} marshal", kind.generator_kind())))?;
-            out.push(run(kind, &args, ldr)?);
+            let made = reencode::reencode_args(&args)
+                .map_err(|e| e.context(format!("builtin {} marshal", kind.generator_kind())))
+                .and_then(|args| run(kind, &args, ldr))
+                .map_err(|e| e.entry(format!("{field}[{i}]"), k.entries.at(field, Some(i))))?;
+            out.push(made);
         }
     }
     Ok(out)

@@ -68,7 +68,11 @@ pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<
         Err(e) => return (Vec::new(), Err(e)),
     };
     let src = Source::new(&text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
-    decode_with_source(&doc.value, &src)
+    let (warnings, mut result) = decode_with_source(&doc.value, &src);
+    if let Ok(d) = &mut result {
+        d.kustomization.entries.marks = doc.marks.map(std::sync::Arc::new);
+    }
+    (warnings, result)
 }
 
 /// The file as text: UTF-8, with or without a byte-order mark, or UTF-16
@@ -132,6 +136,7 @@ fn first_document(text: &str, duplicate_keys: DuplicateKeys) -> Result<FirstDocu
     let opts = ParseOptions {
         record_marks: true,
         duplicate_keys,
+        go_alias_ratio: true,
     };
     let docs = parse_documents(head.as_bytes(), &opts)?;
     Ok(match docs.into_iter().next() {

@@ -2,6 +2,7 @@
 //! decoding, with kustomize's warnings for deprecated fields.
 
 mod decode;
+mod entries;
 pub(crate) mod plugins;
 mod types;
 

@@ -28,6 +28,10 @@ pub struct TypeMeta {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Kustomization {
+    /// Where the file and its entries are, for errors (not a field of the
+    /// schema: set by the decoder and the loader).
+    #[serde(skip)]
+    pub entries: super::entries::Entries,
     /// `apiVersion` and `kind`.
     #[serde(rename = "inline:kind,apiVersion")]
     pub type_meta: TypeMeta,

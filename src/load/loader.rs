@@ -181,7 +181,10 @@ impl Loader {
     /// visited on the way here (a cycle).
     pub fn child(&self, rel: &str) -> Result<Loader> {
         if rel.is_empty() {
-            return Err(Error::of(ErrorKind::NotFound, "new root cannot be empty"));
+            return Err(Error::of(
+                ErrorKind::NotFound,
+                "new root cannot be empty (the entry is empty or null; expected the path of a file or directory)",
+            ));
         }
         if Path::new(rel).is_absolute() {
             return Err(Error::new(format!("new root '{rel}' cannot be absolute")));

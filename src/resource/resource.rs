@@ -77,6 +77,20 @@ pub struct Resource {
     pub ref_var_names: Vec<String>,
     /// Fields that are one node in kustomize (see [`super::shared`]).
     pub shared: Vec<super::shared::SharedScalar>,
+    /// The file it was read from, if any, for errors about it.
+    pub source: Provenance,
+}
+
+/// The file a resource was read from, for errors that concern it (a value
+/// kustomize cannot print). Takes no part in comparisons: two resources
+/// with the same object are equal wherever they came from.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance(pub Option<std::sync::Arc<std::path::Path>>);
+
+impl PartialEq for Provenance {
+    fn eq(&self, _: &Provenance) -> bool {
+        true
+    }
 }
 
 impl Resource {
@@ -86,6 +100,7 @@ impl Resource {
             obj,
             ref_var_names: Vec::new(),
             shared: Vec::new(),
+            source: Provenance::default(),
         }
     }
 

@@ -85,6 +85,11 @@ pub struct ParseOptions {
     pub record_marks: bool,
     /// What a key repeated in one mapping does.
     pub duplicate_keys: DuplicateKeys,
+    /// Also refuse aliasing the way go-yaml's decoder does (when alias
+    /// copies outweigh the nodes written, see [`go_excessive_aliasing`]):
+    /// kustomize reads kustomization files through it, so it refuses
+    /// there what strata would otherwise expand.
+    pub go_alias_ratio: bool,
 }
 
 /// What the parser does with a key repeated in one mapping.
@@ -432,6 +437,7 @@ fn parse_stream(
     parser.set_input_string(&mut input);
     let mut b = Builder::new(opts.record_marks);
     b.duplicate_keys = opts.duplicate_keys;
+    b.go_alias_ratio = opts.go_alias_ratio;
     let mut docs = Vec::new();
     loop {
         // A panic in the dependency is this text's syntax error, not a crash.
@@ -856,6 +862,8 @@ struct Anchored {
 struct Builder {
     record: bool,
     duplicate_keys: DuplicateKeys,
+    /// See [`ParseOptions::go_alias_ratio`].
+    go_alias_ratio: bool,
     stack: Vec<Frame>,
     /// Path of the node being built (only maintained when recording).
     path: String,
@@ -898,6 +906,7 @@ impl Builder {
         Builder {
             record,
             duplicate_keys: DuplicateKeys::Error,
+            go_alias_ratio: false,
             stack: Vec::new(),
             path: String::new(),
             path_lens: Vec::new(),
@@ -1378,7 +1387,8 @@ impl Builder {
     fn check_aliasing(&self, at: Mark) -> Result<(), ParseError> {
         let read = self.nodes - self.alias_nodes;
         let copies = self.alias_nodes.saturating_add(self.anchor_copies);
-        if excessive_aliasing(read, copies) {
+        let go_refuses = self.go_alias_ratio && go_excessive_aliasing(self.nodes, self.alias_nodes);
+        if excessive_aliasing(read, copies) || go_refuses {
             return Err(ParseError::new(
                 ParseErrorKind::Aliasing,
                 "yaml: document contains excessive aliasing",
@@ -1460,6 +1470,28 @@ const ALIAS_NODE_ALLOWANCE: usize = 2_000_000;
 /// for real anchors, and memory stays proportional to the input.
 fn excessive_aliasing(read: usize, aliased: usize) -> bool {
     aliased > ALIAS_NODE_ALLOWANCE.saturating_add(read.saturating_mul(10))
+}
+
+/// go-yaml's decoder rule (v2 and v3 alike): with more than 100 alias
+/// copies among more than 1,000 nodes, the share of copies may not pass
+/// 99% up to 400,000 nodes, falling linearly to 10% at 4 million. Checked
+/// at each alias before its copy is made, which is where go-yaml's running
+/// ratio peaks.
+pub(crate) fn go_excessive_aliasing(total: usize, copies: usize) -> bool {
+    const LOW: f64 = 400_000.0;
+    const HIGH: f64 = 4_000_000.0;
+    if copies <= 100 || total <= 1000 {
+        return false;
+    }
+    let t = total as f64;
+    let allowed = if t <= LOW {
+        0.99
+    } else if t >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((t - LOW) / (HIGH - LOW))
+    };
+    copies as f64 / t > allowed
 }
 
 /// Go's `%#v` of the value v3 decodes from a node, for `invalid map key`

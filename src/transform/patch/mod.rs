@@ -39,14 +39,19 @@ pub fn strategic_merge_transformers(
     let mut out: Vec<Box<dyn Transformer>> = Vec::new();
     if !k.patches_strategic_merge.is_empty() {
         out.push(Box::new(
-            StrategicMergeTransformer::new(&k.patches_strategic_merge, "", ldr)
-                .map_err(|e| e.context("configuring patchesStrategicMerge"))?,
+            StrategicMergeTransformer::new(&k.patches_strategic_merge, "", ldr).map_err(|e| {
+                e.entry(
+                    "patchesStrategicMerge",
+                    k.entries.at("patchesStrategicMerge", None),
+                )
+                .context("configuring patchesStrategicMerge")
+            })?,
         ));
     }
     for (i, p) in k.patches.iter().enumerate() {
-        out.push(Box::new(
-            PatchTransformer::new(p, ldr).map_err(|e| e.context(format!("patches[{i}]")))?,
-        ));
+        out.push(Box::new(PatchTransformer::new(p, ldr).map_err(|e| {
+            e.entry(format!("patches[{i}]"), k.entries.at("patches", Some(i)))
+        })?));
     }
     Ok(out)
 }
@@ -60,7 +65,12 @@ pub fn json6902_transformers(k: &Kustomization, ldr: &Loader) -> Result<Vec<Box<
         .map(|(i, p)| {
             Json6902Transformer::new(p.target.as_ref(), &p.path, &p.patch, ldr)
                 .map(|t| Box::new(t) as Box<dyn Transformer>)
-                .map_err(|e| e.context(format!("patchesJson6902[{i}]")))
+                .map_err(|e| {
+                    e.entry(
+                        format!("patchesJson6902[{i}]"),
+                        k.entries.at("patchesJson6902", Some(i)),
+                    )
+                })
         })
         .collect()
 }
@@ -372,10 +382,18 @@ impl PatchTransformer {
             }
             // kustomize's message, then why the YAML did not read (a
             // syntax error or the depth limit, with its line).
+            // The reason keeps its kind and position, in the patch file
+            // when the patch came from one.
             (Err(e), Err(_)) => {
-                return Err(Error::new(format!(
-                    "unable to parse SM or JSON patch from {source}: {e}"
-                )))
+                let mut err = Error::of(
+                    e.kind(),
+                    format!("unable to parse SM or JSON patch from {source}: {e}"),
+                )
+                .at(e.mark);
+                if !p.path.is_empty() {
+                    err = err.in_file(ldr.resolve(&p.path));
+                }
+                return Err(err);
             }
             (Ok(mut s), _) => {
                 for r in &mut s {
