@@ -12,7 +12,7 @@ mod value;
 pub use deep::deep;
 pub use emit::{emit_document, emit_stream, EmitError};
 pub use parse::{
-    parse_documents, pointer, push_segment, resolve_plain, Document, DuplicateKeys, Mark, Marks,
-    NonStringKey, ParseError, ParseErrorKind, ParseOptions,
+    fast_reader_takes, parse_documents, pointer, push_segment, resolve_plain, Document,
+    DuplicateKeys, Mark, Marks, NonStringKey, ParseError, ParseErrorKind, ParseOptions,
 };
 pub use value::{map_with_capacity, Map, Scalar, Tag, Value};

@@ -16,9 +16,11 @@
 //! bounded (a "billion laughs" document fails fast), and so is nesting
 //! (go-yaml's 10000 levels).
 
+mod fast;
 mod go_tags;
 mod resolve;
 
+pub use fast::fast_reader_takes;
 use resolve::flow_quotes_plain;
 pub use resolve::resolve_plain;
 
@@ -435,18 +437,34 @@ fn parse_stream(
     let mut input = src;
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
-    let mut b = Builder::new(opts.record_marks);
-    b.duplicate_keys = opts.duplicate_keys;
-    b.go_alias_ratio = opts.go_alias_ratio;
+    let new_builder = || {
+        let mut b = Builder::new(opts.record_marks);
+        b.duplicate_keys = opts.duplicate_keys;
+        b.go_alias_ratio = opts.go_alias_ratio;
+        b
+    };
+    let mut b = new_builder();
     let mut docs = Vec::new();
+    // The fast reader gives libyaml's events for the text it knows; when it
+    // declines, everything starts over on libyaml (see fast.rs).
+    let mut fast = Some(fast::Events::new(src));
     loop {
-        // A panic in the dependency is this text's syntax error, not a crash.
-        let event = go_tags::quietly(|| parser.parse())
-            .ok_or_else(|| {
-                let why = "yaml: the YAML parser failed on this text";
-                ParseError::new(ParseErrorKind::Syntax, why, None)
-            })?
-            .map_err(lib_error)?;
+        let event = match fast.as_mut().map(fast::Events::next) {
+            Some(Some(event)) => event,
+            Some(None) => {
+                fast = None;
+                b = new_builder();
+                docs.clear();
+                continue;
+            }
+            // A panic in the dependency is this text's syntax error, not a crash.
+            None => go_tags::quietly(|| parser.parse())
+                .ok_or_else(|| {
+                    let why = "yaml: the YAML parser failed on this text";
+                    ParseError::new(ParseErrorKind::Syntax, why, None)
+                })?
+                .map_err(lib_error)?,
+        };
         let start = Mark::from_lib(event.start_mark);
         match event.data {
             EventData::StreamStart { .. } => {}
