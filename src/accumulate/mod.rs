@@ -19,7 +19,7 @@ use crate::transform::builtin::kustomization_transformers;
 use crate::transform::fieldspec::TransformerConfig;
 use crate::transform::vars::{merge_var_sets, merge_vars, record_var_targets};
 use crate::transform::{Env, Transformer};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What a kustomization (and everything below it) has produced so far.
@@ -237,8 +237,9 @@ impl Target {
             }
             generate::absorb(&mut ra.resources, resources)?;
         }
-        for (config, origin) in self.plugin_configs("generators", &k.generators, cx)? {
-            let mut resources = crate::plugin::generator(&config, &self.loader)?;
+        for (config, origin, file) in self.plugin_configs("generators", &k.generators, cx)? {
+            let mut resources = crate::plugin::generator(&config, &self.loader)
+                .map_err(|e| in_config_file(e, file.as_deref()))?;
             if let Some(o) = origin {
                 let text = o.to_annotation();
                 for r in &mut resources {
@@ -540,21 +541,26 @@ impl Target {
     fn external_transformers(&self, cx: &mut Context) -> Result<Vec<Configured>> {
         self.plugin_configs("transformers", &self.kustomization.transformers, cx)?
             .into_iter()
-            .map(|(c, origin)| Ok((crate::plugin::transformer(&c, &self.loader)?, origin)))
+            .map(|(c, origin, file)| {
+                let t = crate::plugin::transformer(&c, &self.loader)
+                    .map_err(|e| in_config_file(e, file.as_deref()))?;
+                Ok((t, origin))
+            })
             .collect()
     }
 
     /// Plugin configs listed under `generators:` or `transformers:`: each
     /// entry is an inline document or a file or directory of documents.
     /// With origin tracking on, each comes with its origin (kustomize's
-    /// `OriginFromCustomPlugin`: configured in the file it came from).
+    /// `OriginFromCustomPlugin`: configured in the file it came from); an
+    /// inline one comes with the kustomization file, which its errors name.
     fn plugin_configs(
         &self,
         field: &'static str,
         entries: &[String],
         cx: &mut Context,
-    ) -> Result<Vec<(Resource, Option<Origin>)>> {
-        let mut configs: Vec<Resource> = Vec::new();
+    ) -> Result<Vec<PluginConfig>> {
+        let mut configs: Vec<(Resource, Option<PathBuf>)> = Vec::new();
         let mut paths = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
             // Like kustomize: an entry that parses as resources is inline.
@@ -564,26 +570,52 @@ impl Target {
                         if let Some(o) = &self.origin {
                             r.set_annotation(ORIGIN, &o.append(self.file_name()).to_annotation());
                         }
-                        configs.push(r);
+                        configs.push((r, Some(self.file.clone())));
                     }
                 }
                 _ => paths.push((field, i, entry.clone())),
             }
         }
-        let ra = self.accumulate_resources(Accumulator::default(), &paths, cx)?;
-        configs.extend(ra.resources.into_resources());
+        // One path at a time (as the list is read anyway), to know which
+        // file or directory each config came from.
+        let mut ra = Accumulator::default();
+        let mut files = Vec::new();
+        for p in &paths {
+            let before = ra.resources.len();
+            ra = self.accumulate_resources(ra, std::slice::from_ref(p), cx)?;
+            let added = ra.resources.len().saturating_sub(before);
+            files.extend(std::iter::repeat_n(self.loader.resolve(&p.2), added));
+        }
+        let mut files = files.into_iter();
+        configs.extend(
+            ra.resources
+                .into_resources()
+                .into_iter()
+                .map(|r| (r, files.next())),
+        );
         Ok(configs
             .into_iter()
-            .map(|c| {
+            .map(|(c, file)| {
                 let origin = c.annotation(ORIGIN).map(|text| Origin {
                     path: String::new(),
                     configured_in: Origin::from_annotation(text).path,
                     configured_by: [c.api_version(), c.kind(), c.name(), c.namespace()]
                         .map(str::to_string),
                 });
-                (c, origin)
+                (c, origin, file)
             })
             .collect())
+    }
+}
+
+/// A plugin config, its origin, and the file it was read from if known.
+type PluginConfig = (Resource, Option<Origin>, Option<PathBuf>);
+
+/// Names the file a plugin config was read from in its error, if known.
+fn in_config_file(e: Error, file: Option<&Path>) -> Error {
+    match file {
+        Some(f) => e.in_file(f),
+        None => e,
     }
 }
 

@@ -1048,10 +1048,12 @@ mod tests {
         let marks = ParseOptions {
             record_marks: true,
             duplicate_keys: DuplicateKeys::Error,
+            go_alias_ratio: false,
         };
         let last = ParseOptions {
             record_marks: false,
             duplicate_keys: DuplicateKeys::KeepLast,
+            go_alias_ratio: true,
         };
         same_documents(
             name,
