@@ -37,6 +37,24 @@ WANT = "Kustomize Version: v5.8.1"
 CI_SEEDS = (1222, 1356)
 TIMEOUT = 60
 CI_SHRINK = 3
+# Seeds of the CI range that still disagree, each with its kind and class:
+# reported as known failures, not counted against the run. A ratchet: a
+# listed seed that agrees (or fails another way) fails the run until the
+# list is updated, so the list only shrinks.
+KNOWN = os.path.join(HERE, "known-failures.txt")
+
+
+def read_known(path):
+    """The known failures: {seed: kind} from lines `SEED KIND  # why`."""
+    known = {}
+    if not path or not os.path.exists(path):
+        return known
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].split()
+            if line:
+                known[int(line[0])] = line[1]
+    return known
 
 
 def target_dir():
@@ -189,6 +207,8 @@ def main(argv=None):
     ap.add_argument("--coverage", action="store_true", help="print the share of trees per field and plugin")
     ap.add_argument("--budget", type=int, default=300, help="most builds one shrink may try (300)")
     ap.add_argument("--log", help="write one line per seed to this file")
+    ap.add_argument("--known", default=None,
+                    help="known failures: lines `SEED KIND` (default in --ci: %s)" % os.path.relpath(KNOWN, REPO))
     args = ap.parse_args(argv)
 
     if args.write is not None:
@@ -225,7 +245,17 @@ def main(argv=None):
                 print("seed %d: %s%s: %s" % (r["seed"], r["kind"], " (mutated)" if r["mutated"] else "",
                                              why.replace("\n", " ")), flush=True)
     elapsed = time.time() - t0
+    known = read_known(args.known or (KNOWN if args.ci else None))
     failing = [r for r in results if r["kind"] and r["kind"] != "oracle-unstable"]
+    still = [r for r in failing if known.get(r["seed"]) == r["kind"]]
+    failing = [r for r in failing if known.get(r["seed"]) != r["kind"]]
+    seen = {r["seed"]: r["kind"] for r in results}
+    stale = [s_ for s_ in sorted(known) if first <= s_ <= last and seen.get(s_) != known[s_]]
+    for r in still:
+        print("seed %d: known failure (%s), still failing" % (r["seed"], r["kind"]))
+    for s_ in stale:
+        print("seed %d: listed as a known %s but now %s: update %s" % (
+            s_, known[s_], seen.get(s_) or "agrees", os.path.relpath(KNOWN, REPO)))
     by_kind = {}
     for r in results:
         by_kind[r["kind"] or "agree"] = by_kind.get(r["kind"] or "agree", 0) + 1
@@ -260,7 +290,9 @@ def main(argv=None):
                     print("strata: %s" % r["strata_err"].strip()[-300:])
                 if r["kind"] in ("oracle-rejects",):
                     print("oracle: %s" % r["oracle_err"].strip()[-300:])
-    return 1 if failing else 0
+    if still:
+        print("difftest: %d known failures still failing (listed in %s)" % (len(still), os.path.relpath(KNOWN, REPO)))
+    return 1 if failing or stale else 0
 
 
 def print_coverage(results):
