@@ -147,6 +147,14 @@ impl RunCache {
         }
     }
 
+    /// The run's file system: reads each file once (by content id where
+    /// the file system has one) and hands out copies after. For work that
+    /// must see every access, such as recording what a build reads, which
+    /// the memo of bases would hide.
+    pub fn file_system(&self) -> Arc<dyn FileSystem> {
+        self.fs.clone()
+    }
+
     /// What the run has done so far.
     pub fn stats(&self) -> RunStats {
         let m = self.memo.stats();

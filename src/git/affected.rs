@@ -124,8 +124,10 @@ pub fn affected(old: Arc<GitFs>, new: Arc<GitFs>, shard: Option<Shard>) -> Resul
             .collect();
     }
     let changed = changed_paths(&old, &new);
-    // The old side's renders each record their own reads, so they cannot
-    // share work; the confirming renders at the new revision do.
+    // The old side's renders each record their own reads, so they share
+    // only the file reads (a shared base's memo would hide its files from
+    // the recording); the confirming renders at the new revision share all.
+    let old_reads = crate::RunCache::new(old.clone());
     let confirm = crate::RunCache::new(new.clone());
     let mut report = AffectedReport {
         considered: names.clone(),
@@ -143,7 +145,7 @@ pub fn affected(old: Arc<GitFs>, new: Arc<GitFs>, shard: Option<Shard>) -> Resul
                 continue;
             }
         };
-        let rec = Arc::new(Recording::new(old.clone()));
+        let rec = Arc::new(Recording::new(old_reads.file_system()));
         let before = build(rec.clone(), &top.join(&a.source), &a.options).result;
         let candidate = !same_definition(a, b) || changed.iter().any(|p| rec.touched_by(p));
         if !candidate {
