@@ -200,10 +200,14 @@ impl<'s> Walker<'s> {
                             // list, the patch list's empty nulls (a bare `-`,
                             // `a:`) come out as empty strings; `~` and `null`
                             // stay null, as they do over an empty or missing list.
-                            if dest
-                                .as_ref()
-                                .and_then(Value::as_seq)
-                                .is_some_and(|d| !d.is_empty())
+                            // Under an element or field the patch adds
+                            // (`aliased`), the dest is the patch's own list: no
+                            // resource list is replaced, so nulls stay.
+                            if !aliased
+                                && dest
+                                    .as_ref()
+                                    .and_then(Value::as_seq)
+                                    .is_some_and(|d| !d.is_empty())
                             {
                                 blank_nulls_to_strings(&mut o);
                             }
