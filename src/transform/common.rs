@@ -41,10 +41,10 @@ pub fn plain_tag(text: &str) -> Tag {
 /// A scalar as kyaml builds it for a setter: with a tag (`Some`), or with
 /// an empty tag that go-yaml resolves like a plain scalar (`None`).
 pub(crate) fn scalar(text: &str, tag: Option<Tag>) -> Value {
-    Value::Scalar(Scalar::new(
-        tag.unwrap_or_else(|| plain_tag(text)),
-        text.to_string(),
-    ))
+    Value::Scalar(Scalar {
+        untagged: tag.is_none(),
+        ..Scalar::new(tag.unwrap_or_else(|| plain_tag(text)), text.to_string())
+    })
 }
 
 /// kyaml's `FieldSetter` without a name: replaces the scalar `node` (a null

@@ -862,6 +862,8 @@ fn retyped(old: &Scalar, text: String) -> Result<Value> {
         tag: old.tag,
         text,
         quoted: old.quoted,
+        plain_in_flow: false,
+        untagged: false,
     }))
 }
 

@@ -216,21 +216,23 @@ pub fn resolve_vars_reporting(
 }
 
 /// Substitutes in one field: a string, the string values of a mapping, or
-/// the items of a list (which must all be strings).
+/// the items of a list (which must all be strings). A string is kyaml's
+/// `IsYNodeString`: tagged `!!str` or untagged (a setter's fresh `+1`),
+/// and the result is tagged `!!str` either way, so `+1` prints `"+1"`.
 fn substitute_node(
     node: &mut Value,
     values: &BTreeMap<String, VarValue>,
     used: &mut BTreeSet<String>,
 ) -> Result<()> {
     match node {
-        Value::Scalar(s) if s.tag == Tag::Str => {
+        Value::Scalar(s) if is_string(s) => {
             *node = expand(&s.text, values, used);
         }
         Value::Scalar(_) => {}
         Value::Map(m) => {
             for (_, v) in m.iter_mut() {
                 if let Value::Scalar(s) = v {
-                    if s.tag == Tag::Str {
+                    if is_string(s) {
                         *v = expand(&s.text, values, used);
                     }
                 }
@@ -239,7 +241,7 @@ fn substitute_node(
         Value::Seq(items) => {
             for item in items {
                 match item {
-                    Value::Scalar(s) if s.tag == Tag::Str => {
+                    Value::Scalar(s) if is_string(s) => {
                         *item = expand(&s.text, values, used);
                     }
                     _ => return Err(Error::new("invalid value type expect a string")),
@@ -248,6 +250,10 @@ fn substitute_node(
         }
     }
     Ok(())
+}
+
+fn is_string(s: &Scalar) -> bool {
+    s.tag == Tag::Str || s.untagged
 }
 
 /// kustomize's `DoReplacements`: `$(NAME)` becomes the var's value (a field

@@ -506,6 +506,7 @@ fn parse_stream(
                 let merge = is_merge_key(plain, tag.as_deref(), &value);
                 let (mut scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
                 scalar.quoted = !plain && scalar.tag == Tag::Str;
+                scalar.plain_in_flow = quoted_in_flow && scalar.tag == Tag::Str;
                 if let Some(e) = tag_error {
                     b.defer(e);
                 }

@@ -75,6 +75,13 @@ pub struct Scalar {
     /// setters and strategic-merge patches keep the style of the node they
     /// overwrite (see [`Scalar::restyle`]). Only a [`Tag::Str`] is quoted.
     pub quoted: bool,
+    /// The node was written plain inside a flow collection and is
+    /// [`Scalar::quoted`] only because go-yaml must quote it there (see
+    /// `flow_quotes_plain`): moved into a block collection it is plain again.
+    pub plain_in_flow: bool,
+    /// kyaml built the node with an empty tag (a field a setter creates), so
+    /// its tag is only `tag` once decoded: refvar still takes it for a string.
+    pub untagged: bool,
 }
 
 impl PartialEq for Scalar {
@@ -90,6 +97,19 @@ impl Scalar {
             tag,
             text: text.into(),
             quoted: false,
+            plain_in_flow: false,
+            untagged: false,
+        }
+    }
+
+    /// This scalar as kyaml re-reads it once its flow parent is emitted in
+    /// block style: a plain-in-flow one gets its plain tag back (go-yaml
+    /// need not quote `2001-12-14t21:59:43.10-05:00` there), others are kept.
+    pub fn unflowed(self) -> Scalar {
+        if self.plain_in_flow {
+            Scalar::new(crate::yaml::resolve_plain(&self.text), self.text)
+        } else {
+            self
         }
     }
 
@@ -104,10 +124,14 @@ impl Scalar {
                 tag: Tag::Str,
                 text: new.text,
                 quoted: true,
+                plain_in_flow: false,
+                untagged: false,
             }
         } else {
             Scalar {
                 quoted: false,
+                plain_in_flow: false,
+                untagged: false,
                 ..new
             }
         }

@@ -210,6 +210,12 @@ impl<'s> Walker<'s> {
                                     .is_some_and(|d| !d.is_empty())
                             {
                                 blank_nulls_to_strings(&mut o);
+                                // ...and the patch list takes the (block) style
+                                // of the list it replaces, so its own items are
+                                // no longer in flow (`[2001-12-14t21:59:43.10-05:00]`
+                                // prints normalised; a nested flow item keeps its
+                                // spelling).
+                                unflow_items(&mut o);
                             }
                             Some(Out::origin(o))
                         }
@@ -484,6 +490,20 @@ fn blank_nulls_to_strings(v: &mut Value) {
         Value::Seq(items) => items.iter_mut().for_each(blank_nulls_to_strings),
         Value::Map(m) => m.values_mut().for_each(blank_nulls_to_strings),
     })
+}
+
+/// The direct scalar items of a list, as read once it is in block style
+/// (see [`Scalar::unflowed`]).
+fn unflow_items(v: &mut Value) {
+    if let Value::Seq(items) = v {
+        for item in items.iter_mut() {
+            if let Value::Scalar(s) = item {
+                if s.plain_in_flow {
+                    *s = s.clone().unflowed();
+                }
+            }
+        }
+    }
 }
 
 /// kyaml `FieldSetter`: a missing value or a null the patch asked for
