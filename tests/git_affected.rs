@@ -185,18 +185,7 @@ fn new_and_removed_environments_and_shards() {
 
 #[test]
 fn the_docs_script_runs_as_written() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/try-git.sh");
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .env("STRATA", strata())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = support::run_doc_script("try-git.sh");
     assert!(
         stdout.contains("dev\toverlays/dev\nprod\toverlays/prod\n"),
         "{stdout}"

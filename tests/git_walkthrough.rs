@@ -3,23 +3,9 @@
 
 mod support;
 
-use std::path::Path;
-use support::strata;
-
 #[test]
 fn the_walkthrough_runs_as_written() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/walkthrough.sh");
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .env("STRATA", strata())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = support::run_doc_script("walkthrough.sh");
     // Each step, in order, with what it printed.
     let steps: Vec<&str> = stdout.split("\n== ").collect();
     let step = |prefix: &str| {
