@@ -199,6 +199,11 @@ impl<'a> Events<'a> {
         matches!(self.byte(i), b' ' | b'\n' | 0)
     }
 
+    /// A block sequence indicator (`-` then a blank) under `pos`.
+    fn at_dash(&self) -> bool {
+        self.byte(self.pos) == b'-' && self.blankz(self.pos + 1)
+    }
+
     /// A `---` or `...` marker at column 0 under `pos`.
     fn at_marker(&self, c: u8) -> bool {
         self.pos == self.line_start
@@ -437,7 +442,7 @@ impl<'a> Events<'a> {
                 let next = self.content_col();
                 if next > col {
                     self.node(col, Ctx::LineStart)?;
-                } else if next == col && self.byte(self.pos) == b'-' && self.blankz(self.pos + 1) {
+                } else if next == col && self.at_dash() {
                     self.block_seq(col, true)?;
                 } else {
                     self.push(scalar(String::new(), ScalarStyle::Plain), empty);
@@ -449,7 +454,7 @@ impl<'a> Events<'a> {
             if next < col {
                 break;
             }
-            if next > col || (self.byte(self.pos) == b'-' && self.blankz(self.pos + 1)) {
+            if next > col || self.at_dash() {
                 return None;
             }
         }
@@ -537,7 +542,7 @@ impl<'a> Events<'a> {
             if next > col {
                 return None;
             }
-            if !(self.byte(self.pos) == b'-' && self.blankz(self.pos + 1)) {
+            if !self.at_dash() {
                 if indentless {
                     break; // the mapping's next key
                 }
