@@ -423,3 +423,200 @@ fn remote_files_over_http_match_the_oracle_and_are_cached() {
     assert_eq!(code, 1);
     assert!(err.contains("status code 404 (Not Found)"), "{err}");
 }
+
+/// git's configuration, through the environment, that lets submodules be
+/// fetched over `file://` (git refuses that by default, CVE-2022-39253).
+const ALLOW_FILE: [(&str, &str); 3] = [
+    ("GIT_CONFIG_COUNT", "1"),
+    ("GIT_CONFIG_KEY_0", "protocol.file.allow"),
+    ("GIT_CONFIG_VALUE_0", "always"),
+];
+
+/// `strata build` of `app` with cache `cache`, `extra` flags and `env`.
+fn strata_build_env(
+    app: &Path,
+    cache: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    let out = Command::new(support::strata())
+        .args(["build", ".", "--cache-dir", cache.to_str().unwrap()])
+        .args(extra)
+        .envs(env.iter().copied())
+        .current_dir(app)
+        .output()
+        .expect("strata runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Three repositories: `leaf` (a ConfigMap at its top), `sub` (`base`: a
+/// ConfigMap and the submodule `deep`, which is `leaf`) and `top` (the
+/// submodule `vendored`, which is `sub`; `wrap`, a base over
+/// `vendored/base`; `own`, a base of its own files). The URLs in the
+/// `.gitmodules` files are relative, as is usual. Returns the temporary
+/// directory, `top` and its commit.
+fn with_submodules() -> (tempfile::TempDir, PathBuf, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = |name: &str| {
+        let d = tmp.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        git(&d, &["init", "-q"]);
+        d
+    };
+    let add_sub = |dir: &Path, url: &str, path: &str| {
+        git(
+            dir,
+            &[
+                "-c",
+                "protocol.file.allow=always",
+                "submodule",
+                "add",
+                "-q",
+                url,
+                path,
+            ],
+        )
+    };
+    let leaf = repo("leaf");
+    write(&leaf, "kustomization.yaml", "resources: [cm.yaml]\n");
+    write(&leaf, "cm.yaml", &configmap("leaf", "deep"));
+    commit(&leaf, "leaf");
+    let sub = repo("sub");
+    write(
+        &sub,
+        "base/kustomization.yaml",
+        "resources: [cm.yaml, ../deep]\nnamePrefix: s-\n",
+    );
+    write(&sub, "base/cm.yaml", &configmap("c", "sub"));
+    add_sub(&sub, "../leaf", "deep");
+    commit(&sub, "sub");
+    let top = repo("top");
+    add_sub(&top, "../sub", "vendored");
+    write(
+        &top,
+        "wrap/kustomization.yaml",
+        "resources: [../vendored/base]\nnameSuffix: -w\n",
+    );
+    write(&top, "own/kustomization.yaml", "resources: [cm.yaml]\n");
+    write(&top, "own/cm.yaml", &configmap("own", "top"));
+    let sha = commit(&top, "top");
+    (tmp, top, sha)
+}
+
+#[test]
+fn submodules_are_fetched_as_kustomize_fetches_them() {
+    let (tmp, top, sha) = with_submodules();
+    let url = format!("file://{}", top.display());
+    // (kustomization, git allows file:// submodules, builds).
+    let cases = [
+        (
+            format!("resources:\n- {url}//vendored/base?ref={sha}\n"),
+            true,
+            true,
+        ),
+        (format!("resources:\n- {url}//wrap?ref={sha}\n"), true, true),
+        (
+            format!("resources:\n- {url}//own?ref={sha}&submodules=false\n"),
+            false,
+            true,
+        ),
+        // Without its submodules the directory is empty.
+        (
+            format!("resources:\n- {url}//vendored/base?ref={sha}&submodules=false\n"),
+            true,
+            false,
+        ),
+        // Submodules are fetched before the build, read or not: git's
+        // refusal fails it.
+        (
+            format!("resources:\n- {url}//own?ref={sha}\n"),
+            false,
+            false,
+        ),
+    ];
+    let oracle = oracle();
+    if oracle.is_none() {
+        eprintln!("skipped the oracle comparison: kubectl 1.37.1 is not installed");
+    }
+    let mut outputs = Vec::new();
+    for (text, allow, builds) in &cases {
+        let env: &[(&str, &str)] = if *allow { &ALLOW_FILE } else { &[] };
+        let (_t, app, cache) = app(text);
+        let (code, out, err) = strata_build_env(&app, &cache, &[], env);
+        assert_eq!(code, if *builds { 0 } else { 1 }, "{text}: {err}");
+        if let Some(oracle) = &oracle {
+            let want = Command::new(oracle)
+                .arg("kustomize")
+                .arg(&app)
+                .envs(env.iter().copied())
+                .output()
+                .unwrap();
+            assert_eq!(want.status.success(), *builds, "{text}: the oracle");
+            assert_eq!(out, String::from_utf8_lossy(&want.stdout), "{text}");
+        }
+        if !*allow && !*builds {
+            assert!(err.contains("transport 'file' not allowed"), "{err}");
+        }
+        outputs.push(out);
+    }
+    // The submodule of the submodule is read too.
+    assert!(outputs[1].contains("name: s-leaf-w"), "{}", outputs[1]);
+    // Offline, with every source gone, the cache serves all three trees.
+    let (_t, app, cache) = app(&cases[1].0);
+    assert_eq!(strata_build_env(&app, &cache, &[], &ALLOW_FILE).0, 0);
+    std::fs::remove_dir_all(tmp.path().join("leaf")).unwrap();
+    std::fs::remove_dir_all(tmp.path().join("sub")).unwrap();
+    std::fs::remove_dir_all(&top).unwrap();
+    let (code, out, err) = strata_build_env(&app, &cache, &["--offline"], &ALLOW_FILE);
+    assert_eq!((code, out.as_str()), (0, outputs[1].as_str()), "{err}");
+}
+
+#[test]
+fn builds_racing_on_a_fresh_cache_all_succeed() {
+    let src = source();
+    let (_tmp, app, _) = app(&format!("resources:\n- {}//base?ref=v1\n", src.url()));
+    // Several rounds: each starts four processes on an empty cache at once.
+    for round in 0..10 {
+        let cache = app.with_file_name(format!("cache{round}"));
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                Command::new(support::strata())
+                    .args(["build", ".", "--cache-dir", cache.to_str().unwrap()])
+                    .current_dir(&app)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outs: Vec<_> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        for o in &outs {
+            assert!(
+                o.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert_eq!(o.stdout, outs[0].stdout);
+        }
+        // One repository, no half-made one beside it.
+        let entries: Vec<String> = std::fs::read_dir(cache.join("repos"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".lock"))
+            .collect();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        let (code, out, err) = strata_build(&app, &cache, &["--offline"]);
+        assert_eq!(
+            (code, out.into_bytes()),
+            (0, outs[0].stdout.clone()),
+            "{err}"
+        );
+    }
+}

@@ -34,8 +34,8 @@ pub struct RepoSpec {
     pub kust_root_path: String,
     /// `?ref=` (or `?version=`); empty for the default branch.
     pub git_ref: String,
-    /// `?submodules=` (default true). strata reads no submodules: a build
-    /// that reads into one fails, naming it.
+    /// `?submodules=` (default true): whether the repository's submodules
+    /// are fetched and read (`false`: each is an empty directory).
     pub submodules: bool,
     /// `?timeout=` (seconds or a Go duration; default 27s): how long the
     /// fetch may take.
@@ -322,8 +322,9 @@ pub struct RemoteCache {
     offline: bool,
     /// One fetch at a time into the cache (the builds of a run share it).
     fetching: Arc<Mutex<()>>,
-    /// Trees opened in this process, by clone URL and commit.
-    trees: Mutex<HashMap<(String, String), Arc<Mounted>>>,
+    /// Trees opened in this process, by clone URL, commit and whether
+    /// submodules are read.
+    trees: Mutex<HashMap<(String, String, bool), Arc<Mounted>>>,
 }
 
 impl RemoteCache {
@@ -418,13 +419,28 @@ impl RemoteCache {
     /// Fetches `spec`'s ref (HEAD when none) from `url` into the bare
     /// repository `repo_dir` within the spec's timeout: the commit it names.
     fn fetch(&self, entry: &str, repo_dir: &Path, url: &str, spec: &RepoSpec) -> Result<String> {
+        self.fetch_rev(entry, repo_dir, url, &spec.git_ref, spec.timeout)
+    }
+
+    /// Fetches `rev` (a ref or a commit sha; HEAD when empty) from `url`
+    /// into the bare repository `repo_dir` within `timeout`: the commit it
+    /// names. Processes sharing the cache take turns through a lock file
+    /// beside the repository (a fetch writes refs and the shallow file).
+    fn fetch_rev(
+        &self,
+        entry: &str,
+        repo_dir: &Path,
+        url: &str,
+        rev: &str,
+        timeout: Duration,
+    ) -> Result<String> {
         let (tx, rx) = std::sync::mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let lock = self.fetching.clone();
         let job = (
             repo_dir.to_path_buf(),
             url.to_string(),
-            spec.git_ref.clone(),
+            rev.to_string(),
             stop.clone(),
         );
         // On a thread of its own, so that a hung connection cannot outlast
@@ -432,7 +448,8 @@ impl RemoteCache {
         std::thread::spawn(move || {
             let (dir, url, rev, stop) = job;
             let _held = lock.lock().unwrap_or_else(|p| p.into_inner());
-            let _ = tx.send(fetch_into(&dir, &url, &rev, &stop));
+            let fetched = lock_dir(&dir).and_then(|_file_lock| fetch_into(&dir, &url, &rev, &stop));
+            let _ = tx.send(fetched);
         });
         let failed = |why: String| {
             Error::of(
@@ -440,14 +457,13 @@ impl RemoteCache {
                 format!("cannot fetch remote base '{entry}' from '{url}': {why}"),
             )
         };
-        match rx.recv_timeout(spec.timeout) {
+        match rx.recv_timeout(timeout) {
             Ok(Ok(commit)) => Ok(commit),
             Ok(Err(why)) => Err(failed(why)),
             Err(_) => {
                 stop.store(true, std::sync::atomic::Ordering::Relaxed);
                 Err(failed(format!(
-                    "timed out after {:?} (a longer ?timeout= allows more)",
-                    spec.timeout
+                    "timed out after {timeout:?} (a longer ?timeout= allows more)"
                 )))
             }
         }
@@ -499,9 +515,43 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("record");
-    let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+    let tmp = dir.join(format!(".{name}.{}", unique()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+/// A name no other writer uses at once: this process, and a counter.
+fn unique() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}.{n}", std::process::id())
+}
+
+/// Holds an exclusive lock on `<dir>.lock` until dropped: fetches into the
+/// repository `dir` from several processes take turns (the operating
+/// system releases it if a process dies).
+fn lock_dir(dir: &Path) -> std::result::Result<std::fs::File, String> {
+    let mut name = dir.as_os_str().to_owned();
+    name.push(".lock");
+    let path = PathBuf::from(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| one_line(&e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            format!(
+                "cannot open the lock file '{}': {}",
+                path.display(),
+                one_line(&e)
+            )
+        })?;
+    file.lock()
+        .map_err(|e| format!("cannot lock '{}': {}", path.display(), one_line(&e)))?;
+    Ok(file)
 }
 
 /// The fetch itself: `+REV:refs/strata/KEY` (each fetched ref keeps its
@@ -514,15 +564,24 @@ fn fetch_into(
 ) -> std::result::Result<String, String> {
     use gix::remote::Direction;
     let why = |e: &dyn std::fmt::Display| one_line(e);
-    let repo = if dir.join("HEAD").is_file() {
-        gix::open(dir).map_err(|e| why(&e))?
-    } else {
-        std::fs::create_dir_all(dir).map_err(|e| why(&e))?;
-        let repo = gix::init_bare(dir).map_err(|e| why(&e))?;
+    if !dir.join("HEAD").is_file() {
+        // Made beside and renamed into place, so that no reader (of this
+        // process or another) ever opens half a repository.
+        let parent = dir.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| why(&e))?;
+        let tmp = parent.join(format!(".init.{}", unique()));
+        gix::init_bare(&tmp).map_err(|e| why(&e))?;
         // For people looking into the cache: which URL this is.
-        let _ = std::fs::write(dir.join("strata-url"), format!("{url}\n"));
-        repo
-    };
+        let _ = std::fs::write(tmp.join("strata-url"), format!("{url}\n"));
+        if let Err(e) = std::fs::rename(&tmp, dir) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            // An empty directory left by an older strata: made again.
+            if !dir.join("HEAD").is_file() {
+                return Err(why(&e));
+            }
+        }
+    }
+    let repo = gix::open(dir).map_err(|e| why(&e))?;
     let src = if rev.is_empty() { "HEAD" } else { rev };
     let local = format!("refs/strata/{}", key(&[src]));
     let refspec = format!("+{src}:{local}");
@@ -538,6 +597,10 @@ fn fetch_into(
         .map_err(|e| why(&e))?
         .prepare_fetch(gix::progress::Discard, Default::default())
         .map_err(|e| why(&e))?
+        // As kustomize's `git fetch --depth=1`: the one commit, no history.
+        .with_shallow(gix::remote::fetch::Shallow::DepthAtRemote(
+            std::num::NonZeroU32::MIN,
+        ))
         .receive(gix::progress::Discard, stop)
         .map_err(|e| why(&e))?;
     if outcome.ref_map.mappings.is_empty() {
@@ -617,7 +680,7 @@ impl RemoteResolver for RemoteCache {
         };
         let url = spec.clone_spec();
         let commit = self.resolve_commit(entry, &spec)?;
-        let mounted = self.mount(&url, &commit)?;
+        let mounted = self.mount(entry, &url, &commit, &spec)?;
         let mut warnings = Vec::new();
         if !is_full_sha(&spec.git_ref) {
             let what = match spec.git_ref.as_str() {
@@ -638,32 +701,231 @@ impl RemoteResolver for RemoteCache {
 }
 
 impl RemoteCache {
-    /// The tree of `commit` of `url`'s cached repository, opened once.
-    fn mount(&self, url: &str, commit: &str) -> Result<Arc<Mounted>> {
-        let key = (url.to_string(), commit.to_string());
+    /// The tree of `commit` of `url`'s cached repository with its
+    /// submodules (when `spec` asks for them), opened once.
+    fn mount(&self, entry: &str, url: &str, commit: &str, spec: &RepoSpec) -> Result<Arc<Mounted>> {
+        let key = (url.to_string(), commit.to_string(), spec.submodules);
         let mut trees = self.trees.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(m) = trees.get(&key) {
             return Ok(m.clone());
         }
-        let repo_dir = self.repo_dir(url);
-        let m = Arc::new(Mounted {
-            prefix: repo_dir.join(commit),
-            label: format!("{url}@{}", commit.get(..12).unwrap_or(commit)),
-            fs: GitFs::open(&repo_dir, commit)?,
-        });
+        // Without its submodules a commit is another tree: another path.
+        let name = match spec.submodules {
+            true => commit.to_string(),
+            false => format!("{commit}-nosub"),
+        };
+        let prefix = self.repo_dir(url).join(name);
+        let m = Arc::new(self.open_tree(entry, url, commit, spec, prefix)?);
         trees.insert(key, m.clone());
         Ok(m)
+    }
+
+    /// Opens `commit` of `url` at `prefix`, and under it each submodule's
+    /// commit (fetched when the cache lacks it), recursively, as kustomize's
+    /// `git submodule update --init --recursive` does; with
+    /// `?submodules=false` each is an empty directory, as in its checkout.
+    fn open_tree(
+        &self,
+        entry: &str,
+        url: &str,
+        commit: &str,
+        spec: &RepoSpec,
+        prefix: PathBuf,
+    ) -> Result<Mounted> {
+        let repo_dir = self.repo_dir(url);
+        let failed = |why: String| {
+            Error::of(
+                ErrorKind::Io,
+                format!("cannot fetch remote base '{entry}': {why}"),
+            )
+        };
+        let mut subs = Vec::new();
+        for sub in submodules_of(&repo_dir, commit, url).map_err(failed)? {
+            let at = prefix.join(&sub.path);
+            let tree = if spec.submodules {
+                let what = format!("submodule '{}' ({})", sub.path, sub.url);
+                transport_allowed(&repo_dir, &sub.url)
+                    .map_err(|why| failed(format!("{what}: {why}")))?;
+                let sub_dir = self.repo_dir(&sub.url);
+                if !has_commit(&sub_dir, &sub.commit) {
+                    if self.offline {
+                        return Err(Error::of(
+                            ErrorKind::NotFound,
+                            format!(
+                                "offline: {what} of remote base '{entry}' is not in the cache '{}' (commit {}); build once without --offline to fetch it",
+                                self.dir.display(),
+                                sub.commit
+                            ),
+                        ));
+                    }
+                    self.fetch_rev(entry, &sub_dir, &sub.url, &sub.commit, spec.timeout)?;
+                }
+                Some(Arc::new(self.open_tree(
+                    entry,
+                    &sub.url,
+                    &sub.commit,
+                    spec,
+                    at.clone(),
+                )?))
+            } else {
+                None
+            };
+            subs.push((at, tree));
+        }
+        Ok(Mounted {
+            label: format!("{url}@{}", commit.get(..12).unwrap_or(commit)),
+            fs: GitFs::open(&repo_dir, commit)?,
+            prefix,
+            subs,
+        })
+    }
+}
+
+/// A submodule of a commit: its path, where it comes from, its commit.
+struct Submodule {
+    path: String,
+    url: String,
+    commit: String,
+}
+
+/// The submodules of `commit` in the bare repository `repo_dir`: each
+/// gitlink of its tree, with its URL from the commit's `.gitmodules` (a
+/// relative one resolved against `url`, the superproject's, as git does).
+fn submodules_of(
+    repo_dir: &Path,
+    commit: &str,
+    url: &str,
+) -> std::result::Result<Vec<Submodule>, String> {
+    let why = |e: &dyn std::fmt::Display| one_line(e);
+    let repo = gix::open(repo_dir).map_err(|e| why(&e))?;
+    let id = gix::ObjectId::from_hex(commit.as_bytes()).map_err(|e| why(&e))?;
+    let tree = repo
+        .find_commit(id)
+        .map_err(|e| why(&e))?
+        .tree()
+        .map_err(|e| why(&e))?;
+    let mut rec = gix::traverse::tree::Recorder::default();
+    tree.traverse()
+        .breadthfirst(&mut rec)
+        .map_err(|e| why(&e))?;
+    let links: Vec<_> = rec
+        .records
+        .into_iter()
+        .filter(|e| e.mode.is_commit())
+        .collect();
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut urls = HashMap::new();
+    if let Some(file) = tree
+        .lookup_entry_by_path(".gitmodules")
+        .map_err(|e| why(&e))?
+    {
+        let blob = file.object().map_err(|e| why(&e))?;
+        let config = gix::config::File::from_bytes_no_includes(
+            &blob.data,
+            gix::config::file::Metadata::api(),
+            Default::default(),
+        )
+        .map_err(|e| format!("cannot read .gitmodules: {}", why(&e)))?;
+        for section in config.sections_by_name("submodule").into_iter().flatten() {
+            if let (Some(path), Some(u)) = (section.value("path"), section.value("url")) {
+                urls.insert(path.to_string(), u.to_string());
+            }
+        }
+    }
+    links
+        .into_iter()
+        .map(|link| {
+            let path = link.filepath.to_string();
+            let Some(sub_url) = urls.get(&path) else {
+                return Err(format!(
+                    "no url found for submodule path '{path}' in .gitmodules"
+                ));
+            };
+            Ok(Submodule {
+                url: relative_url(url, sub_url),
+                commit: link.oid.to_string(),
+                path,
+            })
+        })
+        .collect()
+}
+
+/// A submodule URL as git resolves it: `./x` and `../x` are relative to
+/// the superproject's URL `base` (each `../` drops one of its segments).
+fn relative_url(base: &str, sub: &str) -> String {
+    if !(sub.starts_with("./") || sub.starts_with("../")) {
+        return sub.to_string();
+    }
+    let mut base = base.trim_end_matches('/').to_string();
+    let mut rest = sub;
+    loop {
+        if let Some(r) = rest.strip_prefix("./") {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("../") {
+            rest = r;
+            let cut = base.rfind(['/', ':']).unwrap_or(0);
+            base.truncate(cut);
+        } else {
+            break;
+        }
+    }
+    format!("{base}/{rest}")
+}
+
+/// Whether git lets a submodule be fetched over `url`'s transport: git
+/// refuses `file://` and local paths for submodules unless
+/// `protocol.file.allow` (or `protocol.allow`) is `always`
+/// (CVE-2022-39253), and kustomize, running git, fails with it. The
+/// policy is read from the configuration git would use (system, global,
+/// `GIT_CONFIG_*`), through the cache repository `repo_dir`.
+fn transport_allowed(repo_dir: &Path, url: &str) -> std::result::Result<(), String> {
+    let scheme = gix::url::parse(url.as_bytes())
+        .map(|u| u.scheme.as_str().to_string())
+        .map_err(|e| one_line(&e))?;
+    let repo = gix::open(repo_dir).map_err(|e| one_line(&e))?;
+    let config = repo.config_snapshot();
+    let policy = config
+        .string(format!("protocol.{scheme}.allow").as_str())
+        .or_else(|| config.string("protocol.allow"))
+        .map(|v| v.to_string());
+    let allowed = match policy.as_deref() {
+        Some(p) => p == "always",
+        // git's defaults; "user" (any other scheme's) denies submodules.
+        None => matches!(scheme.as_str(), "http" | "https" | "ssh" | "git"),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(format!(
+            "transport '{scheme}' not allowed (git refuses it for submodules unless protocol.{scheme}.allow is 'always', e.g. git config --global protocol.{scheme}.allow always)"
+        ))
     }
 }
 
 /// A fetched tree placed under a path of its own (the repository's cache
 /// directory joined with the commit), so that its paths never meet those of
 /// the local tree or of another remote tree; errors name its files
-/// `URL@COMMIT:path`.
+/// `URL@COMMIT:path`. Each submodule is a tree of its own at its path
+/// (`None`: not fetched, an empty directory).
 struct Mounted {
     prefix: PathBuf,
     label: String,
     fs: GitFs,
+    subs: Vec<(PathBuf, Option<Arc<Mounted>>)>,
+}
+
+/// Where a path of a [`Mounted`] tree lies.
+enum At<'a> {
+    /// In the tree itself.
+    Here,
+    /// In a fetched submodule.
+    Sub(&'a Mounted),
+    /// At an unfetched submodule's (empty) directory.
+    Empty,
+    /// Below an unfetched submodule: nothing.
+    Missing,
 }
 
 impl std::fmt::Debug for Mounted {
@@ -687,30 +949,84 @@ impl Mounted {
     }
 }
 
+impl Mounted {
+    fn at(&self, path: &Path) -> At<'_> {
+        for (at, tree) in &self.subs {
+            if let Ok(rel) = path.strip_prefix(at) {
+                return match tree {
+                    Some(t) => At::Sub(t),
+                    None if rel.as_os_str().is_empty() => At::Empty,
+                    None => At::Missing,
+                };
+            }
+        }
+        At::Here
+    }
+}
+
+fn not_found(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("'{}' not found", path.display()),
+    )
+}
+
 impl FileSystem for Mounted {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        self.fs.read(&self.inner(path)?)
+        match self.at(path) {
+            At::Here => self.fs.read(&self.inner(path)?),
+            At::Sub(t) => t.read(path),
+            At::Empty => Err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                format!("'{}' is a directory", path.display()),
+            )),
+            At::Missing => Err(not_found(path)),
+        }
     }
     fn kind(&self, path: &Path) -> io::Result<Option<EntryKind>> {
-        match self.inner(path) {
-            Ok(p) => self.fs.kind(&p),
-            Err(_) => Ok(None),
+        match self.at(path) {
+            At::Here => match self.inner(path) {
+                Ok(p) => self.fs.kind(&p),
+                Err(_) => Ok(None),
+            },
+            At::Sub(t) => t.kind(path),
+            At::Empty => Ok(Some(EntryKind::Dir)),
+            At::Missing => Ok(None),
         }
     }
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
-        let c = self.fs.canonical(&self.inner(path)?)?;
-        Ok(self.prefix.join(c.strip_prefix("/").unwrap_or(&c)))
+        match self.at(path) {
+            At::Here => {
+                let c = self.fs.canonical(&self.inner(path)?)?;
+                Ok(self.prefix.join(c.strip_prefix("/").unwrap_or(&c)))
+            }
+            At::Sub(t) => t.canonical(path),
+            At::Empty => Ok(path.to_path_buf()),
+            At::Missing => Err(not_found(path)),
+        }
     }
     fn display(&self, path: &Path) -> String {
+        if let At::Sub(t) = self.at(path) {
+            return t.display(path);
+        }
         match path.strip_prefix(&self.prefix) {
             Ok(rel) => format!("{}:{}", self.label, rel.display()),
             Err(_) => path.display().to_string(),
         }
     }
     fn content_id(&self, path: &Path) -> Option<ContentId> {
-        self.fs.content_id(&self.inner(path).ok()?)
+        match self.at(path) {
+            At::Here => self.fs.content_id(&self.inner(path).ok()?),
+            At::Sub(t) => t.content_id(path),
+            At::Empty | At::Missing => None,
+        }
     }
     fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
-        self.fs.read_dir(&self.inner(path)?)
+        match self.at(path) {
+            At::Here => self.fs.read_dir(&self.inner(path)?),
+            At::Sub(t) => t.read_dir(path),
+            At::Empty => Ok(Vec::new()),
+            At::Missing => Err(not_found(path)),
+        }
     }
 }
