@@ -47,7 +47,7 @@ pub use build::{
     KUSTOMIZE_VERSION,
 };
 pub use error::{Error, ErrorKind, Frame, Location, Result};
-pub use git::affected::{affected, AffectedReport, Reason, Shard};
+pub use git::affected::{affected, affected_with, AffectedReport, Reason, Shard};
 pub use git::diff::{
     diff_envs, diff_outputs, diff_sides, work_tree_side, Change, DiffOptions, EnvDiff, Report,
     ResourceChange, ResourceId, Side,

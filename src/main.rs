@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata::RemoteCache;
 use strata::{
-    affected, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
+    affected_with, build, diff_envs, diff_sides, environments, work_tree_side, work_tree_top,
     BuildOptions, DiffOptions, DiskFs, FileSystem, GitFs, LoadRestrictor, Reorder, RunCache, Shard,
     Side,
 };
@@ -105,6 +105,33 @@ struct AffectedArgs {
     /// every N-th from the K-th), to spread the work over CI machines.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
+    #[command(flatten)]
+    remote: RemoteArgs,
+}
+
+/// Where the git subcommands' remote bases come from: `build`'s own
+/// `--cache-dir` and `--offline`.
+#[derive(clap::Args, Debug)]
+struct RemoteArgs {
+    /// Where remote bases are cached (default: $STRATA_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/strata/remote, else ~/.cache/strata/remote).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Fetch no remote base: build from the cache, and fail on what it lacks.
+    #[arg(long)]
+    offline: bool,
+}
+
+impl RemoteArgs {
+    /// The resolver these flags name.
+    fn resolver(&self) -> Option<Arc<dyn strata::RemoteResolver>> {
+        Some(Arc::new(RemoteCache::new(
+            self.cache_dir
+                .clone()
+                .unwrap_or_else(RemoteCache::default_dir),
+            self.offline,
+        )))
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -128,6 +155,8 @@ struct DiffArgs {
     /// Print Secrets' data and stringData values instead of masking them.
     #[arg(long)]
     show_secrets: bool,
+    #[command(flatten)]
+    remote: RemoteArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -519,6 +548,8 @@ fn run_diff(args: DiffArgs, color: ColorWhen) -> i32 {
         show_secrets: args.show_secrets,
         ..DiffOptions::default()
     };
+    let remote = args.remote.resolver();
+    let open_side = |rev| open_side(rev).map(|s| s.with_remote(remote.clone()));
     let report = (|| {
         if args.envs.len() == 2 && args.revs.len() <= 1 {
             let side = open_side(args.revs.first().map(String::as_str))?;
@@ -595,7 +626,7 @@ fn run_affected(args: AffectedArgs) -> i32 {
     };
     let found = open(a)
         .and_then(|a| Ok((a, open(b)?)))
-        .and_then(|(a, b)| affected(a, b, args.shard));
+        .and_then(|(a, b)| affected_with(a, b, args.shard, args.remote.resolver()));
     let report = match found {
         Ok(r) => r,
         Err(e) => {
@@ -656,6 +687,8 @@ struct HydrateArgs {
     /// a lease on its value before the run).
     #[arg(long, value_name = "REMOTE", conflicts_with = "dry_run")]
     push: Option<String>,
+    #[command(flatten)]
+    remote: RemoteArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -685,6 +718,7 @@ fn run_hydrate(args: HydrateArgs) -> i32 {
         base: args.base,
         author,
         committer,
+        remote: args.remote.resolver(),
         ..strata::HydrateOptions::default()
     };
     let report = match strata::hydrate(Path::new("."), &opts) {
@@ -720,6 +754,8 @@ struct CheckArgs {
     /// hook: what is being committed); checks every environment.
     #[arg(long, conflicts_with = "source")]
     work_tree: bool,
+    #[command(flatten)]
+    remote: RemoteArgs,
 }
 
 fn run_check(args: CheckArgs) -> i32 {
@@ -727,6 +763,7 @@ fn run_check(args: CheckArgs) -> i32 {
         source: args.source,
         work_tree: args.work_tree,
         all: args.all,
+        remote: args.remote.resolver(),
     };
     match strata::check_with(Path::new("."), &opts) {
         Ok(report) => {

@@ -620,3 +620,91 @@ fn builds_racing_on_a_fresh_cache_all_succeed() {
         );
     }
 }
+
+#[test]
+fn git_subcommands_render_remote_bases_as_build_does() {
+    // The remote source: commit `one`, then `two` (the ConfigMap changes).
+    let src = source();
+    let one = src.sha.clone();
+    write(&src.dir, "base/cm.yaml", &configmap("c", "two"));
+    let two = commit(&src.dir, "two");
+    // A repository whose environment `prod` moves from `one` to `two`.
+    let tmp = support::init();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    let cache = tmp.path().join("cache");
+    let cache_dir = cache.to_str().unwrap();
+    let env = |sha: &str| format!("resources:\n- {}//base?ref={sha}\n", src.url());
+    write(&repo, "envs/prod/kustomization.yaml", &env(&one));
+    commit(&repo, "one");
+    let (code, out, err) = run(&repo, &["hydrate", "--cache-dir", cache_dir]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("env/prod: (new) -> "), "{out}");
+    let manifest = git(&repo, &["show", "env/prod:prod/manifest.yaml"]);
+    let (_, built, _) = strata_build(&repo.join("envs/prod"), &cache, &[]);
+    assert_eq!(format!("{manifest}\n"), built, "hydrate renders as build");
+    assert!(manifest.contains("key: one"), "{manifest}");
+    write(&repo, "envs/prod/kustomization.yaml", &env(&two));
+    commit(&repo, "two");
+
+    let (code, out, err) = run(
+        &repo,
+        &["affected", "HEAD~1..HEAD", "--cache-dir", cache_dir],
+    );
+    assert_eq!((code, out.as_str()), (0, "prod\n"), "{err}");
+    let (code, out, err) = run(
+        &repo,
+        &[
+            "diff",
+            "HEAD~1..HEAD",
+            "--cache-dir",
+            cache_dir,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"changed\"") && out.contains("key: two"),
+        "{out}"
+    );
+    // The branch holds `one`'s output: stale.
+    let (code, out, err) = run(&repo, &["check", "--cache-dir", cache_dir]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("prod"), "{out}");
+    let (code, _, err) = run(&repo, &["hydrate", "--cache-dir", cache_dir]);
+    assert_eq!(code, 0, "{err}");
+    // From the cache alone, everything renders the same.
+    std::fs::remove_dir_all(&src.dir).unwrap();
+    for args in [
+        vec!["check"],
+        vec!["affected", "HEAD~1..HEAD"],
+        vec!["diff", "HEAD~1..HEAD", "--exit-code"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--offline", "--cache-dir", cache_dir]);
+        let (code, out, err) = run(&repo, &all);
+        let want = match args[0] {
+            "check" => 0,
+            _ => i32::from(args[0] == "diff"),
+        };
+        assert_eq!(code, want, "{args:?}: {out}{err}");
+    }
+    // Offline with an empty cache: a clear error, not a silent pass
+    // (`--all`: without it nothing changed since the hydrated source, so
+    // nothing is rendered).
+    let empty = tmp.path().join("empty");
+    let (code, _, err) = run(
+        &repo,
+        &[
+            "check",
+            "--all",
+            "--offline",
+            "--cache-dir",
+            empty.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("is not in the cache"), "{err}");
+}

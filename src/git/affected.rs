@@ -15,6 +15,7 @@ use super::record::Recording;
 use super::GitFs;
 use crate::build;
 use crate::error::Result;
+use crate::load::RemoteResolver;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -104,9 +105,23 @@ impl std::str::FromStr for Shard {
 /// and `new` (both trees rooted at `/`), restricted to `shard` of them if
 /// given.
 pub fn affected(old: Arc<GitFs>, new: Arc<GitFs>, shard: Option<Shard>) -> Result<AffectedReport> {
+    affected_with(old, new, shard, None)
+}
+
+/// [`affected`], the environments' remote bases fetched through `remote`
+/// (without one, an environment with a remote base fails to render on both
+/// sides, and counts as affected only if the two errors differ).
+pub fn affected_with(
+    old: Arc<GitFs>,
+    new: Arc<GitFs>,
+    shard: Option<Shard>,
+    remote: Option<Arc<dyn RemoteResolver>>,
+) -> Result<AffectedReport> {
     let top = Path::new("/");
-    let old_envs = environments(&*old, top)?;
-    let new_envs = environments(&*new, top)?;
+    let mut old_envs = environments(&*old, top)?;
+    let mut new_envs = environments(&*new, top)?;
+    old_envs.set_remote(&remote);
+    new_envs.set_remote(&remote);
     let mut names: Vec<String> = old_envs
         .list
         .iter()

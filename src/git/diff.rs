@@ -9,7 +9,7 @@
 
 use super::envs::{environments, Environment, Environments};
 use crate::error::{Error, ErrorKind, Result};
-use crate::load::FileSystem;
+use crate::load::{FileSystem, RemoteResolver};
 use crate::yaml::{emit_stream, Value};
 use crate::{build, Output, RunCache};
 use std::collections::BTreeMap;
@@ -166,6 +166,9 @@ pub struct Side {
     /// its environments then read each file once and build a base they
     /// share once. It assumes `fs` does not change while the side is used.
     pub cache: Option<Arc<RunCache>>,
+    /// Where its environments' remote bases come from (as `build`'s
+    /// `--cache-dir` and `--offline` say); `None` refuses them.
+    pub remote: Option<Arc<dyn RemoteResolver>>,
 }
 
 impl Side {
@@ -176,12 +179,22 @@ impl Side {
             fs,
             top,
             label,
+            remote: None,
         }
     }
 
-    /// The environments this side defines.
+    /// This side, its remote bases fetched through `remote`.
+    pub fn with_remote(mut self, remote: Option<Arc<dyn RemoteResolver>>) -> Side {
+        self.remote = remote;
+        self
+    }
+
+    /// The environments this side defines (each built with the side's
+    /// remote resolver).
     pub fn environments(&self) -> Result<Environments> {
-        environments(&*self.fs, &self.top)
+        let mut envs = environments(&*self.fs, &self.top)?;
+        envs.set_remote(&self.remote);
+        Ok(envs)
     }
 
     /// Renders one environment of this side.

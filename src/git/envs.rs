@@ -79,6 +79,14 @@ impl Environments {
         s
     }
 
+    /// Sets every environment's remote resolver (discovery leaves it
+    /// `None`: the command that renders them knows the cache).
+    pub fn set_remote(&mut self, remote: &Option<std::sync::Arc<dyn crate::RemoteResolver>>) {
+        for env in &mut self.list {
+            env.options.remote = remote.clone();
+        }
+    }
+
     /// The environment named `name`.
     pub fn get(&self, name: &str) -> Option<&Environment> {
         self.list.iter().find(|e| e.name == name)

@@ -14,7 +14,7 @@ use super::diff::Side;
 use super::envs::Environment;
 use super::source::{one_line, open_repo, resolve_commit};
 use crate::error::{Error, ErrorKind, Result};
-use crate::{GitFs, LoadRestrictor, Reorder};
+use crate::{GitFs, LoadRestrictor, RemoteResolver, Reorder};
 use gix::bstr::{BString, ByteSlice};
 use gix::objs::tree::{Entry, EntryKind, EntryMode};
 use gix::ObjectId;
@@ -103,6 +103,8 @@ pub struct HydrateOptions {
     pub committer: Option<Identity>,
     /// How many times to re-apply on a branch another run moved meanwhile.
     pub retries: usize,
+    /// Where remote bases come from; `None` refuses them.
+    pub remote: Option<Arc<dyn RemoteResolver>>,
 }
 
 impl Default for HydrateOptions {
@@ -117,6 +119,7 @@ impl Default for HydrateOptions {
             author: None,
             committer: None,
             retries: 5,
+            remote: None,
         }
     }
 }
@@ -202,7 +205,8 @@ pub fn hydrate(dir: &Path, opts: &HydrateOptions) -> Result<HydrateReport> {
     let fs = Arc::new(GitFs::open(dir, &opts.source)?);
     let sha = fs.commit();
     let source_id = ObjectId::from_hex(sha.as_bytes()).map_err(|e| git_err("source id", &e))?;
-    let side = Side::new(fs.clone(), PathBuf::from("/"), sha[..7].to_string());
+    let side = Side::new(fs.clone(), PathBuf::from("/"), sha[..7].to_string())
+        .with_remote(opts.remote.clone());
     let all = side.environments()?;
     for want in &opts.envs {
         match all.get(want) {
@@ -975,6 +979,8 @@ pub struct CheckOptions {
     pub work_tree: bool,
     /// Check every environment, not only the affected ones.
     pub all: bool,
+    /// Where remote bases come from; `None` refuses them.
+    pub remote: Option<Arc<dyn RemoteResolver>>,
 }
 
 impl Default for CheckOptions {
@@ -983,6 +989,7 @@ impl Default for CheckOptions {
             source: "HEAD".into(),
             work_tree: false,
             all: false,
+            remote: None,
         }
     }
 }
@@ -999,6 +1006,7 @@ pub fn check(dir: &Path, source: &str, all: bool) -> Result<CheckReport> {
             source: source.to_string(),
             all,
             work_tree: false,
+            remote: None,
         },
     )
 }
@@ -1025,6 +1033,7 @@ pub fn check_with(dir: &Path, opts: &CheckOptions) -> Result<CheckReport> {
         let side = Side::new(fs.clone(), PathBuf::from("/"), opts.source.clone());
         (side, Some(fs))
     };
+    let side = side.with_remote(opts.remote.clone());
     let source = side.label.clone();
     let envs = side.environments()?;
     let mut report = CheckReport::default();
@@ -1069,7 +1078,7 @@ pub fn check_with(dir: &Path, opts: &CheckOptions) -> Result<CheckReport> {
         if let (false, Some(dry), Some(fs)) = (opts.all, &dry, &git_fs) {
             if !affected_from.contains_key(dry) {
                 let old = Arc::new(GitFs::open(dir, dry)?);
-                let names = crate::affected(old, fs.clone(), None)?
+                let names = crate::affected_with(old, fs.clone(), None, opts.remote.clone())?
                     .affected
                     .into_iter()
                     .map(|(n, _)| n)

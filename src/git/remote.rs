@@ -325,6 +325,10 @@ pub struct RemoteCache {
     /// Trees opened in this process, by clone URL, commit and whether
     /// submodules are read.
     trees: Mutex<HashMap<(String, String, bool), Arc<Mounted>>>,
+    /// What each floating ref (clone URL, ref) resolved to in this process:
+    /// fetched once, so that every build of a run (both sides of a diff,
+    /// every environment) sees the same commit.
+    resolved: Mutex<HashMap<(String, String), String>>,
 }
 
 impl RemoteCache {
@@ -336,6 +340,7 @@ impl RemoteCache {
             offline,
             fetching: Arc::default(),
             trees: Mutex::default(),
+            resolved: Mutex::default(),
         }
     }
 
@@ -374,6 +379,21 @@ impl RemoteCache {
     /// cache has (or, offline, from the last resolution of its ref), else
     /// fetched.
     fn resolve_commit(&self, entry: &str, spec: &RepoSpec) -> Result<String> {
+        let memo = (spec.clone_spec(), spec.git_ref.clone());
+        if let Some(c) = self.lock_resolved().get(&memo) {
+            return Ok(c.clone());
+        }
+        let commit = self.resolve_commit_once(entry, spec)?;
+        self.lock_resolved().insert(memo, commit.clone());
+        Ok(commit)
+    }
+
+    fn lock_resolved(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), String>> {
+        self.resolved.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// [`RemoteCache::resolve_commit`] without the memo.
+    fn resolve_commit_once(&self, entry: &str, spec: &RepoSpec) -> Result<String> {
         let url = spec.clone_spec();
         let repo_dir = self.repo_dir(&url);
         let pinned = is_full_sha(&spec.git_ref);
