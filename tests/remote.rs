@@ -708,3 +708,168 @@ fn git_subcommands_render_remote_bases_as_build_does() {
     assert_eq!(code, 2);
     assert!(err.contains("is not in the cache"), "{err}");
 }
+
+/// A smart-HTTP git server on a free local port: `git http-backend` (CGI)
+/// serving the repositories under `root`, behind a minimal HTTP/1.1 server
+/// (one request per connection, bodies by length or chunked). It serves
+/// until the test ends; the URL is returned.
+fn git_http_server(root: &Path) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let mut parts = line.split_whitespace();
+                let method = parts.next().unwrap_or("GET").to_string();
+                let target = parts.next().unwrap_or("/").to_string();
+                let mut headers = Vec::new();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) <= 2 {
+                        break;
+                    }
+                    if let Some((k, v)) = h.trim_end().split_once(':') {
+                        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                    }
+                }
+                let header = |k: &str| headers.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+                let mut body = Vec::new();
+                if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+                    loop {
+                        let mut size = String::new();
+                        reader.read_line(&mut size).unwrap();
+                        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+                        let mut chunk = vec![0; n + 2];
+                        reader.read_exact(&mut chunk).unwrap();
+                        if n == 0 {
+                            break;
+                        }
+                        body.extend_from_slice(&chunk[..n]);
+                    }
+                } else if let Some(n) = header("content-length").and_then(|v| v.parse().ok()) {
+                    body.resize(n, 0);
+                    reader.read_exact(&mut body).unwrap();
+                }
+                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                let mut cgi = Command::new("git");
+                cgi.arg("http-backend")
+                    .env("GIT_PROJECT_ROOT", &root)
+                    .env("GIT_HTTP_EXPORT_ALL", "1")
+                    .env("REQUEST_METHOD", &method)
+                    .env("PATH_INFO", path)
+                    .env("QUERY_STRING", query)
+                    .env("REMOTE_ADDR", "127.0.0.1")
+                    .env("CONTENT_LENGTH", body.len().to_string())
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::null());
+                for (h, var) in [
+                    ("content-type", "CONTENT_TYPE"),
+                    ("content-encoding", "HTTP_CONTENT_ENCODING"),
+                    ("git-protocol", "GIT_PROTOCOL"),
+                ] {
+                    if let Some(v) = header(h) {
+                        cgi.env(var, v);
+                    }
+                }
+                let mut child = cgi.spawn().unwrap();
+                let mut stdin = child.stdin.take().unwrap();
+                std::thread::spawn(move || stdin.write_all(&body));
+                let out = child.wait_with_output().unwrap().stdout;
+                // The CGI answer: headers (a `Status:` among them), a blank
+                // line, the body.
+                let split = out
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|i| (i, 4))
+                    .or_else(|| out.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2)));
+                let (head, content) = match split {
+                    Some((i, n)) => (
+                        String::from_utf8_lossy(&out[..i]).into_owned(),
+                        &out[i + n..],
+                    ),
+                    None => (String::new(), &out[..]),
+                };
+                let mut status = "200 OK".to_string();
+                let mut reply = String::new();
+                for h in head.lines() {
+                    match h.strip_prefix("Status:") {
+                        Some(s) => status = s.trim().to_string(),
+                        None => reply.push_str(&format!("{h}\r\n")),
+                    }
+                }
+                let mut stream = reader.into_inner();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\n{reply}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    content.len()
+                );
+                let _ = stream.write_all(content);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn smart_http_repositories_match_the_oracle_and_are_cached() {
+    let src = source();
+    let served = src.dir.with_file_name("served");
+    std::fs::create_dir(&served).unwrap();
+    git(
+        src.dir.parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            "src",
+            served.join("src.git").to_str().unwrap(),
+        ],
+    );
+    let base = git_http_server(&served);
+    let sha = &src.sha;
+    let cases = [
+        format!("resources:\n- {base}/src.git//inner?ref={sha}\n"),
+        format!("resources:\n- {base}/src.git//base?ref=v1\nnamePrefix: t-\n"),
+        format!("resources:\n- {base}/src.git//nested?ref=feature\n"),
+        format!("resources:\n- {base}/missing.git//base?ref=v1\n"),
+    ];
+    let oracle = oracle();
+    if oracle.is_none() {
+        eprintln!("skipped the oracle comparison: kubectl 1.37.1 is not installed");
+    }
+    let mut first = None;
+    for (i, text) in cases.iter().enumerate() {
+        let (tmp, app, cache) = app(text);
+        let (code, out, err) = strata_build(&app, &cache, &[]);
+        assert_eq!(code, if i < 3 { 0 } else { 1 }, "{text}: {err}");
+        if let Some(oracle) = &oracle {
+            let (ok, want) = kustomize(oracle, &app, &[]);
+            assert_eq!(ok, i < 3, "{text}: the oracle");
+            assert_eq!(out, want, "{text}");
+        }
+        if i == 0 {
+            assert!(out.contains("name: b-c-i"), "{out}");
+            first = Some((tmp, app, cache, out));
+        }
+    }
+    // The served repository gone, the pinned commit comes from the cache.
+    let (_tmp, app, cache, out) = first.unwrap();
+    std::fs::remove_dir_all(&served).unwrap();
+    assert_eq!(
+        strata_build(&app, &cache, &[]),
+        (0, out.clone(), String::new())
+    );
+    assert_eq!(
+        strata_build(&app, &cache, &["--offline"]),
+        (0, out, String::new())
+    );
+}
