@@ -1,6 +1,7 @@
 //! Remote bases: kustomize's git URLs (`https://github.com/org/repo//dir?ref=v1`,
 //! `git@host:org/repo.git/dir`, `ssh://...`, `file://...`), parsed as
-//! kustomize's repospec parses them, fetched with gix into a cache on disk,
+//! kustomize's repospec parses them, fetched with gix into a cache on disk
+//! (depth 1, with their submodules, as kustomize's git commands fetch),
 //! and read through [`GitFs`] at the resolved commit, with no checkout.
 //!
 //! The cache (docs/remote.md) holds one bare repository per clone URL and
@@ -602,6 +603,11 @@ fn fetch_into(
         }
     }
     let repo = gix::open(dir).map_err(|e| why(&e))?;
+    // Another process may have fetched this commit while we waited for
+    // the lock.
+    if is_full_sha(rev) && has_commit(dir, rev) {
+        return Ok(rev.to_ascii_lowercase());
+    }
     let src = if rev.is_empty() { "HEAD" } else { rev };
     let local = format!("refs/strata/{}", key(&[src]));
     let refspec = format!("+{src}:{local}");
