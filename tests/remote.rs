@@ -873,3 +873,36 @@ fn smart_http_repositories_match_the_oracle_and_are_cached() {
         (0, out, String::new())
     );
 }
+
+#[test]
+fn fetches_are_shallow_as_kustomizes_depth_one() {
+    let src = source();
+    let one = src.sha.clone();
+    write(&src.dir, "base/cm.yaml", &configmap("c", "two"));
+    let two = commit(&src.dir, "two");
+    let (_tmp, app, cache) = app(&format!("resources:\n- {}//base?ref={two}\n", src.url()));
+    let (code, out, err) = strata_build(&app, &cache, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("key: two"), "{out}");
+    let repos: Vec<PathBuf> = std::fs::read_dir(cache.join("repos"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    let [repo] = repos.as_slice() else {
+        panic!("one cached repository: {repos:?}")
+    };
+    let has = |sha: &str| {
+        Command::new("git")
+            .args(["cat-file", "-e", &format!("{sha}^{{commit}}")])
+            .current_dir(repo)
+            .status()
+            .unwrap()
+            .success()
+    };
+    // The commit asked for, not its parent: no history.
+    assert!(has(&two));
+    assert!(!has(&one), "the parent commit was fetched too");
+    let shallow = std::fs::read_to_string(repo.join("shallow")).unwrap();
+    assert_eq!(shallow.trim(), two);
+}
