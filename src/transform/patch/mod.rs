@@ -15,11 +15,12 @@ pub mod smp;
 pub use schema::OpenApi;
 
 use super::Transformer;
+use crate::error::Location;
 use crate::error::{Error, Result};
 use crate::kustomization::plugins::{
     PatchJson6902TransformerPlugin, PatchStrategicMergeTransformerPlugin, PatchTransformerPlugin,
 };
-use crate::kustomization::{decode_plugin_config, Kustomization, Patch, Selector};
+use crate::kustomization::{decode_plugin_config, Embedded, Kustomization, Patch, Selector};
 use crate::load::Loader;
 use crate::resource::resources_from_bytes;
 use crate::resource::{
@@ -28,6 +29,7 @@ use crate::resource::{
 use crate::yaml::Value;
 use indexmap::IndexMap;
 use json6902::JsonPatch;
+use std::path::PathBuf;
 
 /// The transformers kustomize runs first: one PatchStrategicMergeTransformer
 /// for all of `patchesStrategicMerge`, then a PatchTransformer per entry
@@ -49,9 +51,12 @@ pub fn strategic_merge_transformers(
         ));
     }
     for (i, p) in k.patches.iter().enumerate() {
-        out.push(Box::new(PatchTransformer::new(p, ldr).map_err(|e| {
-            e.entry(format!("patches[{i}]"), k.entries.at("patches", Some(i)))
-        })?));
+        let place = Place::of_entry(k, ldr, "patches", i, &p.path, &p.patch, p.patch.trim());
+        let t = PatchTransformer::new(p, ldr).map_err(|e| place.error(e))?;
+        out.push(Box::new(Placed {
+            inner: Box::new(t),
+            place,
+        }));
     }
     Ok(out)
 }
@@ -63,16 +68,89 @@ pub fn json6902_transformers(k: &Kustomization, ldr: &Loader) -> Result<Vec<Box<
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            Json6902Transformer::new(p.target.as_ref(), &p.path, &p.patch, ldr)
-                .map(|t| Box::new(t) as Box<dyn Transformer>)
-                .map_err(|e| {
-                    e.entry(
-                        format!("patchesJson6902[{i}]"),
-                        k.entries.at("patchesJson6902", Some(i)),
-                    )
-                })
+            let place = Place::of_entry(k, ldr, "patchesJson6902", i, &p.path, &p.patch, &p.patch);
+            let t = Json6902Transformer::new(p.target.as_ref(), &p.path, &p.patch, ldr)
+                .map_err(|e| place.error(e))?;
+            Ok(Box::new(Placed {
+                inner: Box::new(t),
+                place,
+            }) as Box<dyn Transformer>)
         })
         .collect()
+}
+
+/// Where a patch's text is: a file, or a string of the kustomization.
+enum Text {
+    File(PathBuf),
+    Embedded(Embedded),
+}
+
+/// Where errors of one patch entry point: the patch text (positions in it
+/// become the file's lines) and the kustomization entry that declared it.
+struct Place {
+    text: Option<Text>,
+    entry: Option<(String, Location)>,
+}
+
+impl Place {
+    /// The place of entry `index` of `field`, whose patch is the file
+    /// `path` or else the string `patch` of which `used` was parsed.
+    fn of_entry(
+        k: &Kustomization,
+        ldr: &Loader,
+        field: &str,
+        index: usize,
+        path: &str,
+        patch: &str,
+        used: &str,
+    ) -> Place {
+        let text = if path.is_empty() {
+            k.entries
+                .embedded(field, index, "patch", patch, used)
+                .map(Text::Embedded)
+        } else {
+            Some(Text::File(ldr.resolve(path)))
+        };
+        Place {
+            text,
+            entry: Some((
+                format!("{field}[{index}]"),
+                k.entries.at(field, Some(index)),
+            )),
+        }
+    }
+
+    /// `e` placed: a position in the patch text (with no file of its own)
+    /// in the patch's file, then the entry as its outer context.
+    fn error(&self, e: Error) -> Error {
+        let e = match &self.text {
+            Some(Text::Embedded(t)) => e.in_embedded(t),
+            Some(Text::File(f)) if e.file.is_none() && e.mark.is_some() => e.in_file(f),
+            _ => e,
+        };
+        match &self.entry {
+            Some((what, at)) => e.entry(what.clone(), at.clone()),
+            None => e,
+        }
+    }
+}
+
+/// A transformer whose errors are placed (see [`Place`]).
+struct Placed {
+    inner: Box<dyn Transformer>,
+    place: Place,
+}
+
+impl Transformer for Placed {
+    fn transform(&self, m: &mut ResMap, env: &crate::transform::Env) -> Result<()> {
+        self.inner
+            .transform(m, env)
+            .map_err(|e| self.place.error(e))
+    }
+
+    fn builtin_kind(&self) -> &str {
+        self.inner.builtin_kind()
+    }
 }
 
 /// The transformer a `transformers:` document of kind PatchTransformer,
