@@ -596,3 +596,31 @@ fn an_error_in_a_quoted_inline_patch_names_the_patch_value() {
     assert_names(&e, &file, 4, &["Unable to remove nonexistent key: nope"]);
     assert_at(&e, &file, 5, Some(10));
 }
+
+#[test]
+fn a_json_patch_of_a_transformer_config_names_the_op_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\ntransformers:\n- t.yaml\n",
+        ),
+        ("cm.yaml", CM),
+        (
+            "t.yaml",
+            b"apiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: p\npath: p.yaml\ntarget:\n  kind: ConfigMap\n",
+        ),
+        (
+            "p.yaml",
+            b"- op: add\n  path: /data/z\n  value: 1\n- op: remove\n  path: /data/nope\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("p.yaml"),
+        4,
+        &["Unable to remove nonexistent key: nope"],
+    );
+    assert_at(&e, &root.join("p.yaml"), 4, Some(3));
+}

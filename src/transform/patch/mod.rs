@@ -53,10 +53,7 @@ pub fn strategic_merge_transformers(
     for (i, p) in k.patches.iter().enumerate() {
         let place = Place::of_entry(k, ldr, "patches", i, &p.path, &p.patch, p.patch.trim());
         let t = PatchTransformer::new(p, ldr).map_err(|e| place.error(e))?;
-        out.push(Box::new(Placed {
-            inner: Box::new(t),
-            place,
-        }));
+        out.push(place.wrap(Box::new(t)));
     }
     Ok(out)
 }
@@ -71,10 +68,7 @@ pub fn json6902_transformers(k: &Kustomization, ldr: &Loader) -> Result<Vec<Box<
             let place = Place::of_entry(k, ldr, "patchesJson6902", i, &p.path, &p.patch, &p.patch);
             let t = Json6902Transformer::new(p.target.as_ref(), &p.path, &p.patch, ldr)
                 .map_err(|e| place.error(e))?;
-            Ok(Box::new(Placed {
-                inner: Box::new(t),
-                place,
-            }) as Box<dyn Transformer>)
+            Ok(place.wrap(Box::new(t)))
         })
         .collect()
 }
@@ -118,6 +112,22 @@ impl Place {
                 k.entries.at(field, Some(index)),
             )),
         }
+    }
+
+    /// The place of a patch config's `path` file (none when empty).
+    fn of_file(ldr: &Loader, path: &str) -> Place {
+        Place {
+            text: (!path.is_empty()).then(|| Text::File(ldr.resolve(path))),
+            entry: None,
+        }
+    }
+
+    /// `t` with its errors placed here.
+    fn wrap(self, t: Box<dyn Transformer>) -> Box<dyn Transformer> {
+        Box::new(Placed {
+            inner: t,
+            place: self,
+        })
     }
 
     /// `e` placed: a position in the patch text (with no file of its own)
@@ -175,7 +185,8 @@ pub fn patch_transformer_from_config(
                 target: c.target,
                 options,
             };
-            Box::new(PatchTransformer::new(&p, ldr).map_err(wrap)?)
+            let t = PatchTransformer::new(&p, ldr).map_err(wrap)?;
+            Place::of_file(ldr, &p.path).wrap(Box::new(t))
         }
         "PatchStrategicMergeTransformer" => {
             let c: PatchStrategicMergeTransformerPlugin =
@@ -184,10 +195,9 @@ pub fn patch_transformer_from_config(
         }
         "PatchJson6902Transformer" => {
             let c: PatchJson6902TransformerPlugin = decode_plugin_config(doc).map_err(wrap)?;
-            Box::new(
-                Json6902Transformer::new(c.target.as_ref(), &c.path, &c.json_op, ldr)
-                    .map_err(wrap)?,
-            )
+            let t = Json6902Transformer::new(c.target.as_ref(), &c.path, &c.json_op, ldr)
+                .map_err(wrap)?;
+            Place::of_file(ldr, &c.path).wrap(Box::new(t))
         }
         _ => return Ok(None),
     };
