@@ -624,3 +624,65 @@ fn a_json_patch_of_a_transformer_config_names_the_op_line() {
     );
     assert_at(&e, &root.join("p.yaml"), 4, Some(3));
 }
+
+#[test]
+fn a_patches_strategic_merge_file_matching_nothing_names_its_entry_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatchesStrategicMerge:\n- p1.yaml\n- p2.yaml\n",
+        ),
+        ("cm.yaml", CM),
+        (
+            "p1.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  q: r\n",
+        ),
+        (
+            "p2.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nope\ndata: {x: 1}\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(
+        &e,
+        &file,
+        5,
+        &[
+            "patchesStrategicMerge[1]",
+            "no resource matches strategic merge patch",
+        ],
+    );
+    assert_at(&e, &file, 5, Some(3));
+}
+
+#[test]
+fn a_syntax_error_in_a_patches_strategic_merge_file_names_its_entry_and_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatchesStrategicMerge:\n- p1.yaml\n- p2.yaml\n",
+        ),
+        ("cm.yaml", CM),
+        (
+            "p1.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  q: r\n",
+        ),
+        (
+            "p2.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: {x: [1, }\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("kustomization.yaml"),
+        5,
+        &[
+            "patchesStrategicMerge[1]",
+            "did not find expected node content",
+        ],
+    );
+    assert_at(&e, &root.join("p2.yaml"), 5, Some(15));
+}

@@ -20,7 +20,9 @@ use crate::error::{Error, Result};
 use crate::kustomization::plugins::{
     PatchJson6902TransformerPlugin, PatchStrategicMergeTransformerPlugin, PatchTransformerPlugin,
 };
-use crate::kustomization::{decode_plugin_config, Embedded, Kustomization, Patch, Selector};
+use crate::kustomization::{
+    decode_plugin_config, Embedded, Entries, Kustomization, Patch, Selector,
+};
 use crate::load::Loader;
 use crate::resource::resources_from_bytes;
 use crate::resource::{
@@ -41,13 +43,8 @@ pub fn strategic_merge_transformers(
     let mut out: Vec<Box<dyn Transformer>> = Vec::new();
     if !k.patches_strategic_merge.is_empty() {
         out.push(Box::new(
-            StrategicMergeTransformer::new(&k.patches_strategic_merge, "", ldr).map_err(|e| {
-                e.entry(
-                    "patchesStrategicMerge",
-                    k.entries.at("patchesStrategicMerge", None),
-                )
-                .context("configuring patchesStrategicMerge")
-            })?,
+            StrategicMergeTransformer::of_kustomization(k, ldr)
+                .map_err(|e| e.context("configuring patchesStrategicMerge"))?,
         ));
     }
     for (i, p) in k.patches.iter().enumerate() {
@@ -353,44 +350,90 @@ fn quoted(s: &str) -> String {
 /// The builtin PatchStrategicMergeTransformer (`patchesStrategicMerge:`):
 /// each patch goes to the one resource with the patch's id.
 pub struct StrategicMergeTransformer {
-    /// Each patch with where it came from, for error messages.
-    patches: Vec<(Resource, String)>,
+    /// Each patch with where it came from, for error messages (and the
+    /// index of the `paths` entry it came from).
+    patches: Vec<(Resource, String, Option<usize>)>,
+    /// The kustomization whose `patchesStrategicMerge:` these are, to name
+    /// the entry and its line in errors.
+    entries: Option<Entries>,
 }
 
 impl StrategicMergeTransformer {
     /// Loads the patches: each entry of `paths` is inline YAML if it reads
     /// as resources, else a file; `patches` is inline YAML.
     pub fn new(paths: &[String], patches: &str, ldr: &Loader) -> Result<StrategicMergeTransformer> {
+        StrategicMergeTransformer::load(paths, patches, ldr, None)
+    }
+
+    /// [`StrategicMergeTransformer::new`] for a kustomization's
+    /// `patchesStrategicMerge:` (`paths`), its errors naming the entry.
+    fn of_kustomization(k: &Kustomization, ldr: &Loader) -> Result<StrategicMergeTransformer> {
+        StrategicMergeTransformer::load(&k.patches_strategic_merge, "", ldr, Some(&k.entries))
+            .map_err(|e| {
+                match e.contexts().iter().any(|c| c.location().is_some()) {
+                    true => e,
+                    // Not about one entry: the field.
+                    false => e.entry(
+                        "patchesStrategicMerge",
+                        k.entries.at("patchesStrategicMerge", None),
+                    ),
+                }
+            })
+    }
+
+    fn load(
+        paths: &[String],
+        patches: &str,
+        ldr: &Loader,
+        entries: Option<&Entries>,
+    ) -> Result<StrategicMergeTransformer> {
         if paths.is_empty() && patches.is_empty() {
             return Err(Error::new("empty file path and empty patch content"));
         }
-        let mut loaded = Vec::new();
-        for p in paths {
+        let mut t = StrategicMergeTransformer {
+            patches: Vec::new(),
+            entries: entries.cloned(),
+        };
+        for (i, p) in paths.iter().enumerate() {
             match sm_patches_from_bytes(p.as_bytes()) {
                 Ok(ps) => {
                     let source = format!("[patch: {}]", quoted(p));
-                    loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
+                    t.patches
+                        .extend(ps.into_iter().map(|r| (r, source.clone(), Some(i))));
                 }
                 Err(_) => {
-                    let bytes = ldr.load(p)?;
-                    let ps =
-                        sm_patches_from_bytes(&bytes).map_err(|e| e.in_file(ldr.resolve(p)))?;
+                    let bytes = ldr.load(p).map_err(|e| t.place(e, Some(i)))?;
+                    let ps = sm_patches_from_bytes(&bytes)
+                        .map_err(|e| t.place(e.in_file(ldr.resolve(p)), Some(i)))?;
                     let source = format!("[path: {}]", quoted(p));
-                    loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
+                    t.patches
+                        .extend(ps.into_iter().map(|r| (r, source.clone(), Some(i))));
                 }
             }
         }
         if !patches.is_empty() {
             let source = format!("[patch: {}]", quoted(patches));
             let ps = sm_patches_from_bytes(patches.as_bytes())?;
-            loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
+            t.patches
+                .extend(ps.into_iter().map(|r| (r, source.clone(), None)));
         }
-        if loaded.is_empty() {
+        if t.patches.is_empty() {
             return Err(Error::new(format!(
                 "patch appears to be empty; files={paths:?}, Patch={patches}"
             )));
         }
-        Ok(StrategicMergeTransformer { patches: loaded })
+        Ok(t)
+    }
+
+    /// `e` with the `paths` entry `index` it concerns, when known.
+    fn place(&self, e: Error, index: Option<usize>) -> Error {
+        match (&self.entries, index) {
+            (Some(en), Some(i)) => e.entry(
+                format!("patchesStrategicMerge[{i}]"),
+                en.at("patchesStrategicMerge", Some(i)),
+            ),
+            _ => e,
+        }
     }
 }
 
@@ -400,16 +443,19 @@ impl Transformer for StrategicMergeTransformer {
     }
 
     fn transform(&self, m: &mut ResMap, env: &crate::transform::Env) -> Result<()> {
-        for (patch, source) in &self.patches {
+        for (patch, source, index) in &self.patches {
             let id = patch.org_id();
             let i = get_by_id(m, &id).map_err(|e| {
-                e.context(format!(
-                    "no resource matches strategic merge patch \"{id}\""
-                ))
-                .context(format!("applying patch {source}"))
+                let e = e
+                    .context(format!(
+                        "no resource matches strategic merge patch \"{id}\""
+                    ))
+                    .context(format!("applying patch {source}"));
+                self.place(e, *index)
             })?;
             apply_sm_to_selected(m, &[i], patch, &env.openapi).map_err(|e| {
-                e.context(format!("applying strategic merge patch {id} from {source}"))
+                let e = e.context(format!("applying strategic merge patch {id} from {source}"));
+                self.place(e, *index)
             })?;
         }
         Ok(())
