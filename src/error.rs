@@ -203,6 +203,18 @@ impl Error {
         self
     }
 
+    /// Places an error found in an inline text of the kustomization (a
+    /// `patch: |-` block) in the kustomization file: its position in the
+    /// text becomes the file's line and column. An error that already has
+    /// a file, or no position, is left as it is.
+    pub(crate) fn in_embedded(mut self, text: &crate::kustomization::Embedded) -> Error {
+        if let (None, Some(m)) = (&self.file, self.mark) {
+            self.mark = Some(text.map(m));
+            self = self.in_file(&text.file);
+        }
+        self
+    }
+
     /// Adds an outer context line ("accumulating resources").
     pub(crate) fn context(mut self, what: impl Into<String>) -> Error {
         self.context.insert(

@@ -288,6 +288,9 @@ fn run() -> i32 {
     // deep recursion grows its stack on demand) so that a bug that panics
     // is reported as an internal error with its own exit code.
     let worker = std::thread::Builder::new().spawn(move || match cli.command {
+        // A stand-in for a bug, so tests can see how one is reported
+        // (no input is known to panic).
+        _ if std::env::var_os("STRATA_TEST_PANIC").is_some() => panic!("STRATA_TEST_PANIC is set"),
         Command::Build(args) => run_build(args),
         Command::Envs(args) => run_envs(args),
         Command::Diff(args) => run_diff(args, color),

@@ -191,9 +191,13 @@ fn a_syntax_error_in_a_replacements_source_names_its_file_and_line() {
     ]);
     let e = fails(t.path());
     let root = t.path().canonicalize().unwrap();
-    assert_eq!(e.file(), Some(root.join("r.yaml").as_path()));
-    assert!(e.position().is_some(), "{e}");
-    assert!(e.to_string().contains("did not find expected"), "{e}");
+    assert_names(
+        &e,
+        &root.join("kustomization.yaml"),
+        4,
+        &["replacements[0]", "did not find expected node content"],
+    );
+    assert_at(&e, &root.join("r.yaml"), 5, Some(1));
 }
 
 #[test]
@@ -365,4 +369,320 @@ fn the_same_aliasing_in_a_resource_builds_as_in_kustomize() {
         ("cm.yaml", cm.as_bytes()),
     ]);
     assert!(build_dir(t.path(), &BuildOptions::default()).result.is_ok());
+}
+
+// ---- replacements, JSON 6902 patches, inline patches ----
+
+/// Asserts the error's own place is `file` at `line` (and `column` when
+/// given).
+fn assert_at(e: &strata::Error, file: &Path, line: usize, column: Option<usize>) {
+    assert_eq!(e.file(), Some(file), "{e}");
+    let (l, c) = e.position().unwrap_or_else(|| panic!("no position: {e}"));
+    assert_eq!(l, line, "{e}");
+    if let Some(col) = column {
+        assert_eq!(c, col, "{e}");
+    }
+}
+
+const CM_TARGET_X: &str = "  targets:\n  - select: {kind: ConfigMap}\n    fieldPaths: [data.x]\n";
+
+#[test]
+fn a_replacement_whose_source_selects_nothing_names_its_entry_line() {
+    let k = format!(
+        "resources:\n- cm.yaml\nreplacements:\n- source:\n    kind: ConfigMap\n    name: a\n    fieldPath: data.x\n{CM_TARGET_X}- source:\n    kind: Secret\n    name: nope\n{CM_TARGET_X}"
+    );
+    let t = tree(&[("kustomization.yaml", k.as_bytes()), ("cm.yaml", CM)]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(
+        &e,
+        &file,
+        11,
+        &["replacements[1]", "nothing selected by Secret"],
+    );
+    assert_at(&e, &file, 11, Some(3));
+}
+
+#[test]
+fn a_replacement_target_field_not_found_names_its_entry_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\nreplacements:\n- source:\n    kind: ConfigMap\n    fieldPath: data.x\n  targets:\n  - select: {kind: ConfigMap}\n    fieldPaths: [\"data.[x=1\"]\n",
+        ),
+        ("cm.yaml", CM),
+    ]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(
+        &e,
+        &file,
+        4,
+        &["replacements[0]", "unable to find field \"data.[x=1\""],
+    );
+}
+
+#[test]
+fn a_replacement_from_a_path_file_names_the_entry_and_the_item_line() {
+    let r = format!(
+        "- source:\n    kind: ConfigMap\n    fieldPath: data.x\n{CM_TARGET_X}- source:\n    kind: ConfigMap\n    fieldPath: data.nope\n{CM_TARGET_X}"
+    );
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\nreplacements:\n- path: r.yaml\n",
+        ),
+        ("cm.yaml", CM),
+        ("r.yaml", r.as_bytes()),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("kustomization.yaml"),
+        4,
+        &["replacements[0]", "fieldPath `data.nope` is missing"],
+    );
+    assert_names(&e, &root.join("r.yaml"), 7, &["item 1 of r.yaml"]);
+    assert_at(&e, &root.join("r.yaml"), 7, Some(3));
+}
+
+#[test]
+fn a_json_patch_file_op_that_fails_names_the_op_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatches:\n- path: p.yaml\n  target:\n    kind: ConfigMap\n",
+        ),
+        ("cm.yaml", CM),
+        (
+            "p.yaml",
+            b"- op: add\n  path: /data/z\n  value: 1\n- op: replace\n  path: /nope/q\n  value: 2\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("kustomization.yaml"),
+        4,
+        &["patches[0]", "doc is missing path: /nope/q"],
+    );
+    assert_at(&e, &root.join("p.yaml"), 4, Some(3));
+}
+
+/// A `patchesJson6902:` entry for the ConfigMap, its patch in `p.json`.
+const JSON6902_K: &[u8] = b"resources:\n- cm.yaml\npatchesJson6902:\n- path: p.json\n  target:\n    version: v1\n    kind: ConfigMap\n    name: a\n";
+
+#[test]
+fn a_bad_op_in_a_json_patch_file_names_its_line() {
+    let t = tree(&[
+        ("kustomization.yaml", JSON6902_K),
+        ("cm.yaml", CM),
+        (
+            "p.json",
+            b"[\n {\"op\": \"add\", \"path\": \"/data/z\", \"value\": 1},\n {\"op\": \"bogus\", \"path\": \"/data/x\"}\n]\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("kustomization.yaml"),
+        4,
+        &["patchesJson6902[0]", "Unexpected kind: bogus"],
+    );
+    assert_at(&e, &root.join("p.json"), 3, Some(2));
+}
+
+#[test]
+fn a_syntax_error_in_a_json_patch_file_names_its_line_and_reason() {
+    let t = tree(&[
+        ("kustomization.yaml", JSON6902_K),
+        ("cm.yaml", CM),
+        (
+            "p.json",
+            b"[\n {\"op\": \"add\", \"path\": \"/data/z\", \"value\": 1},\n {\"op\": \"add\" \"path\": \"/data/x\"}\n]\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("kustomization.yaml"),
+        4,
+        &["patchesJson6902[0]", "did not find expected ',' or '}'"],
+    );
+    assert_at(&e, &root.join("p.json"), 3, None);
+    assert_eq!(e.kind(), strata::ErrorKind::Syntax);
+}
+
+#[test]
+fn a_failed_test_op_in_an_inline_patch_names_the_kustomization_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |-\n    - op: add\n      path: /data/z\n      value: 1\n    - op: test\n      path: /data/x\n      value: q\n",
+        ),
+        ("cm.yaml", CM),
+    ]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(
+        &e,
+        &file,
+        4,
+        &["patches[0]", "testing value /data/x failed"],
+    );
+    // `- op: test`, the text's line 4, at the block's indentation.
+    assert_at(&e, &file, 10, Some(7));
+}
+
+#[test]
+fn an_inline_patch_after_blank_lines_maps_its_lines() {
+    // The block's leading blank line is trimmed before parsing; the op
+    // that fails is the file's line 9, column 6.
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |\n\n    [{\"op\": \"add\", \"path\": \"/data/z\", \"value\": 1},\n     {\"op\": \"move\", \"from\": \"/data/q\", \"path\": \"/data/w\"}]\n",
+        ),
+        ("cm.yaml", CM),
+    ]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(&e, &file, 4, &["Unable to remove nonexistent key: q"]);
+    assert_at(&e, &file, 9, Some(6));
+}
+
+#[test]
+fn a_syntax_error_in_an_inline_smp_names_the_kustomization_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n    data: {x: [1, }\n",
+        ),
+        ("cm.yaml", CM),
+    ]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(
+        &e,
+        &file,
+        4,
+        &[
+            "patches[0]",
+            "unable to parse SM or JSON patch",
+            "did not find expected node content",
+        ],
+    );
+    assert_at(&e, &file, 9, Some(19));
+    assert_eq!(e.kind(), strata::ErrorKind::Syntax);
+}
+
+#[test]
+fn an_error_in_a_quoted_inline_patch_names_the_patch_value() {
+    // Not a block: positions inside the string are not the file's, so
+    // the error points at the string.
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatches:\n- target: {kind: ConfigMap}\n  patch: \"[{\\\"op\\\": \\\"remove\\\", \\\"path\\\": \\\"/nope\\\"}]\"\n",
+        ),
+        ("cm.yaml", CM),
+    ]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(&e, &file, 4, &["Unable to remove nonexistent key: nope"]);
+    assert_at(&e, &file, 5, Some(10));
+}
+
+#[test]
+fn a_json_patch_of_a_transformer_config_names_the_op_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\ntransformers:\n- t.yaml\n",
+        ),
+        ("cm.yaml", CM),
+        (
+            "t.yaml",
+            b"apiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: p\npath: p.yaml\ntarget:\n  kind: ConfigMap\n",
+        ),
+        (
+            "p.yaml",
+            b"- op: add\n  path: /data/z\n  value: 1\n- op: remove\n  path: /data/nope\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("p.yaml"),
+        4,
+        &["Unable to remove nonexistent key: nope"],
+    );
+    assert_at(&e, &root.join("p.yaml"), 4, Some(3));
+}
+
+#[test]
+fn a_patches_strategic_merge_file_matching_nothing_names_its_entry_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatchesStrategicMerge:\n- p1.yaml\n- p2.yaml\n",
+        ),
+        ("cm.yaml", CM),
+        (
+            "p1.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  q: r\n",
+        ),
+        (
+            "p2.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nope\ndata: {x: 1}\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let file = t.path().canonicalize().unwrap().join("kustomization.yaml");
+    assert_names(
+        &e,
+        &file,
+        5,
+        &[
+            "patchesStrategicMerge[1]",
+            "no resource matches strategic merge patch",
+        ],
+    );
+    assert_at(&e, &file, 5, Some(3));
+}
+
+#[test]
+fn a_syntax_error_in_a_patches_strategic_merge_file_names_its_entry_and_line() {
+    let t = tree(&[
+        (
+            "kustomization.yaml",
+            b"resources:\n- cm.yaml\npatchesStrategicMerge:\n- p1.yaml\n- p2.yaml\n",
+        ),
+        ("cm.yaml", CM),
+        (
+            "p1.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  q: r\n",
+        ),
+        (
+            "p2.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: {x: [1, }\n",
+        ),
+    ]);
+    let e = fails(t.path());
+    let root = t.path().canonicalize().unwrap();
+    assert_names(
+        &e,
+        &root.join("kustomization.yaml"),
+        5,
+        &[
+            "patchesStrategicMerge[1]",
+            "did not find expected node content",
+        ],
+    );
+    assert_at(&e, &root.join("p2.yaml"), 5, Some(15));
 }

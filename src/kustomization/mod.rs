@@ -3,6 +3,7 @@
 
 mod decode;
 mod entries;
+pub(crate) use entries::{Embedded, Entries};
 pub(crate) mod plugins;
 mod types;
 

@@ -13,11 +13,11 @@ mod structured;
 
 use super::common::{plain_tag, wrong_kind};
 use super::Transformer;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 pub(crate) use crate::kustomization::FieldOptions;
 use crate::kustomization::{
-    decode_plugin_config, Gvk, Kustomization, ReplacementField, ReplacementTransformerPlugin,
-    SourceSelector, TargetSelector, KUSTOMIZATION_FILE_NAMES,
+    decode_plugin_config, Entries, Gvk, Kustomization, ReplacementField,
+    ReplacementTransformerPlugin, SourceSelector, TargetSelector, KUSTOMIZATION_FILE_NAMES,
 };
 use crate::load::Loader;
 use crate::resource::{LabelSelector, ResId, ResMap, Resource};
@@ -157,6 +157,18 @@ struct Replacement {
     source_value: Option<String>,
     targets: Option<Vec<Target>>,
     origin: String,
+    /// Where it was written, outermost first (the kustomization entry,
+    /// then the item of its `path:` file), when known: errors then name
+    /// these places instead of `origin`.
+    places: Vec<(String, Location)>,
+}
+
+/// `e` with `places` (outermost first) as located context steps.
+fn placed(e: Error, places: &[(String, Location)]) -> Error {
+    places
+        .iter()
+        .rev()
+        .fold(e, |e, (what, at)| e.entry(what.clone(), at.clone()))
 }
 
 /// The ReplacementTransformer: replacements applied in order, each seeing
@@ -169,7 +181,10 @@ pub struct ReplacementTransformer {
 impl Transformer for ReplacementTransformer {
     fn transform(&self, m: &mut ResMap, _env: &crate::transform::Env) -> Result<()> {
         for r in &self.replacements {
-            apply_replacement(m, r).map_err(|e| e.context(r.origin.clone()))?;
+            apply_replacement(m, r).map_err(|e| match r.places.is_empty() {
+                true => e.context(r.origin.clone()),
+                false => placed(e, &r.places),
+            })?;
         }
         Ok(())
     }
@@ -194,7 +209,7 @@ pub fn replacement_transformer(
         .find(|n| matches!(ldr.is_file(n), Ok(true)))
         .map(|n| ldr.resolve(n).display().to_string())
         .unwrap_or_else(|| ldr.root().display().to_string());
-    let replacements = from_values(&k.replacements, ldr, &file)?;
+    let replacements = from_values(&k.replacements, ldr, &file, &k.entries)?;
     Ok(Some(Box::new(ReplacementTransformer { replacements })))
 }
 
@@ -208,78 +223,122 @@ pub fn replacement_transformer_from_config(
     let name = doc.str_at(&["metadata", "name"]).unwrap_or("");
     let here = format!("{KIND} '{name}'");
     let entries = decode_plugin_config::<ReplacementTransformerPlugin>(doc)?.replacements;
-    let replacements = from_entries(entries, ldr, &here)?;
+    let replacements = from_entries(entries, ldr, &here, None)?;
     Ok(Box::new(ReplacementTransformer { replacements }))
 }
 
 /// Decodes `replacements:` entries kept by the kustomization decoder (each
 /// a `ReplacementField` as a value), as the ReplacementTransformer reads
 /// its config.
-fn from_values(entries: &[Value], ldr: &Loader, origin: &str) -> Result<Vec<Replacement>> {
+fn from_values(
+    entries: &[Value],
+    ldr: &Loader,
+    origin: &str,
+    at: &Entries,
+) -> Result<Vec<Replacement>> {
     let fields = entries
         .iter()
         .enumerate()
         .map(|(i, e)| {
             decode_plugin_config::<ReplacementField>(e)
-                .map_err(|e| e.context(format!("replacements[{i}] in {origin}")))
+                .map_err(|e| e.entry(format!("replacements[{i}]"), at.at("replacements", Some(i))))
         })
         .collect::<Result<Vec<_>>>()?;
-    from_entries(fields, ldr, origin)
+    from_entries(fields, ldr, origin, Some(at))
 }
 
 /// Builds the replacements of `replacements:` entries, loading `path:`
 /// entries' files (one replacement or a list, read as
-/// `sigs.k8s.io/yaml.Unmarshal` reads them).
+/// `sigs.k8s.io/yaml.Unmarshal` reads them). `at`, for a kustomization's
+/// entries, places errors on the entry's line (and the item's line in a
+/// `path:` file).
 fn from_entries(
     entries: Vec<ReplacementField>,
     ldr: &Loader,
     origin: &str,
+    at: Option<&Entries>,
 ) -> Result<Vec<Replacement>> {
     let mut out = Vec::new();
     for (i, entry) in entries.into_iter().enumerate() {
         let here = format!("replacements[{i}] in {origin}");
+        let entry_at: Vec<(String, Location)> = at
+            .map(|a| (format!("replacements[{i}]"), a.at("replacements", Some(i))))
+            .into_iter()
+            .collect();
+        // The entry's place (and an item's), else the `here` text.
+        let place = |e: Error, places: &[(String, Location)], here: &str| match at {
+            Some(_) => placed(e, places),
+            None => e.context(here.to_string()),
+        };
         if entry.path.is_empty() {
-            out.push(replacement(entry, here.clone()).map_err(|e| e.context(here))?);
+            let mut r = replacement(entry, here.clone()).map_err(|e| place(e, &entry_at, &here))?;
+            r.places = entry_at;
+            out.push(r);
             continue;
         }
         let has_targets = entry.targets.as_ref().is_some_and(|t| !t.is_empty());
         if entry.source.is_some() || has_targets {
-            return Err(
-                Error::new("cannot specify both path and inline replacement").context(here),
-            );
+            return Err(place(
+                Error::new("cannot specify both path and inline replacement"),
+                &entry_at,
+                &here,
+            ));
         }
         let path = entry.path;
         let file = ldr.resolve(&path).display().to_string();
-        let bytes = ldr.load(&path).map_err(|e| e.context(here.clone()))?;
-        let docs = parse_documents(&bytes, &ParseOptions::default())
-            .map_err(|e| Error::from(e).in_file(&file))?;
-        let doc = docs.into_iter().next().map(|d| d.value).unwrap_or_default();
+        let bytes = ldr.load(&path).map_err(|e| place(e, &entry_at, &here))?;
+        let opts = ParseOptions {
+            record_marks: true,
+            ..ParseOptions::default()
+        };
+        let docs = parse_documents(&bytes, &opts)
+            .map_err(|e| place(Error::from(e).in_file(&file), &entry_at, &here))?;
+        let (doc, marks) = docs
+            .into_iter()
+            .next()
+            .map(|d| (d.value, d.marks))
+            .unwrap_or_default();
+        // The places of an item of the file: the entry, then the item.
+        let item_at = |what: String, segment: Option<String>| -> Vec<(String, Location)> {
+            let mark = marks.as_ref().and_then(|m| {
+                m.get(&segment.map_or(String::new(), |s| format!("/{s}")))
+                    .copied()
+            });
+            let mut p = entry_at.clone();
+            p.push((what, Location::new(&file, mark)));
+            p
+        };
         match &doc {
             Value::Seq(items) => {
                 for (j, item) in items.iter().enumerate() {
                     let here = format!("{here} (item {j} of {path})");
-                    let r = decode_plugin_config::<ReplacementField>(item)
+                    let places = item_at(format!("item {j} of {path}"), Some(j.to_string()));
+                    let mut r = decode_plugin_config::<ReplacementField>(item)
                         .and_then(|f| replacement(f, here.clone()))
-                        .map_err(|e| e.context(here))?;
+                        .map_err(|e| place(e, &places, &here))?;
+                    r.places = if at.is_some() { places } else { Vec::new() };
                     out.push(r);
                 }
             }
             Value::Map(_) => {
                 let here = format!("{here} (from {path})");
-                let r = decode_plugin_config::<ReplacementField>(&doc)
+                let places = item_at(path.clone(), None);
+                let mut r = decode_plugin_config::<ReplacementField>(&doc)
                     .and_then(|f| replacement(f, here.clone()))
-                    .map_err(|e| e.context(here))?;
+                    .map_err(|e| place(e, &places, &here))?;
+                r.places = if at.is_some() { places } else { Vec::new() };
                 out.push(r);
             }
             other => {
-                return Err(Error::new(format!(
+                let e = Error::new(format!(
                     "unsupported replacement type encountered within replacement path: {}",
                     match other {
                         Value::Scalar(s) if s.tag == Tag::Null => "invalid",
                         _ => "string",
                     }
                 ))
-                .in_file(&file))
+                .in_file(&file);
+                return Err(place(e, &entry_at, &here));
             }
         }
     }
@@ -319,6 +378,7 @@ fn replacement(f: ReplacementField, origin: String) -> Result<Replacement> {
         source_value: f.source_value,
         targets,
         origin,
+        places: Vec::new(),
     })
 }
 

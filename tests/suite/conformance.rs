@@ -23,8 +23,10 @@ use strata::{BuildOptions, LoadRestrictor, Reorder};
 const NOT_BUILT: &[&str] = &[];
 
 /// Where the corpus comes from, for the message when it is absent.
-const ORIGIN: &str = "the corpus is kustomize's own test cases with the oracle's outputs, \
-     shared beside the project (see README.md and docs/conformance.md)";
+const ORIGIN: &str = "the corpus is not in the repository: it holds kustomize's own test cases \
+     (kubernetes-sigs/kustomize at tag kustomize/v5.8.1, api/krusty and plugin/builtin) with the \
+     outputs of kubectl 1.37.1 (kustomize v5.8.1), shared beside the project; put it at \
+     ../shared/conformance or point STRATA_CONFORMANCE at it (docs/conformance.md)";
 
 /// A conformance case's part in the summary.
 pub struct Meta {

@@ -12,7 +12,9 @@
 use crate::error::{Error, Result};
 use crate::yaml::gostr::strconv::{format_float, FloatFormat};
 use crate::yaml::gostr::yaml::{yaml_number, YamlNumber};
-use crate::yaml::{map_with_capacity, parse_documents, Document, ParseOptions, Scalar, Tag, Value};
+use crate::yaml::{
+    map_with_capacity, parse_documents, Document, Mark, ParseOptions, Scalar, Tag, Value,
+};
 use indexmap::IndexMap;
 
 /// A JSON value as Go's `encoding/json` decodes it into `interface{}`.
@@ -85,6 +87,8 @@ pub struct Operation {
     path: Option<String>,
     from: Option<String>,
     value: Option<Json>,
+    /// Where the operation is in the patch text, for errors.
+    mark: Option<Mark>,
 }
 
 /// A decoded JSON patch.
@@ -101,7 +105,9 @@ impl JsonPatch {
             record_marks: true,
             ..ParseOptions::default()
         };
-        let docs = parse_documents(text.as_bytes(), &opts).map_err(|e| Error::new(e.message))?;
+        // A syntax error keeps its kind and position in the text.
+        let docs = parse_documents(text.as_bytes(), &opts).map_err(Error::from)?;
+        let op_mark = |j: usize| docs.first().and_then(|d| d.mark_at(&[j.to_string()]));
         // YAMLToJSON reads the first document only.
         let mut value = match docs.first() {
             None => Json::Null,
@@ -118,12 +124,13 @@ impl JsonPatch {
             }
         };
         let mut ops = Vec::with_capacity(items.len());
-        for mut item in items {
+        for (j, mut item) in items.into_iter().enumerate() {
             let Json::Obj(m) = &mut item else {
                 return Err(Error::new(format!(
                     "json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
                     json_kind(&item)
-                )));
+                ))
+                .at(op_mark(j)));
             };
             let string_field = |m: &IndexMap<String, Json>, k: &str| match m.get(k) {
                 Some(Json::Str(s)) => Some(s.clone()),
@@ -134,6 +141,7 @@ impl JsonPatch {
                 path: string_field(m, "path"),
                 from: string_field(m, "from"),
                 value: m.shift_remove("value"),
+                mark: op_mark(j),
             });
         }
         Ok(JsonPatch { ops })
@@ -151,7 +159,7 @@ impl JsonPatch {
             return Err(Error::new("json: cannot unmarshal into a JSON object"));
         }
         for op in &self.ops {
-            apply_op(&mut doc, op)?;
+            apply_op(&mut doc, op).map_err(|e| e.at(op.mark))?;
         }
         Ok(from_json(&doc))
     }

@@ -15,11 +15,14 @@ pub mod smp;
 pub use schema::OpenApi;
 
 use super::Transformer;
+use crate::error::Location;
 use crate::error::{Error, Result};
 use crate::kustomization::plugins::{
     PatchJson6902TransformerPlugin, PatchStrategicMergeTransformerPlugin, PatchTransformerPlugin,
 };
-use crate::kustomization::{decode_plugin_config, Kustomization, Patch, Selector};
+use crate::kustomization::{
+    decode_plugin_config, Embedded, Entries, Kustomization, Patch, Selector,
+};
 use crate::load::Loader;
 use crate::resource::resources_from_bytes;
 use crate::resource::{
@@ -28,6 +31,7 @@ use crate::resource::{
 use crate::yaml::Value;
 use indexmap::IndexMap;
 use json6902::JsonPatch;
+use std::path::PathBuf;
 
 /// The transformers kustomize runs first: one PatchStrategicMergeTransformer
 /// for all of `patchesStrategicMerge`, then a PatchTransformer per entry
@@ -39,19 +43,14 @@ pub fn strategic_merge_transformers(
     let mut out: Vec<Box<dyn Transformer>> = Vec::new();
     if !k.patches_strategic_merge.is_empty() {
         out.push(Box::new(
-            StrategicMergeTransformer::new(&k.patches_strategic_merge, "", ldr).map_err(|e| {
-                e.entry(
-                    "patchesStrategicMerge",
-                    k.entries.at("patchesStrategicMerge", None),
-                )
-                .context("configuring patchesStrategicMerge")
-            })?,
+            StrategicMergeTransformer::of_kustomization(k, ldr)
+                .map_err(|e| e.context("configuring patchesStrategicMerge"))?,
         ));
     }
     for (i, p) in k.patches.iter().enumerate() {
-        out.push(Box::new(PatchTransformer::new(p, ldr).map_err(|e| {
-            e.entry(format!("patches[{i}]"), k.entries.at("patches", Some(i)))
-        })?));
+        let place = Place::of_entry(k, ldr, "patches", i, &p.path, &p.patch, p.patch.trim());
+        let t = PatchTransformer::new(p, ldr).map_err(|e| place.error(e))?;
+        out.push(place.wrap(Box::new(t)));
     }
     Ok(out)
 }
@@ -63,16 +62,102 @@ pub fn json6902_transformers(k: &Kustomization, ldr: &Loader) -> Result<Vec<Box<
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            Json6902Transformer::new(p.target.as_ref(), &p.path, &p.patch, ldr)
-                .map(|t| Box::new(t) as Box<dyn Transformer>)
-                .map_err(|e| {
-                    e.entry(
-                        format!("patchesJson6902[{i}]"),
-                        k.entries.at("patchesJson6902", Some(i)),
-                    )
-                })
+            let place = Place::of_entry(k, ldr, "patchesJson6902", i, &p.path, &p.patch, &p.patch);
+            let t = Json6902Transformer::new(p.target.as_ref(), &p.path, &p.patch, ldr)
+                .map_err(|e| place.error(e))?;
+            Ok(place.wrap(Box::new(t)))
         })
         .collect()
+}
+
+/// Where a patch's text is: a file, or a string of the kustomization.
+enum Text {
+    File(PathBuf),
+    Embedded(Embedded),
+}
+
+/// Where errors of one patch entry point: the patch text (positions in it
+/// become the file's lines) and the kustomization entry that declared it.
+struct Place {
+    text: Option<Text>,
+    entry: Option<(String, Location)>,
+}
+
+impl Place {
+    /// The place of entry `index` of `field`, whose patch is the file
+    /// `path` or else the string `patch` of which `used` was parsed.
+    fn of_entry(
+        k: &Kustomization,
+        ldr: &Loader,
+        field: &str,
+        index: usize,
+        path: &str,
+        patch: &str,
+        used: &str,
+    ) -> Place {
+        let text = if path.is_empty() {
+            k.entries
+                .embedded(field, index, "patch", patch, used)
+                .map(Text::Embedded)
+        } else {
+            Some(Text::File(ldr.resolve(path)))
+        };
+        Place {
+            text,
+            entry: Some((
+                format!("{field}[{index}]"),
+                k.entries.at(field, Some(index)),
+            )),
+        }
+    }
+
+    /// The place of a patch config's `path` file (none when empty).
+    fn of_file(ldr: &Loader, path: &str) -> Place {
+        Place {
+            text: (!path.is_empty()).then(|| Text::File(ldr.resolve(path))),
+            entry: None,
+        }
+    }
+
+    /// `t` with its errors placed here.
+    fn wrap(self, t: Box<dyn Transformer>) -> Box<dyn Transformer> {
+        Box::new(Placed {
+            inner: t,
+            place: self,
+        })
+    }
+
+    /// `e` placed: a position in the patch text (with no file of its own)
+    /// in the patch's file, then the entry as its outer context.
+    fn error(&self, e: Error) -> Error {
+        let e = match &self.text {
+            Some(Text::Embedded(t)) => e.in_embedded(t),
+            Some(Text::File(f)) if e.file.is_none() && e.mark.is_some() => e.in_file(f),
+            _ => e,
+        };
+        match &self.entry {
+            Some((what, at)) => e.entry(what.clone(), at.clone()),
+            None => e,
+        }
+    }
+}
+
+/// A transformer whose errors are placed (see [`Place`]).
+struct Placed {
+    inner: Box<dyn Transformer>,
+    place: Place,
+}
+
+impl Transformer for Placed {
+    fn transform(&self, m: &mut ResMap, env: &crate::transform::Env) -> Result<()> {
+        self.inner
+            .transform(m, env)
+            .map_err(|e| self.place.error(e))
+    }
+
+    fn builtin_kind(&self) -> &str {
+        self.inner.builtin_kind()
+    }
 }
 
 /// The transformer a `transformers:` document of kind PatchTransformer,
@@ -97,7 +182,8 @@ pub fn patch_transformer_from_config(
                 target: c.target,
                 options,
             };
-            Box::new(PatchTransformer::new(&p, ldr).map_err(wrap)?)
+            let t = PatchTransformer::new(&p, ldr).map_err(wrap)?;
+            Place::of_file(ldr, &p.path).wrap(Box::new(t))
         }
         "PatchStrategicMergeTransformer" => {
             let c: PatchStrategicMergeTransformerPlugin =
@@ -106,10 +192,9 @@ pub fn patch_transformer_from_config(
         }
         "PatchJson6902Transformer" => {
             let c: PatchJson6902TransformerPlugin = decode_plugin_config(doc).map_err(wrap)?;
-            Box::new(
-                Json6902Transformer::new(c.target.as_ref(), &c.path, &c.json_op, ldr)
-                    .map_err(wrap)?,
-            )
+            let t = Json6902Transformer::new(c.target.as_ref(), &c.path, &c.json_op, ldr)
+                .map_err(wrap)?;
+            Place::of_file(ldr, &c.path).wrap(Box::new(t))
         }
         _ => return Ok(None),
     };
@@ -265,44 +350,90 @@ fn quoted(s: &str) -> String {
 /// The builtin PatchStrategicMergeTransformer (`patchesStrategicMerge:`):
 /// each patch goes to the one resource with the patch's id.
 pub struct StrategicMergeTransformer {
-    /// Each patch with where it came from, for error messages.
-    patches: Vec<(Resource, String)>,
+    /// Each patch with where it came from, for error messages (and the
+    /// index of the `paths` entry it came from).
+    patches: Vec<(Resource, String, Option<usize>)>,
+    /// The kustomization whose `patchesStrategicMerge:` these are, to name
+    /// the entry and its line in errors.
+    entries: Option<Entries>,
 }
 
 impl StrategicMergeTransformer {
     /// Loads the patches: each entry of `paths` is inline YAML if it reads
     /// as resources, else a file; `patches` is inline YAML.
     pub fn new(paths: &[String], patches: &str, ldr: &Loader) -> Result<StrategicMergeTransformer> {
+        StrategicMergeTransformer::load(paths, patches, ldr, None)
+    }
+
+    /// [`StrategicMergeTransformer::new`] for a kustomization's
+    /// `patchesStrategicMerge:` (`paths`), its errors naming the entry.
+    fn of_kustomization(k: &Kustomization, ldr: &Loader) -> Result<StrategicMergeTransformer> {
+        StrategicMergeTransformer::load(&k.patches_strategic_merge, "", ldr, Some(&k.entries))
+            .map_err(|e| {
+                match e.contexts().iter().any(|c| c.location().is_some()) {
+                    true => e,
+                    // Not about one entry: the field.
+                    false => e.entry(
+                        "patchesStrategicMerge",
+                        k.entries.at("patchesStrategicMerge", None),
+                    ),
+                }
+            })
+    }
+
+    fn load(
+        paths: &[String],
+        patches: &str,
+        ldr: &Loader,
+        entries: Option<&Entries>,
+    ) -> Result<StrategicMergeTransformer> {
         if paths.is_empty() && patches.is_empty() {
             return Err(Error::new("empty file path and empty patch content"));
         }
-        let mut loaded = Vec::new();
-        for p in paths {
+        let mut t = StrategicMergeTransformer {
+            patches: Vec::new(),
+            entries: entries.cloned(),
+        };
+        for (i, p) in paths.iter().enumerate() {
             match sm_patches_from_bytes(p.as_bytes()) {
                 Ok(ps) => {
                     let source = format!("[patch: {}]", quoted(p));
-                    loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
+                    t.patches
+                        .extend(ps.into_iter().map(|r| (r, source.clone(), Some(i))));
                 }
                 Err(_) => {
-                    let bytes = ldr.load(p)?;
-                    let ps =
-                        sm_patches_from_bytes(&bytes).map_err(|e| e.in_file(ldr.resolve(p)))?;
+                    let bytes = ldr.load(p).map_err(|e| t.place(e, Some(i)))?;
+                    let ps = sm_patches_from_bytes(&bytes)
+                        .map_err(|e| t.place(e.in_file(ldr.resolve(p)), Some(i)))?;
                     let source = format!("[path: {}]", quoted(p));
-                    loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
+                    t.patches
+                        .extend(ps.into_iter().map(|r| (r, source.clone(), Some(i))));
                 }
             }
         }
         if !patches.is_empty() {
             let source = format!("[patch: {}]", quoted(patches));
             let ps = sm_patches_from_bytes(patches.as_bytes())?;
-            loaded.extend(ps.into_iter().map(|r| (r, source.clone())));
+            t.patches
+                .extend(ps.into_iter().map(|r| (r, source.clone(), None)));
         }
-        if loaded.is_empty() {
+        if t.patches.is_empty() {
             return Err(Error::new(format!(
                 "patch appears to be empty; files={paths:?}, Patch={patches}"
             )));
         }
-        Ok(StrategicMergeTransformer { patches: loaded })
+        Ok(t)
+    }
+
+    /// `e` with the `paths` entry `index` it concerns, when known.
+    fn place(&self, e: Error, index: Option<usize>) -> Error {
+        match (&self.entries, index) {
+            (Some(en), Some(i)) => e.entry(
+                format!("patchesStrategicMerge[{i}]"),
+                en.at("patchesStrategicMerge", Some(i)),
+            ),
+            _ => e,
+        }
     }
 }
 
@@ -312,16 +443,19 @@ impl Transformer for StrategicMergeTransformer {
     }
 
     fn transform(&self, m: &mut ResMap, env: &crate::transform::Env) -> Result<()> {
-        for (patch, source) in &self.patches {
+        for (patch, source, index) in &self.patches {
             let id = patch.org_id();
             let i = get_by_id(m, &id).map_err(|e| {
-                e.context(format!(
-                    "no resource matches strategic merge patch \"{id}\""
-                ))
-                .context(format!("applying patch {source}"))
+                let e = e
+                    .context(format!(
+                        "no resource matches strategic merge patch \"{id}\""
+                    ))
+                    .context(format!("applying patch {source}"));
+                self.place(e, *index)
             })?;
             apply_sm_to_selected(m, &[i], patch, &env.openapi).map_err(|e| {
-                e.context(format!("applying strategic merge patch {id} from {source}"))
+                let e = e.context(format!("applying strategic merge patch {id} from {source}"));
+                self.place(e, *index)
             })?;
         }
         Ok(())
