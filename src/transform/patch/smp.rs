@@ -196,26 +196,20 @@ impl<'s> Walker<'s> {
                     // Non-associative list: the patch's list replaces.
                     Ok(match origin {
                         Some(mut o) => {
-                            // Observed with kustomize v5.8.1: over a non-empty
-                            // list, the patch list's empty nulls (a bare `-`,
-                            // `a:`) come out as empty strings; `~` and `null`
-                            // stay null, as they do over an empty or missing list.
-                            // Under an element or field the patch adds
-                            // (`aliased`), the dest is the patch's own list: no
-                            // resource list is replaced, so nulls stay.
-                            if !aliased
-                                && dest
-                                    .as_ref()
-                                    .and_then(Value::as_seq)
-                                    .is_some_and(|d| !d.is_empty())
+                            // merge2's `SetStyle`: the patch list takes the
+                            // style of the resource list it replaces, so over a
+                            // flow list its bare `-` items read back as "" and
+                            // its timestamps keep their spelling, over a block
+                            // one its own flow items are plain again (seen with
+                            // kustomize v5.8.1). An empty resource list counts
+                            // as missing. Under an element or field the patch
+                            // adds (`aliased`), the dest is the patch's own
+                            // list: nothing is replaced.
+                            if let Some(d) = dest
+                                .as_ref()
+                                .filter(|d| !aliased && d.as_seq().is_some_and(|d| !d.is_empty()))
                             {
-                                blank_nulls_to_strings(&mut o);
-                                // ...and the patch list takes the (block) style
-                                // of the list it replaces, so its own items are
-                                // no longer in flow (`[2001-12-14t21:59:43.10-05:00]`
-                                // prints normalised; a nested flow item keeps its
-                                // spelling).
-                                unflow_items(&mut o);
+                                o.set_flow_style(d.is_flow());
                             }
                             Some(Out::origin(o))
                         }
@@ -478,31 +472,6 @@ impl<'s> Walker<'s> {
         }
         append_list(&mut items, dest, &valid_keys)?;
         Ok(items)
-    }
-}
-
-/// Turns every null written as nothing at all, at any depth, into the empty
-/// string (see the non-associative list case of the walk).
-fn blank_nulls_to_strings(v: &mut Value) {
-    crate::yaml::deep(|| match v {
-        Value::Scalar(s) if s.tag == Tag::Null && s.text.is_empty() => *v = Value::string(""),
-        Value::Scalar(_) => {}
-        Value::Seq(items) => items.iter_mut().for_each(blank_nulls_to_strings),
-        Value::Map(m) => m.values_mut().for_each(blank_nulls_to_strings),
-    })
-}
-
-/// The direct scalar items of a list, as read once it is in block style
-/// (see [`Scalar::unflowed`]).
-fn unflow_items(v: &mut Value) {
-    if let Value::Seq(items) = v {
-        for item in items.iter_mut() {
-            if let Value::Scalar(s) = item {
-                if s.plain_in_flow {
-                    *s = s.clone().unflowed();
-                }
-            }
-        }
     }
 }
 
