@@ -2,6 +2,7 @@
 //! (`config.kubernetes.io/origin`) and which transformers touched it
 //! (`alpha.config.kubernetes.io/transformations`).
 
+use crate::resource::shared::Step;
 use crate::resource::{Resource, ORIGIN, TRANSFORMATIONS};
 use crate::yaml::{emit_stream, Value};
 
@@ -146,6 +147,13 @@ fn clean_relative(p: &str) -> String {
 /// Records that `t` touched `res`: the first origin becomes the resource's
 /// origin when it has none, later ones are appended to its transformations.
 pub fn add_transformation(res: &mut Resource, t: &Origin) {
+    // kustomize writes either through `SetAnnotations`, which rebuilds the
+    // whole map: no annotation shares a node with a template's any more.
+    let annotations = [
+        Step::Key("metadata".into()),
+        Step::Key("annotations".into()),
+    ];
+    crate::resource::shared::unshare_under(&mut res.shared, &annotations);
     match res.annotation(ORIGIN) {
         None => res.set_annotation(ORIGIN, &t.to_annotation()),
         Some(_) => {
