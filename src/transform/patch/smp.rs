@@ -485,7 +485,17 @@ fn set_field(m: &mut Map, key: &str, r: Option<Out>) {
         Some(o) if o.v.is_null() && !o.keep_null => {
             m.shift_remove(key);
         }
-        Some(o) => {
+        Some(mut o) => {
+            // Seen with kustomize v5.8.1: a field the merge walks keeps its
+            // value but a node a setter created without a tag (a replacement's
+            // `create`) comes out a string (`010` then prints "010", not 8);
+            // items of a list that is replaced whole are not walked.
+            if let Value::Scalar(s) = &mut o.v {
+                if s.untagged {
+                    s.untagged = false;
+                    s.tag = Tag::Str;
+                }
+            }
             m.insert(key.to_string(), o.v);
         }
     }
