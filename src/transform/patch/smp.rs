@@ -253,8 +253,9 @@ impl<'s> Walker<'s> {
                 return Ok(None);
             }
             if let (None, Some(d)) = (&origin, &dest) {
-                // A null the resource wrote out (`null`, `~`) survives.
-                if !node_text(d).is_empty() {
+                // A null the resource wrote out (`null`, `~`) survives, and
+                // so does an empty node a setter created without a tag.
+                if !node_text(d).is_empty() || is_untagged(d) {
                     return Ok(Some(Out {
                         v: d.clone(),
                         keep_null: true,
@@ -482,16 +483,19 @@ fn set_field(m: &mut Map, key: &str, r: Option<Out>) {
         None => {
             m.shift_remove(key);
         }
-        Some(o) if o.v.is_null() && !o.keep_null => {
+        // Only a node tagged null clears the field (kyaml's `IsTaggedNull`):
+        // an untagged empty one a setter created stays, printed as null.
+        Some(o) if o.v.is_null() && !o.keep_null && !is_untagged(&o.v) => {
             m.shift_remove(key);
         }
         Some(mut o) => {
             // Seen with kustomize v5.8.1: a field the merge walks keeps its
             // value but a node a setter created without a tag (a replacement's
-            // `create`) comes out a string (`010` then prints "010", not 8);
-            // items of a list that is replaced whole are not walked.
+            // `create`) comes out a string (`010` then prints "010", not 8;
+            // `~` prints "~"), unless it is empty (still null); items of a
+            // list that is replaced whole are not walked.
             if let Value::Scalar(s) = &mut o.v {
-                if s.untagged {
+                if s.untagged && !s.text.is_empty() {
                     s.untagged = false;
                     s.tag = Tag::Str;
                 }
@@ -499,6 +503,10 @@ fn set_field(m: &mut Map, key: &str, r: Option<Out>) {
             m.insert(key.to_string(), o.v);
         }
     }
+}
+
+fn is_untagged(v: &Value) -> bool {
+    matches!(v, Value::Scalar(s) if s.untagged)
 }
 
 fn parse_directive(v: &str) -> Option<Directive> {
