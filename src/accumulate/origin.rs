@@ -2,6 +2,7 @@
 //! (`config.kubernetes.io/origin`) and which transformers touched it
 //! (`alpha.config.kubernetes.io/transformations`).
 
+use crate::resource::shared::Step;
 use crate::resource::{Resource, ORIGIN, TRANSFORMATIONS};
 use crate::yaml::{emit_stream, Value};
 
@@ -146,14 +147,27 @@ fn clean_relative(p: &str) -> String {
 /// Records that `t` touched `res`: the first origin becomes the resource's
 /// origin when it has none, later ones are appended to its transformations.
 pub fn add_transformation(res: &mut Resource, t: &Origin) {
+    // kustomize writes either through `GetAnnotations`/`SetAnnotations`,
+    // which rebuilds the whole map from strings: every annotation becomes a
+    // string node (a created `2001-12-14` stays as written) that shares
+    // nothing with a pod template's copy any more.
+    let mut annotations = res.annotations();
     match res.annotation(ORIGIN) {
-        None => res.set_annotation(ORIGIN, &t.to_annotation()),
+        None => {
+            annotations.insert(ORIGIN.to_string(), t.to_annotation());
+        }
         Some(_) => {
             let mut list = res.annotation(TRANSFORMATIONS).unwrap_or("").to_string();
             t.write(&mut list, "- ", "  ");
-            res.set_annotation(TRANSFORMATIONS, &list);
+            annotations.insert(TRANSFORMATIONS.to_string(), list);
         }
     }
+    res.set_annotations(&annotations);
+    let path = [
+        Step::Key("metadata".into()),
+        Step::Key("annotations".into()),
+    ];
+    crate::resource::shared::unshare_under(&mut res.shared, &path);
 }
 
 /// Rewrites the origins a base recorded relative to its own root so that

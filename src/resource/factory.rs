@@ -9,11 +9,46 @@ use crate::yaml::{Document, ParseOptions, Value};
 /// Parses a resource file's bytes into resources. A mapping key that is not
 /// a string (`9000:`, `true:`, `~:`) is an error at the key: kustomize reads
 /// it but fails when it writes the resource out (its JSON encoder takes
-/// string keys only). Strategic-merge patches are read here too: a patch
-/// that deletes such a key (`9000: null`) is rejected, where kustomize
-/// accepts it.
+/// string keys only). Strategic-merge patches are read by
+/// [`patches_from_bytes`].
 pub fn resources_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
     resources_from_docs(read(bytes)?)
+}
+
+/// Parses strategic-merge patches as [`resources_from_bytes`] parses
+/// resources, except that a non-string key whose value is null is accepted:
+/// kyaml matches fields by their text, so `9000: null` only deletes the
+/// resource's `"9000"` and puts no such key into kustomize's output.
+pub(crate) fn patches_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
+    let opts = ParseOptions {
+        record_marks: true,
+        ..ParseOptions::default()
+    };
+    let mut docs = Document::read_resources(bytes, &opts)?;
+    for d in &mut docs {
+        let root = &d.value;
+        d.non_string_keys.retain(|k| {
+            !at_pointer(root, &k.map_path)
+                .and_then(|m| m.get(&k.text))
+                .is_some_and(Value::is_null)
+        });
+    }
+    resources_from_docs(docs)
+}
+
+/// The node at a [`crate::yaml::Marks`] path (`/spec/0/name`, `~1` for `/`
+/// and `~0` for `~` in a segment; empty for the root).
+fn at_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return pointer.is_empty().then_some(root);
+    };
+    rest.split('/').try_fold(root, |v, seg| {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        match v {
+            Value::Seq(items) => items.get(seg.parse::<usize>().ok()?),
+            _ => v.get(&seg),
+        }
+    })
 }
 
 fn read(bytes: &[u8]) -> Result<Vec<Document>> {

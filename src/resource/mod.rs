@@ -11,7 +11,7 @@ mod selector;
 pub(crate) mod shared;
 
 pub use factory::resources_from_bytes;
-pub(crate) use factory::{added_key_type, set_key_error};
+pub(crate) use factory::{added_key_type, patches_from_bytes, set_key_error};
 pub use id::ResId;
 pub use resmap::ResMap;
 pub use resource::*;

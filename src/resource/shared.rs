@@ -88,6 +88,16 @@ pub fn reconcile(obj: &mut Value, shared: &mut Vec<SharedScalar>) {
     shared.retain(|g| g.paths.len() > 1);
 }
 
+/// kustomize rebuilt the mapping at `prefix` from strings (its
+/// `SetAnnotations`, as when it records an origin or a transformation):
+/// the fields under it are new nodes, shared with nothing any more.
+pub fn unshare_under(shared: &mut Vec<SharedScalar>, prefix: &[Step]) {
+    for g in shared.iter_mut() {
+        g.paths.retain(|p| !p.starts_with(prefix));
+    }
+    shared.retain(|g| g.paths.len() > 1);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +135,24 @@ mod tests {
         // A location outside every group changes alone.
         write_through(&mut o, &mut shared, &path("c/x"), &Value::string("three"));
         assert_eq!(o.str_at(&["a", "x"]), Some("two"));
+    }
+
+    #[test]
+    fn unshare_under_drops_the_locations_below_a_rebuilt_map() {
+        let mut shared = vec![
+            group(&["metadata/annotations/a", "spec/t/annotations/a"], "x"),
+            group(&["metadata/labels/l", "spec/t/labels/l", "spec/s/l"], "y"),
+        ];
+        unshare_under(&mut shared, &path("metadata/annotations"));
+        assert_eq!(
+            shared,
+            vec![group(
+                &["metadata/labels/l", "spec/t/labels/l", "spec/s/l"],
+                "y"
+            )]
+        );
+        unshare_under(&mut shared, &path("metadata/labels"));
+        assert_eq!(shared, vec![group(&["spec/t/labels/l", "spec/s/l"], "y")]);
     }
 
     #[test]

@@ -906,6 +906,12 @@ pub(crate) fn set_field(
 /// text of its own type (an int may become a float's text): anything else is
 /// the error kustomize gives when it prints the resource.
 fn retyped(old: &Scalar, text: String) -> Result<Value> {
+    // A node a setter created (an earlier replacement with `create`, in this
+    // kustomization or a base) has no tag to keep: go-yaml types it by its
+    // text when it is printed, whatever text it holds by then.
+    if old.untagged {
+        return Ok(super::common::scalar(&text, None));
+    }
     let resolved = plain_tag(&text);
     let ok = old.tag == Tag::Str
         || resolved == old.tag
@@ -924,6 +930,7 @@ fn retyped(old: &Scalar, text: String) -> Result<Value> {
         quoted: old.quoted,
         plain_in_flow: false,
         untagged: false,
+        flow_depth: old.flow_depth,
     }))
 }
 

@@ -252,8 +252,12 @@ fn substitute_node(
     Ok(())
 }
 
+/// Whether refvar takes the node for a string. A plain scalar that is a
+/// string only once go-yaml re-encodes its flow collection (`plain_in_flow`:
+/// `[a, 2024-01-01T00:00:00.000Z]`, a bare `-` patched into a flow list)
+/// still has its own tag when vars run, so it is not one.
 fn is_string(s: &Scalar) -> bool {
-    s.tag == Tag::Str || s.untagged
+    (s.tag == Tag::Str && !s.plain_in_flow) || s.untagged
 }
 
 /// kustomize's `DoReplacements`: `$(NAME)` becomes the var's value (a field

@@ -21,7 +21,7 @@ mod go_tags;
 mod resolve;
 
 pub use fast::fast_reader_takes;
-use resolve::flow_quotes_plain;
+pub(crate) use resolve::flow_quotes_plain;
 pub use resolve::resolve_plain;
 
 use super::gostr::strconv::quote;
@@ -507,6 +507,8 @@ fn parse_stream(
                 let (mut scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
                 scalar.quoted = !plain && scalar.tag == Tag::Str;
                 scalar.plain_in_flow = quoted_in_flow && scalar.tag == Tag::Str;
+                // Records the style of the collections above (`Value::is_flow`).
+                scalar.flow_depth = u32::try_from(b.flow_depth).unwrap_or(u32::MAX);
                 if let Some(e) = tag_error {
                     b.defer(e);
                 }

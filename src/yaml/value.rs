@@ -82,6 +82,12 @@ pub struct Scalar {
     /// kyaml built the node with an empty tag (a field a setter creates), so
     /// its tag is only `tag` once decoded: refvar still takes it for a string.
     pub untagged: bool,
+    /// How many flow collections enclosed the scalar where it was parsed (0
+    /// in block context, and for a scalar built later). It records the style
+    /// of the collections above it, which kyaml keeps on its nodes and which
+    /// decides how go-yaml re-encodes what is put into them: see
+    /// [`Value::is_flow`].
+    pub flow_depth: u32,
 }
 
 impl PartialEq for Scalar {
@@ -99,6 +105,7 @@ impl Scalar {
             quoted: false,
             plain_in_flow: false,
             untagged: false,
+            flow_depth: 0,
         }
     }
 
@@ -126,12 +133,14 @@ impl Scalar {
                 quoted: true,
                 plain_in_flow: false,
                 untagged: false,
+                flow_depth: self.flow_depth,
             }
         } else {
             Scalar {
                 quoted: false,
                 plain_in_flow: false,
                 untagged: false,
+                flow_depth: self.flow_depth,
                 ..new
             }
         }
@@ -233,6 +242,70 @@ impl Value {
     /// An empty mapping.
     pub fn map() -> Value {
         Value::Map(Map::default())
+    }
+
+    /// Whether this collection was written in flow style (`[a]`, `{k: v}`),
+    /// as far as its scalars tell: flow collections hold only flow ones, so
+    /// a collection is flow exactly when a scalar `d` levels below it (1 for
+    /// its own items) sits in at least `d` flow collections
+    /// ([`Scalar::flow_depth`]). A collection
+    /// without parsed scalars (`[]`, `[[]]`, one built by a transformer)
+    /// counts as block. False for a scalar.
+    pub fn is_flow(&self) -> bool {
+        if matches!(self, Value::Scalar(_)) {
+            return false;
+        }
+        let mut stack = vec![(self, 0u32)];
+        while let Some((v, d)) = stack.pop() {
+            match v {
+                Value::Scalar(s) => {
+                    if s.flow_depth >= d {
+                        return true;
+                    }
+                }
+                Value::Seq(items) => stack.extend(items.iter().map(|i| (i, d + 1))),
+                Value::Map(m) => stack.extend(m.values().map(|i| (i, d + 1))),
+            }
+        }
+        false
+    }
+
+    /// Gives this collection flow or block style, as merge2's `SetStyle` does
+    /// to a patch node that replaces a resource's, and reads it back as
+    /// go-yaml re-encodes it. In flow style, plain scalars go-yaml must quote
+    /// there (an empty null, a timestamp with a `:`: `flow_quotes_plain`)
+    /// become strings of their text, at any depth since everything inside a
+    /// flow node is emitted in flow; in block style the collection's own
+    /// items read as plain again ([`Scalar::unflowed`]) while nested flow
+    /// collections keep their style. A scalar is left as it is.
+    pub fn set_flow_style(&mut self, flow: bool) {
+        if matches!(self, Value::Scalar(_)) || self.is_flow() == flow {
+            return;
+        }
+        let mut stack = vec![(self, 0u32)];
+        while let Some((v, d)) = stack.pop() {
+            match v {
+                Value::Scalar(s) if flow => {
+                    if !s.quoted && s.tag != Tag::Str && super::parse::flow_quotes_plain(&s.text) {
+                        s.tag = Tag::Str;
+                        s.quoted = true;
+                        s.plain_in_flow = true;
+                        s.untagged = false;
+                    }
+                    s.flow_depth = s.flow_depth.max(d);
+                }
+                Value::Scalar(s) => {
+                    if d == 1 {
+                        *s = s.clone().unflowed();
+                    }
+                    // Everything below was flow; now only what is below
+                    // this collection is.
+                    s.flow_depth = d - 1;
+                }
+                Value::Seq(items) => stack.extend(items.iter_mut().map(|i| (i, d + 1))),
+                Value::Map(m) => stack.extend(m.values_mut().map(|i| (i, d + 1))),
+            }
+        }
     }
 
     /// Whether this is the null scalar.

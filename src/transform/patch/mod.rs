@@ -24,7 +24,6 @@ use crate::kustomization::{
     decode_plugin_config, Embedded, Entries, Kustomization, Patch, Selector,
 };
 use crate::load::Loader;
-use crate::resource::resources_from_bytes;
 use crate::resource::{
     CompiledSelector, ResId, ResMap, Resource, ALLOW_KIND_CHANGE, ALLOW_NAME_CHANGE, ENABLED,
 };
@@ -204,7 +203,7 @@ pub fn patch_transformer_from_config(
 /// Reads strategic merge patches from text: resources, as kustomize's
 /// resource factory reads them (kind and name required, lists expanded).
 fn sm_patches_from_bytes(bytes: &[u8]) -> Result<Vec<Resource>> {
-    resources_from_bytes(bytes)
+    crate::resource::patches_from_bytes(bytes)
 }
 
 /// kustomize's `GetById`: the one resource whose current or a previous id

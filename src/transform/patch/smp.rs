@@ -196,26 +196,20 @@ impl<'s> Walker<'s> {
                     // Non-associative list: the patch's list replaces.
                     Ok(match origin {
                         Some(mut o) => {
-                            // Observed with kustomize v5.8.1: over a non-empty
-                            // list, the patch list's empty nulls (a bare `-`,
-                            // `a:`) come out as empty strings; `~` and `null`
-                            // stay null, as they do over an empty or missing list.
-                            // Under an element or field the patch adds
-                            // (`aliased`), the dest is the patch's own list: no
-                            // resource list is replaced, so nulls stay.
-                            if !aliased
-                                && dest
-                                    .as_ref()
-                                    .and_then(Value::as_seq)
-                                    .is_some_and(|d| !d.is_empty())
+                            // merge2's `SetStyle`: the patch list takes the
+                            // style of the resource list it replaces, so over a
+                            // flow list its bare `-` items read back as "" and
+                            // its timestamps keep their spelling, over a block
+                            // one its own flow items are plain again (seen with
+                            // kustomize v5.8.1). An empty resource list counts
+                            // as missing. Under an element or field the patch
+                            // adds (`aliased`), the dest is the patch's own
+                            // list: nothing is replaced.
+                            if let Some(d) = dest
+                                .as_ref()
+                                .filter(|d| !aliased && d.as_seq().is_some_and(|d| !d.is_empty()))
                             {
-                                blank_nulls_to_strings(&mut o);
-                                // ...and the patch list takes the (block) style
-                                // of the list it replaces, so its own items are
-                                // no longer in flow (`[2001-12-14t21:59:43.10-05:00]`
-                                // prints normalised; a nested flow item keeps its
-                                // spelling).
-                                unflow_items(&mut o);
+                                o.set_flow_style(d.is_flow());
                             }
                             Some(Out::origin(o))
                         }
@@ -259,8 +253,9 @@ impl<'s> Walker<'s> {
                 return Ok(None);
             }
             if let (None, Some(d)) = (&origin, &dest) {
-                // A null the resource wrote out (`null`, `~`) survives.
-                if !node_text(d).is_empty() {
+                // A null the resource wrote out (`null`, `~`) survives, and
+                // so does an empty node a setter created without a tag.
+                if !node_text(d).is_empty() || is_untagged(d) {
                     return Ok(Some(Out {
                         v: d.clone(),
                         keep_null: true,
@@ -481,31 +476,6 @@ impl<'s> Walker<'s> {
     }
 }
 
-/// Turns every null written as nothing at all, at any depth, into the empty
-/// string (see the non-associative list case of the walk).
-fn blank_nulls_to_strings(v: &mut Value) {
-    crate::yaml::deep(|| match v {
-        Value::Scalar(s) if s.tag == Tag::Null && s.text.is_empty() => *v = Value::string(""),
-        Value::Scalar(_) => {}
-        Value::Seq(items) => items.iter_mut().for_each(blank_nulls_to_strings),
-        Value::Map(m) => m.values_mut().for_each(blank_nulls_to_strings),
-    })
-}
-
-/// The direct scalar items of a list, as read once it is in block style
-/// (see [`Scalar::unflowed`]).
-fn unflow_items(v: &mut Value) {
-    if let Value::Seq(items) = v {
-        for item in items.iter_mut() {
-            if let Value::Scalar(s) = item {
-                if s.plain_in_flow {
-                    *s = s.clone().unflowed();
-                }
-            }
-        }
-    }
-}
-
 /// kyaml `FieldSetter`: a missing value or a null the patch asked for
 /// removes the field; anything else sets it.
 fn set_field(m: &mut Map, key: &str, r: Option<Out>) {
@@ -513,13 +483,30 @@ fn set_field(m: &mut Map, key: &str, r: Option<Out>) {
         None => {
             m.shift_remove(key);
         }
-        Some(o) if o.v.is_null() && !o.keep_null => {
+        // Only a node tagged null clears the field (kyaml's `IsTaggedNull`):
+        // an untagged empty one a setter created stays, printed as null.
+        Some(o) if o.v.is_null() && !o.keep_null && !is_untagged(&o.v) => {
             m.shift_remove(key);
         }
-        Some(o) => {
+        Some(mut o) => {
+            // Seen with kustomize v5.8.1: a field the merge walks keeps its
+            // value but a node a setter created without a tag (a replacement's
+            // `create`) comes out a string (`010` then prints "010", not 8;
+            // `~` prints "~"), unless it is empty (still null); items of a
+            // list that is replaced whole are not walked.
+            if let Value::Scalar(s) = &mut o.v {
+                if s.untagged && !s.text.is_empty() {
+                    s.untagged = false;
+                    s.tag = Tag::Str;
+                }
+            }
             m.insert(key.to_string(), o.v);
         }
     }
+}
+
+fn is_untagged(v: &Value) -> bool {
+    matches!(v, Value::Scalar(s) if s.untagged)
 }
 
 fn parse_directive(v: &str) -> Option<Directive> {
