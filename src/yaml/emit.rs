@@ -114,36 +114,58 @@ impl Emitter<'_> {
                 Ok(())
             }
             Value::Map(m) => {
-                // Keys go through the JSON hop too, then v2 sorts them (K1–K5).
-                let mut entries: Vec<(Cow<'_, str>, &Value)> = m
-                    .iter()
-                    .map(|(k, v)| match hop_str(k)? {
-                        // Only a NEL makes the hop change a string (J9).
-                        Cow::Owned(_) => Err(EmitError(NEL_KEY.into())),
-                        h => Ok((h, v)),
-                    })
-                    .collect::<Result<_, EmitError>>()?;
-                keys::sort_by(&mut entries, &|e: &(Cow<'_, str>, &Value)| e.0.as_ref());
+                // Keys go through the JSON hop too (only a NEL makes it
+                // change a key, J9), then v2 sorts them (K1–K5). Most
+                // mappings come sorted already: those are written as they
+                // are, without a sorted copy. That is what the sort would
+                // give when it sorts by insertion (up to 16 keys) or when
+                // the order is transitive, as it is for ASCII keys without
+                // digits (K6).
+                let mut sorted = true;
+                let mut transitive = true;
+                let mut prev: Option<&str> = None;
+                for k in m.keys() {
+                    if let Cow::Owned(_) = hop_str(k)? {
+                        return Err(EmitError(NEL_KEY.into()));
+                    }
+                    sorted &= prev.is_none_or(|p| !keys::less(k, p));
+                    transitive &= k.bytes().all(|b| b.is_ascii() && !b.is_ascii_digit());
+                    prev = Some(k);
+                }
                 let saved = self.indent;
                 self.increase_indent(false, false);
-                for (key, value) in &entries {
-                    self.write_indent();
-                    if is_simple_key(key) {
-                        self.string(key, true);
-                        self.write_indicator(":", false, false, false);
-                    } else {
-                        // L5: `? key` then `: value` on its own line.
-                        self.write_indicator("?", true, false, true);
-                        self.string(key, false);
-                        self.write_indent();
-                        self.write_indicator(":", true, false, true);
+                if sorted && (m.len() <= 16 || transitive) {
+                    for (key, value) in m.iter() {
+                        self.entry(key, value)?;
                     }
-                    self.node(value, true)?;
+                } else {
+                    let mut entries: Vec<(&str, &Value)> =
+                        m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                    keys::sort_by(&mut entries, &|e: &(&str, &Value)| e.0);
+                    for (key, value) in entries {
+                        self.entry(key, value)?;
+                    }
                 }
                 self.indent = saved;
                 Ok(())
             }
         }
+    }
+
+    /// One `key: value` of a block mapping.
+    fn entry(&mut self, key: &str, value: &Value) -> Result<(), EmitError> {
+        self.write_indent();
+        if is_simple_key(key) {
+            self.string(key, true);
+            self.write_indicator(":", false, false, false);
+        } else {
+            // L5: `? key` then `: value` on its own line.
+            self.write_indicator("?", true, false, true);
+            self.string(key, false);
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
+        }
+        self.node(value, true)
     }
 
     /// L3: `[]` / `{}`.
@@ -586,7 +608,7 @@ fn non_finite_check(text: &str) -> Result<(), EmitError> {
 /// leaves them unescaped) fail the build; NEL is a line break inside the JSON
 /// string, so v2 folds it with the spaces around it.
 fn hop_str(s: &str) -> Result<Cow<'_, str>, EmitError> {
-    if s.bytes().all(|b| b < 0x7f) {
+    if s.is_ascii() && !s.as_bytes().contains(&0x7f) {
         return Ok(Cow::Borrowed(s));
     }
     let mut has_nel = false;
