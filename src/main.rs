@@ -238,11 +238,17 @@ fn main() {
 fn tune_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: setting an option is allowed at any time; both are read
-    // when memory is next reserved or freed.
-    unsafe {
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+    // An option set in the environment (mimalloc reads `MIMALLOC_<NAME>`)
+    // wins, so a measurement can try other settings without a rebuild.
+    for (option, env, value) in [
+        (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT", 0),
+        (PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 0),
+    ] {
+        if std::env::var_os(env).is_none() {
+            // SAFETY: setting an option is allowed at any time; both are
+            // read when memory is next reserved or freed.
+            unsafe { libmimalloc_sys::mi_option_set(option, value) };
+        }
     }
 }
 
