@@ -132,18 +132,66 @@ impl RunCache {
         jobs: usize,
         done: &(dyn Fn(usize) + Sync),
     ) -> Vec<Build> {
-        use rayon::prelude::*;
-        let one = |(i, root): (usize, &PathBuf)| {
-            let b = self.build(root, opts);
+        let slots: Vec<std::sync::Mutex<Option<Build>>> =
+            roots.iter().map(|_| Default::default()).collect();
+        self.build_each(roots, opts, jobs, &|i, b| {
             done(i);
-            b
+            *lock(&slots[i]) = Some(b);
+        });
+        slots
+            .into_iter()
+            .map(|s| {
+                s.into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .expect("build_each hands over every root")
+            })
+            .collect()
+    }
+
+    /// Builds `roots` on `jobs` threads (0: one per core) and hands each
+    /// build to `done(i, build)` in the order of `roots`, as soon as it and
+    /// every root before it are built, so a caller that writes and drops
+    /// each one holds only the roots still in flight. Roots are started in
+    /// their order too (each thread takes the next one), which keeps the
+    /// finished-but-waiting ones few. `done` is called on one thread at a
+    /// time.
+    pub fn build_each(
+        &self,
+        roots: &[PathBuf],
+        opts: &BuildOptions,
+        jobs: usize,
+        done: &(dyn Fn(usize, Build) + Sync),
+    ) {
+        // The next root to start; the next to hand over and the finished
+        // ones waiting for it.
+        let next = AtomicUsize::new(0);
+        let ready = std::sync::Mutex::new((0usize, std::collections::BTreeMap::new()));
+        let work = || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(root) = roots.get(i) else { break };
+            let b = self.build(root, opts);
+            let mut r = lock(&ready);
+            r.1.insert(i, b);
+            loop {
+                let first = r.0;
+                let Some(b) = r.1.remove(&first) else { break };
+                r.0 += 1;
+                done(first, b);
+            }
         };
         // Default stacks: recursion over deep values grows its stack on demand.
         let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
         match pool {
-            Ok(pool) => pool.install(|| roots.par_iter().enumerate().map(one).collect()),
+            Ok(pool) => {
+                let threads = pool.current_num_threads().min(roots.len()).max(1);
+                pool.scope(|s| {
+                    for _ in 0..threads {
+                        s.spawn(|_| work());
+                    }
+                });
+            }
             // No threads to be had: build one after the other.
-            Err(_) => roots.iter().enumerate().map(one).collect(),
+            Err(_) => work(),
         }
     }
 
@@ -217,6 +265,10 @@ impl FileSystem for CachedFs {
 }
 
 // The maps hold plain data, valid whatever a panicking holder did.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn read_lock<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     l.read().unwrap_or_else(|p| p.into_inner())
 }

@@ -267,11 +267,17 @@ fn main() {
 fn tune_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: setting an option is allowed at any time; both are read
-    // when memory is next reserved or freed.
-    unsafe {
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+    // An option set in the environment (mimalloc reads `MIMALLOC_<NAME>`)
+    // wins, so a measurement can try other settings without a rebuild.
+    for (option, env, value) in [
+        (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT", 0),
+        (PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 0),
+    ] {
+        if std::env::var_os(env).is_none() {
+            // SAFETY: setting an option is allowed at any time; both are
+            // read when memory is next reserved or freed.
+            unsafe { libmimalloc_sys::mi_option_set(option, value) };
+        }
     }
 }
 
@@ -365,37 +371,54 @@ fn run_build(args: BuildArgs) -> i32 {
         let done = build(fs, &roots[0], &opts);
         return print_build(done, None, args.output.as_deref(), true);
     }
-    let progress = progress_bar(roots.len());
-    let builds = RunCache::new(fs).build_all(&roots, &opts, args.jobs, &|_| progress.inc(1));
-    progress.finish_and_clear();
     if let Some(out) = &args.output {
         if let Err(e) = std::fs::create_dir_all(out) {
             report::message(style(), "io", &format!("creating '{}': {e}", out.display()));
             return 1;
         }
     }
-    let mut code = 0;
-    for (dir, done) in args.dirs.iter().zip(builds) {
+    // Each root is written as soon as it and the roots before it are built,
+    // then dropped: memory holds the shared bases and the roots in flight,
+    // not every output of the run.
+    let progress = progress_bar(roots.len());
+    let code = std::sync::atomic::AtomicI32::new(0);
+    // Set when stdout is closed: nothing more is written, and the run
+    // succeeds as a closed pipe always does.
+    let closed = std::sync::atomic::AtomicBool::new(false);
+    let write_root = |i: usize, done: strata::Build| {
+        use std::sync::atomic::Ordering::Relaxed;
+        progress.inc(1);
+        if closed.load(Relaxed) {
+            return;
+        }
+        let dir = &args.dirs[i];
         let target = match &args.output {
             None => None,
             Some(out) => match root_output_dir(out, dir) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    report::message(style(), "invalid", &e);
-                    code = 1;
-                    continue;
+                    progress.suspend(|| report::message(style(), "invalid", &e));
+                    code.fetch_max(1, Relaxed);
+                    return;
                 }
             },
         };
         if target.is_none() {
             // Helm's convention: a document separator and the source.
             if write_stdout(&format!("---\n# Source: {}\n", dir.display())).is_err() {
-                return 0;
+                closed.store(true, Relaxed);
+                return;
             }
         }
-        code = code.max(print_build(done, Some(dir), target.as_deref(), false));
+        let c = progress.suspend(|| print_build(done, Some(dir), target.as_deref(), false));
+        code.fetch_max(c, Relaxed);
+    };
+    RunCache::new(fs).build_each(&roots, &opts, args.jobs, &write_root);
+    progress.finish_and_clear();
+    if closed.into_inner() {
+        return 0;
     }
-    code
+    code.into_inner()
 }
 
 /// A progress bar on stderr for a run of `n` builds: drawn only when stderr

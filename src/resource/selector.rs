@@ -46,9 +46,18 @@ impl CompiledSelector {
     /// Whether the selector selects `r`: name and namespace may match the
     /// original or the current id, as in kustomize.
     pub fn matches(&self, r: &Resource) -> bool {
+        let re = |re: &Option<Regex>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
+        // The kind first: it is cheap and rejects most resources, before
+        // the ids (read from annotations) are built.
+        let gvk = r.gvk();
+        if !(re(&self.kind, &gvk.kind)
+            && re(&self.group, &gvk.group)
+            && re(&self.version, &gvk.version))
+        {
+            return false;
+        }
         let cur = r.cur_id();
         let org = r.org_id();
-        let re = |re: &Option<Regex>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
         if !(re(&self.namespace, org.effective_namespace())
             || re(&self.namespace, cur.effective_namespace()))
         {
@@ -57,12 +66,7 @@ impl CompiledSelector {
         if !(re(&self.name, &org.name) || re(&self.name, &cur.name)) {
             return false;
         }
-        let gvk = r.gvk();
-        re(&self.group, &gvk.group)
-            && re(&self.version, &gvk.version)
-            && re(&self.kind, &gvk.kind)
-            && self.labels.matches(&r.labels())
-            && self.annotations.matches(&r.annotations())
+        self.labels.matches(&r.labels()) && self.annotations.matches(&r.annotations())
     }
 
     /// Indices of the resources selected, in order.

@@ -114,36 +114,58 @@ impl Emitter<'_> {
                 Ok(())
             }
             Value::Map(m) => {
-                // Keys go through the JSON hop too, then v2 sorts them (K1–K5).
-                let mut entries: Vec<(Cow<'_, str>, &Value)> = m
-                    .iter()
-                    .map(|(k, v)| match hop_str(k)? {
-                        // Only a NEL makes the hop change a string (J9).
-                        Cow::Owned(_) => Err(EmitError(NEL_KEY.into())),
-                        h => Ok((h, v)),
-                    })
-                    .collect::<Result<_, EmitError>>()?;
-                keys::sort_by(&mut entries, &|e: &(Cow<'_, str>, &Value)| e.0.as_ref());
+                // Keys go through the JSON hop too (only a NEL makes it
+                // change a key, J9), then v2 sorts them (K1–K5). Most
+                // mappings come sorted already: those are written as they
+                // are, without a sorted copy. That is what the sort would
+                // give when it sorts by insertion (up to 16 keys) or when
+                // the order is transitive, as it is for ASCII keys without
+                // digits (K6).
+                let mut sorted = true;
+                let mut transitive = true;
+                let mut prev: Option<&str> = None;
+                for k in m.keys() {
+                    if let Cow::Owned(_) = hop_str(k)? {
+                        return Err(EmitError(NEL_KEY.into()));
+                    }
+                    sorted &= prev.is_none_or(|p| !keys::less(k, p));
+                    transitive &= k.bytes().all(|b| b.is_ascii() && !b.is_ascii_digit());
+                    prev = Some(k);
+                }
                 let saved = self.indent;
                 self.increase_indent(false, false);
-                for (key, value) in &entries {
-                    self.write_indent();
-                    if is_simple_key(key) {
-                        self.string(key, true);
-                        self.write_indicator(":", false, false, false);
-                    } else {
-                        // L5: `? key` then `: value` on its own line.
-                        self.write_indicator("?", true, false, true);
-                        self.string(key, false);
-                        self.write_indent();
-                        self.write_indicator(":", true, false, true);
+                if sorted && (m.len() <= 16 || transitive) {
+                    for (key, value) in m.iter() {
+                        self.entry(key, value)?;
                     }
-                    self.node(value, true)?;
+                } else {
+                    let mut entries: Vec<(&str, &Value)> =
+                        m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                    keys::sort_by(&mut entries, &|e: &(&str, &Value)| e.0);
+                    for (key, value) in entries {
+                        self.entry(key, value)?;
+                    }
                 }
                 self.indent = saved;
                 Ok(())
             }
         }
+    }
+
+    /// One `key: value` of a block mapping.
+    fn entry(&mut self, key: &str, value: &Value) -> Result<(), EmitError> {
+        self.write_indent();
+        if is_simple_key(key) {
+            self.string(key, true);
+            self.write_indicator(":", false, false, false);
+        } else {
+            // L5: `? key` then `: value` on its own line.
+            self.write_indicator("?", true, false, true);
+            self.string(key, false);
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
+        }
+        self.node(value, true)
     }
 
     /// L3: `[]` / `{}`.
@@ -207,7 +229,8 @@ impl Emitter<'_> {
 
     /// A string scalar (after the JSON hop): choose the style (S1–S6), write it.
     fn string(&mut self, s: &str, simple_key: bool) {
-        if is_bare_word(s) && !resolve::needs_quotes(s) {
+        let quote = resolve::needs_quotes(s);
+        if !quote && is_bare_word(s) {
             // Fast path for the common identifier-like string: plain, no
             // spaces so no folding, nothing to analyse.
             self.token(s);
@@ -215,7 +238,7 @@ impl Emitter<'_> {
         }
         let requested = if s.contains('\n') {
             Style::Literal
-        } else if resolve::needs_quotes(s) {
+        } else if quote {
             Style::Double
         } else {
             Style::Plain
@@ -306,30 +329,38 @@ impl Emitter<'_> {
         if !self.whitespace {
             self.put(' ');
         }
-        let width = s.chars().count();
-        if !allow_breaks || self.column + width <= BEST_WIDTH + 1 || !s.contains(' ') {
+        let w = width(s);
+        if !allow_breaks || self.column + w <= BEST_WIDTH + 1 || !s.contains(' ') {
             // No space can reach past column 80: write it in one go.
             self.out.push_str(s);
-            self.column += width;
+            self.column += w;
             self.whitespace = false;
             self.indention = false;
             return;
         }
+        // Word by word: a space may break the line once past column 80,
+        // unless it is followed by another space.
         let mut spaces = false;
-        let mut it = s.chars().peekable();
-        while let Some(c) = it.next() {
-            if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && it.peek() != Some(&' ') {
-                    self.write_indent();
-                } else {
-                    self.put(' ');
-                }
-                spaces = true;
-            } else {
-                self.put(c);
+        let mut rest = s;
+        loop {
+            let (word, after) = match rest.find(' ') {
+                Some(p) => (&rest[..p], Some(&rest[p + 1..])),
+                None => (rest, None),
+            };
+            if !word.is_empty() {
+                self.out.push_str(word);
+                self.column += width(word);
                 self.indention = false;
                 spaces = false;
             }
+            let Some(after) = after else { break };
+            if !spaces && self.column > BEST_WIDTH && !after.starts_with(' ') {
+                self.write_indent();
+            } else {
+                self.put(' ');
+            }
+            spaces = true;
+            rest = after;
         }
         self.whitespace = false;
         self.indention = false;
@@ -467,20 +498,27 @@ impl Emitter<'_> {
         self.put_break();
         self.indention = true;
         self.whitespace = true;
-        let mut breaks = true;
-        for c in s.chars() {
-            if is_break(c) {
-                self.write_break(c);
-                self.indention = true;
-                breaks = true;
+        // Line by line: each break is copied, each non-empty line indented.
+        let ascii = s.is_ascii();
+        let mut rest = s;
+        loop {
+            let at = if ascii {
+                rest.find(['\n', '\r'])
+                    .map(|p| (p, rest.as_bytes()[p] as char))
             } else {
-                if breaks {
-                    self.write_indent();
-                    breaks = false;
-                }
-                self.put(c);
+                rest.char_indices().find(|&(_, c)| is_break(c))
+            };
+            let line = at.map_or(rest, |(p, _)| &rest[..p]);
+            if !line.is_empty() {
+                self.write_indent();
+                self.out.push_str(line);
+                self.column += width(line);
                 self.indention = false;
             }
+            let Some((p, c)) = at else { break };
+            self.write_break(c);
+            self.indention = true;
+            rest = &rest[p + c.len_utf8()..];
         }
     }
 }
@@ -570,7 +608,7 @@ fn non_finite_check(text: &str) -> Result<(), EmitError> {
 /// leaves them unescaped) fail the build; NEL is a line break inside the JSON
 /// string, so v2 folds it with the spaces around it.
 fn hop_str(s: &str) -> Result<Cow<'_, str>, EmitError> {
-    if s.is_ascii() && !s.contains('\x7f') {
+    if s.is_ascii() && !s.as_bytes().contains(&0x7f) {
         return Ok(Cow::Borrowed(s));
     }
     let mut has_nel = false;
@@ -629,6 +667,15 @@ fn hop_str(s: &str) -> Result<Cow<'_, str>, EmitError> {
     Ok(Cow::Owned(out))
 }
 
+/// Characters (not bytes) in `s`: the unit of go-yaml's column.
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
 fn is_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
@@ -649,6 +696,70 @@ struct Analysis {
 
 /// S3–S5: which styles a string may take.
 fn analyze(s: &str) -> Analysis {
+    if s.is_ascii() && !s.is_empty() {
+        return analyze_ascii(s.as_bytes());
+    }
+    analyze_chars(s)
+}
+
+/// [`analyze_chars`] for a non-empty ASCII string, byte by byte: the same
+/// facts, each found by looking at a byte and its neighbours.
+fn analyze_ascii(b: &[u8]) -> Analysis {
+    let brk = |c: u8| c == b'\n' || c == b'\r';
+    let ws_after = |i: usize| matches!(b.get(i + 1), None | Some(b' ' | b'\t'));
+    let (first, last) = (b[0], b[b.len() - 1]);
+    let mut indicators = b.starts_with(b"---")
+        || b.starts_with(b"...")
+        || matches!(
+            first,
+            b'#' | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        )
+        || (matches!(first, b'?' | b':' | b'-') && ws_after(0));
+    let (mut special, mut line_breaks) = (false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b' ' => break_space |= i > 0 && brk(b[i - 1]),
+            b'\n' | b'\r' => {
+                line_breaks = true;
+                space_break |= i > 0 && b[i - 1] == b' ';
+                // CR is a break go-yaml does not count as printable.
+                special |= c == b'\r';
+            }
+            b':' => indicators |= i > 0 && ws_after(i),
+            b'#' => indicators |= i > 0 && (matches!(b[i - 1], b' ' | b'\t' | 0) || brk(b[i - 1])),
+            0..=0x1f | 0x7f => special = true,
+            _ => {}
+        }
+    }
+    finish_analysis(
+        line_breaks,
+        indicators,
+        special,
+        first == b' ' || brk(first),
+        last == b' ',
+        brk(last),
+        break_space,
+        space_break,
+    )
+}
+
+/// S3–S5 for any string, character by character.
+fn analyze_chars(s: &str) -> Analysis {
     if s.is_empty() {
         return Analysis {
             multiline: false,
@@ -706,13 +817,37 @@ fn analyze(s: &str) -> Analysis {
         preceded_ws = matches!(c, ' ' | '\t' | '\0') || is_break(c);
         first = false;
     }
+    finish_analysis(
+        line_breaks,
+        indicators,
+        special,
+        leading_space || leading_break,
+        trailing_space,
+        trailing_break,
+        break_space,
+        space_break,
+    )
+}
+
+/// The styles allowed, from the facts the analysis found.
+#[allow(clippy::too_many_arguments)]
+fn finish_analysis(
+    line_breaks: bool,
+    indicators: bool,
+    special: bool,
+    leading: bool,
+    trailing_space: bool,
+    trailing_break: bool,
+    break_space: bool,
+    space_break: bool,
+) -> Analysis {
     let mut a = Analysis {
         multiline: line_breaks,
         block_plain: true,
         single_quoted: true,
         block: true,
     };
-    if leading_space || leading_break || trailing_space || trailing_break {
+    if leading || trailing_space || trailing_break {
         a.block_plain = false;
     }
     if trailing_space {
