@@ -433,6 +433,11 @@ fn parse_stream(
     let rewritten = go_tags::go_tag_uris(src)
         .map_err(|why| ParseError::new(ParseErrorKind::Syntax, format!("yaml: {why}"), None))?;
     let src = &rewritten[..];
+    let lines = EditorLines::new(src);
+    let mark_of = |m: libyaml_safer::Mark| match &lines {
+        Some(t) => t.mark(m.index as usize),
+        None => Mark::from_lib(m),
+    };
     let end = src.len() as u64;
     let mut input = src;
     let mut parser = Parser::new();
@@ -463,9 +468,13 @@ fn parse_stream(
                     let why = "yaml: the YAML parser failed on this text";
                     ParseError::new(ParseErrorKind::Syntax, why, None)
                 })?
-                .map_err(lib_error)?,
+                .map_err(|e| {
+                    let mut err = lib_error(&e);
+                    err.mark = e.problem_mark().map(mark_of);
+                    err
+                })?,
         };
-        let start = Mark::from_lib(event.start_mark);
+        let start = mark_of(event.start_mark);
         match event.data {
             EventData::StreamStart { .. } => {}
             EventData::StreamEnd => break,
@@ -530,6 +539,69 @@ fn parse_stream(
         }
     }
     Ok((docs, b.deferred))
+}
+
+/// Lines as an editor counts them, for texts holding NEL, LS or PS
+/// (U+0085, U+2028, U+2029): libyaml's marks count those as line breaks
+/// too, so its lines would disagree with the file's and with the error
+/// report's source lines. Here only `\n`, `\r\n` and `\r` end a line.
+/// go-yaml's messages keep libyaml's count (kustomize prints those).
+struct EditorLines<'a> {
+    src: &'a [u8],
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+    /// Bytes libyaml's mark indices leave out (a UTF-8 byte-order mark).
+    skipped: usize,
+}
+
+impl<'a> EditorLines<'a> {
+    /// `None` when libyaml's marks are right as they are.
+    fn new(src: &'a [u8]) -> Option<EditorLines<'a>> {
+        if src.is_ascii() {
+            return None;
+        }
+        let nel = src.windows(2).any(|w| w == [0xC2, 0x85]);
+        let ls_ps = || {
+            src.windows(3)
+                .any(|w| matches!(w, [0xE2, 0x80, 0xA8 | 0xA9]))
+        };
+        if !nel && !ls_ps() {
+            return None;
+        }
+        let mut starts = vec![0];
+        for (i, &c) in src.iter().enumerate() {
+            let ends_line = c == b'\n' || (c == b'\r' && src.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
+        let skipped = if src.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        Some(EditorLines {
+            src,
+            starts,
+            skipped,
+        })
+    }
+
+    /// The mark of a byte offset as libyaml counts it.
+    fn mark(&self, index: usize) -> Mark {
+        let at = (index + self.skipped).min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= at);
+        let start = self.starts[line - 1].max(self.skipped);
+        // Columns count characters (libyaml's do too).
+        let column = self.src[start.min(at)..at]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
+        Mark {
+            line,
+            column: column + 1,
+        }
+    }
 }
 
 /// Input starting with a UTF-16 byte-order mark, as UTF-8 (go-yaml reads
@@ -663,7 +735,7 @@ fn input_error(src: &[u8], at: usize, problem: &str) -> ParseError {
 /// Turns a libyaml error into go-yaml's text. go-yaml prints the 0-based
 /// line of the context mark (or, without one, of the problem mark), plus
 /// one for scanner errors only, and omits the line when it is 0.
-fn lib_error(e: libyaml_safer::Error) -> ParseError {
+fn lib_error(e: &libyaml_safer::Error) -> ParseError {
     use libyaml_safer::ErrorKind as K;
     let scanner = e.kind() == K::Scanner;
     let bump = usize::from(scanner);
