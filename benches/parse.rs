@@ -7,6 +7,11 @@
 //! reader before the fast path): the same process measures both.
 
 use std::path::{Path, PathBuf};
+
+// The allocator the `strata` binary runs on (src/main.rs), so the figures
+// are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::OnceLock;
 
 use divan::counter::BytesCount;

@@ -366,10 +366,10 @@ fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
                 Some(at),
             ));
         }
-        let mut piece = src[prev..sep_start].to_vec();
-        piece.push(b'\n');
+        // The piece with its final `\n`: the separator's match starts there.
+        let piece = &src[prev..=sep_start];
         let lines_in_piece = count_lines(&src[prev..sep_end]);
-        pieces.push((Cow::Owned(piece), line));
+        pieces.push((Cow::Borrowed(piece), line));
         line += lines_in_piece;
         prev = sep_end;
         search = sep_end;
@@ -380,6 +380,28 @@ fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
     Ok(pieces)
 }
 
+/// The first `c` in `hay`. Slices' `contains` searches bytes a word at a
+/// time, where `position` goes byte by byte: the prescans of whole texts
+/// (separators, tags) run on it.
+pub(super) fn find_byte(c: u8, hay: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 256;
+    let mut from = 0;
+    for chunk in hay.chunks(CHUNK) {
+        if chunk.contains(&c) {
+            return chunk.iter().position(|&b| b == c).map(|i| from + i);
+        }
+        from += chunk.len();
+    }
+    None
+}
+
+/// Whether any byte of `src` satisfies `pred`, in blocks the compiler can
+/// vectorise (no early exit inside a block).
+pub(super) fn any_byte(src: &[u8], pred: impl Fn(u8) -> bool) -> bool {
+    src.chunks(64)
+        .any(|c| c.iter().fold(false, |found, &b| found | pred(b)))
+}
+
 fn count_lines(b: &[u8]) -> usize {
     b.iter().filter(|&&c| c == b'\n').count()
 }
@@ -387,7 +409,7 @@ fn count_lines(b: &[u8]) -> usize {
 /// The first `\n---` in `hay`.
 fn find_separator(hay: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(nl) = hay[from..].iter().position(|&c| c == b'\n') {
+    while let Some(nl) = find_byte(b'\n', &hay[from..]) {
         let at = from + nl;
         if hay[at + 1..].starts_with(b"---") {
             return Some(at);
@@ -653,8 +675,8 @@ fn check_input(src: &[u8]) -> Result<(), ParseError> {
     // characters libyaml refuses. The slow path below finds the message.
     if let Ok(text) = std::str::from_utf8(src) {
         let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
-        let ascii_refused = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || *b == 0x7F;
-        if !src.iter().any(ascii_refused) && (text.is_ascii() || !text.chars().any(refused)) {
+        let ascii_refused = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7F;
+        if !any_byte(src, ascii_refused) && (text.is_ascii() || !text.chars().any(refused)) {
             return Ok(());
         }
     }
@@ -890,8 +912,8 @@ struct MapFrame {
     map: Map,
     /// The key read, waiting for its value: text, kind, mark.
     key: Option<(String, KeyKind, Mark)>,
-    /// Line of each explicit key, by insertion index, for duplicate errors.
-    key_lines: Vec<usize>,
+    /// Where this mapping's key lines start in [`Builder::key_lines`].
+    key_lines_start: usize,
     /// Whether a `<<` key was seen (a second one is an error).
     merge_seen: bool,
     /// The value of the `<<` key.
@@ -975,6 +997,11 @@ struct Builder {
     non_string_keys: Vec<NonStringKey>,
     /// The first error to report once the text has been read.
     deferred: Option<ParseError>,
+    /// Line of each explicit key of the open mappings, by insertion index
+    /// after each one's [`MapFrame::key_lines_start`], for duplicate
+    /// errors: one list for all (only the innermost open mapping grows),
+    /// not an allocation per mapping.
+    key_lines: Vec<usize>,
     /// Open flow collections.
     flow_depth: usize,
     /// Open block collections.
@@ -1011,6 +1038,7 @@ impl Builder {
             start: Mark::default(),
             non_string_keys: Vec::new(),
             deferred: None,
+            key_lines: Vec::new(),
             flow_depth: 0,
             block_depth: 0,
             incoming_alias: false,
@@ -1100,7 +1128,7 @@ impl Builder {
 
     fn open(
         &mut self,
-        open: Open,
+        mut open: Open,
         flow: bool,
         anchor: Option<String>,
         at: Mark,
@@ -1141,6 +1169,9 @@ impl Builder {
         }
         let nodes_before = self.nodes;
         self.nodes += 1;
+        if let Open::Map(m) = &mut open {
+            m.key_lines_start = self.key_lines.len();
+        }
         self.stack.push(Frame {
             open,
             flow,
@@ -1169,7 +1200,10 @@ impl Builder {
                 self.incoming_alias_items = alias_items;
                 Value::Seq(items)
             }
-            Open::Map(m) => Value::Map(self.finish_map(m, frame.marks_start)?),
+            Open::Map(m) => {
+                self.key_lines.truncate(m.key_lines_start);
+                Value::Map(self.finish_map(m, frame.marks_start)?)
+            }
         };
         self.leave();
         self.finish_node(
@@ -1328,7 +1362,7 @@ impl Builder {
                             // overwritten by the later value's.
                             if let Some(j) = m.map.get_index_of(&key) {
                                 m.map.shift_remove_index(j);
-                                m.key_lines.remove(j);
+                                self.key_lines.remove(m.key_lines_start + j);
                             }
                         }
                         // One hash per key: a duplicate shows up here.
@@ -1340,12 +1374,12 @@ impl Builder {
                                     "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
                                     key_at.line,
                                     quote(m.map.get_index(i).map_or("", |(k, _)| k.as_str())),
-                                    m.key_lines[i]
+                                    self.key_lines[m.key_lines_start + i]
                                 ),
                                 Some(key_at),
                             ));
                         } else {
-                            m.key_lines.push(key_at.line);
+                            self.key_lines.push(key_at.line);
                         }
                     }
                 },
