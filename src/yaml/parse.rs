@@ -27,7 +27,7 @@ pub use resolve::resolve_plain;
 use super::gostr::strconv::quote;
 use super::{Map, Scalar, Tag, Value};
 use base64::Engine as _;
-use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
+use libyaml_safer::{Event, EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -470,94 +470,107 @@ fn parse_stream(
         b.go_alias_ratio = opts.go_alias_ratio;
         b
     };
+    // One event into the builder; `false` once the stream is read (or, with
+    // `first_only`, its first document).
+    let handle =
+        |event: Event, b: &mut Builder, docs: &mut Vec<Document>| -> Result<bool, ParseError> {
+            let start = mark_of(event.start_mark);
+            match event.data {
+                EventData::StreamStart { .. } => {}
+                EventData::StreamEnd => return Ok(false),
+                EventData::DocumentStart { .. } => b.begin_document(start),
+                EventData::DocumentEnd { .. } => {
+                    docs.push(b.end_document());
+                    if first_only {
+                        return Ok(false);
+                    }
+                }
+                EventData::Alias { anchor } => {
+                    b.last_simple_key_line = Some(start.line);
+                    b.alias(&anchor, start)?
+                }
+                EventData::Scalar {
+                    anchor,
+                    tag,
+                    mut value,
+                    style,
+                    ..
+                } => {
+                    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                    if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
+                        value.pop();
+                    }
+                    // kyaml re-encodes a flow node with go-yaml v3 before the
+                    // JSON hop, and v3 must quote some plain scalars there (an
+                    // empty one in `{x: }`, a timestamp with a `:`), which then
+                    // read back as strings with their text as written.
+                    let quoted_in_flow = style == ScalarStyle::Plain
+                        && tag.is_none()
+                        && b.stack.last().is_some_and(|f| f.flow)
+                        && flow_quotes_plain(&value);
+                    let plain = style == ScalarStyle::Plain && !quoted_in_flow;
+                    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                        b.last_simple_key_line = Some(start.line);
+                    }
+                    let merge = is_merge_key(plain, tag.as_deref(), &value);
+                    let (mut scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
+                    scalar.quoted = !plain && scalar.tag == Tag::Str;
+                    scalar.plain_in_flow = quoted_in_flow && scalar.tag == Tag::Str;
+                    if let Some(e) = tag_error {
+                        b.defer(e);
+                    }
+                    let nodes_before = b.nodes;
+                    b.nodes += 1;
+                    b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
+                }
+                EventData::SequenceStart { anchor, style, .. } => b.open(
+                    Open::Seq(Vec::new(), Vec::new()),
+                    style == SequenceStyle::Flow,
+                    anchor,
+                    start,
+                )?,
+                EventData::MappingStart { anchor, style, .. } => b.open(
+                    Open::Map(MapFrame::default()),
+                    style == MappingStyle::Flow,
+                    anchor,
+                    start,
+                )?,
+                EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
+            }
+            Ok(true)
+        };
+    // The fast reader gives libyaml's events for the text it knows, straight
+    // into the builder; when it declines (or the builder fails on its events,
+    // which its subset never makes happen), everything starts over on
+    // libyaml (see fast.rs).
     let mut b = new_builder();
     let mut docs = Vec::new();
-    // The fast reader gives libyaml's events for the text it knows; when it
-    // declines, everything starts over on libyaml (see fast.rs).
-    let mut fast = Some(fast::Events::new(src));
+    let mut fast_failed = false;
+    let taken = fast::Events::new(src).run(&mut |event| {
+        handle(event, &mut b, &mut docs).unwrap_or_else(|_| {
+            fast_failed = true;
+            false
+        })
+    });
+    if taken && !fast_failed {
+        return Ok((docs, b.deferred));
+    }
+    let mut b = new_builder();
+    docs.clear();
     loop {
-        let event = match fast.as_mut().map(fast::Events::next) {
-            Some(Some(event)) => event,
-            Some(None) => {
-                fast = None;
-                b = new_builder();
-                docs.clear();
-                continue;
-            }
-            // A panic in the dependency is this text's syntax error, not a crash.
-            None => go_tags::quietly(|| parser.parse())
-                .ok_or_else(|| {
-                    let why = "yaml: the YAML parser failed on this text";
-                    ParseError::new(ParseErrorKind::Syntax, why, None)
-                })?
-                .map_err(|e| {
-                    let mut err = lib_error(&e);
-                    err.mark = e.problem_mark().map(mark_of);
-                    err
-                })?,
-        };
-        let start = mark_of(event.start_mark);
-        match event.data {
-            EventData::StreamStart { .. } => {}
-            EventData::StreamEnd => break,
-            EventData::DocumentStart { .. } => b.begin_document(start),
-            EventData::DocumentEnd { .. } => {
-                docs.push(b.end_document());
-                if first_only {
-                    break;
-                }
-            }
-            EventData::Alias { anchor } => {
-                b.last_simple_key_line = Some(start.line);
-                b.alias(&anchor, start)?
-            }
-            EventData::Scalar {
-                anchor,
-                tag,
-                mut value,
-                style,
-                ..
-            } => {
-                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
-                    value.pop();
-                }
-                // kyaml re-encodes a flow node with go-yaml v3 before the
-                // JSON hop, and v3 must quote some plain scalars there (an
-                // empty one in `{x: }`, a timestamp with a `:`), which then
-                // read back as strings with their text as written.
-                let quoted_in_flow = style == ScalarStyle::Plain
-                    && tag.is_none()
-                    && b.stack.last().is_some_and(|f| f.flow)
-                    && flow_quotes_plain(&value);
-                let plain = style == ScalarStyle::Plain && !quoted_in_flow;
-                if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    b.last_simple_key_line = Some(start.line);
-                }
-                let merge = is_merge_key(plain, tag.as_deref(), &value);
-                let (mut scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
-                scalar.quoted = !plain && scalar.tag == Tag::Str;
-                scalar.plain_in_flow = quoted_in_flow && scalar.tag == Tag::Str;
-                if let Some(e) = tag_error {
-                    b.defer(e);
-                }
-                let nodes_before = b.nodes;
-                b.nodes += 1;
-                b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
-            }
-            EventData::SequenceStart { anchor, style, .. } => b.open(
-                Open::Seq(Vec::new(), Vec::new()),
-                style == SequenceStyle::Flow,
-                anchor,
-                start,
-            )?,
-            EventData::MappingStart { anchor, style, .. } => b.open(
-                Open::Map(MapFrame::default()),
-                style == MappingStyle::Flow,
-                anchor,
-                start,
-            )?,
-            EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
+        // A panic in the dependency is this text's syntax error, not a crash.
+        let event = go_tags::quietly(|| parser.parse())
+            .ok_or_else(|| {
+                let why = "yaml: the YAML parser failed on this text";
+                ParseError::new(ParseErrorKind::Syntax, why, None)
+            })?
+            .map_err(|e| {
+                let mut err = lib_error(&e);
+                err.mark = e.problem_mark().map(mark_of);
+                err
+            })?;
+        if !handle(event, &mut b, &mut docs)? {
+            break;
         }
     }
     Ok((docs, b.deferred))

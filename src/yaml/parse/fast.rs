@@ -12,7 +12,10 @@
 //! reject) it declines: [`Events::next`] returns `None` and the caller
 //! starts over with libyaml-safer, so errors keep their texts and marks.
 //!
-//! Documents are read one at a time into a queue of events: a decline can
+//! [`Events::run`] hands each event to the builder as it is read (a
+//! decline then makes the caller start over on libyaml-safer); the pull
+//! API ([`Events::next`], for tests and [`fast_reader_takes`]) reads
+//! documents one at a time into a queue of events: a decline can
 //! come late in a document, but never after one of its events was handed
 //! out and the document then reported as read.
 
@@ -45,7 +48,7 @@ enum Ctx {
 }
 
 /// The event source: libyaml-safer's events for `src`, or a decline.
-pub(super) struct Events<'a> {
+pub(super) struct Events<'a, 's> {
     src: &'a [u8],
     /// `src` as text (checked once; scalars are slices of it).
     text: &'a str,
@@ -55,6 +58,10 @@ pub(super) struct Events<'a> {
     /// Byte offset where the line of `pos` starts.
     line_start: usize,
     queue: VecDeque<Event>,
+    /// Where events go in [`Events::run`] (else into `queue`), and whether
+    /// it asked for no more.
+    sink: Option<&'s mut dyn FnMut(Event) -> bool>,
+    stopped: bool,
     started: bool,
     ended: bool,
     declined: bool,
@@ -63,10 +70,10 @@ pub(super) struct Events<'a> {
     ascii: bool,
 }
 
-impl<'a> Events<'a> {
+impl<'a, 's> Events<'a, 's> {
     /// A reader over `src`, which must be what libyaml-safer is given
     /// (checked input ending with a line break, or empty).
-    pub(super) fn new(src: &'a [u8]) -> Events<'a> {
+    pub(super) fn new(src: &'a [u8]) -> Events<'a, 's> {
         #[cfg(test)]
         let disabled = DISABLED.with(|d| d.get());
         #[cfg(not(test))]
@@ -83,12 +90,28 @@ impl<'a> Events<'a> {
             line: 0,
             line_start: 0,
             queue: VecDeque::new(),
+            sink: None,
+            stopped: false,
             started: false,
             ended: false,
             declined: disabled || text.is_err() || !plain_bytes(src, ascii),
             depth: 0,
             ascii,
         }
+    }
+
+    /// Reads the text into `sink`, event by event, until the stream's end
+    /// or until `sink` returns `false`; `false` if the reader declined
+    /// (possibly after handing out some events: the caller starts over).
+    /// No queue: the builder sees each event as it is read.
+    pub(super) fn run(mut self, sink: &'s mut dyn FnMut(Event) -> bool) -> bool {
+        self.sink = Some(sink);
+        while !self.ended && !self.stopped {
+            if self.declined || self.fill().is_none() {
+                return false;
+            }
+        }
+        true
     }
 
     /// The next event, or `None` once the reader declines (then it
@@ -169,11 +192,22 @@ impl<'a> Events<'a> {
     }
 
     fn push(&mut self, data: EventData, start: Mark) {
+        self.push_to(data, start, start);
+    }
+
+    fn push_to(&mut self, data: EventData, start: Mark, end: Mark) {
         let mut e = Event::stream_end();
         e.data = data;
         e.start_mark = start;
-        e.end_mark = start;
-        self.queue.push_back(e);
+        e.end_mark = end;
+        match &mut self.sink {
+            Some(sink) => {
+                if !self.stopped && !sink(e) {
+                    self.stopped = true;
+                }
+            }
+            None => self.queue.push_back(e),
+        }
     }
 
     /// libyaml's mark of a byte on the current line (columns count
@@ -739,10 +773,7 @@ impl<'a> Events<'a> {
         } else {
             ScalarStyle::Literal
         };
-        self.push(scalar(value, style), m);
-        if let Some(e) = self.queue.back_mut() {
-            e.end_mark = end;
-        }
+        self.push_to(scalar(value, style), m, end);
         self.skip_blank_and_comment_lines()
     }
 
