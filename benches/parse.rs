@@ -7,6 +7,11 @@
 //! reader before the fast path): the same process measures both.
 
 use std::path::{Path, PathBuf};
+
+// The allocator the `strata` binary runs on (src/main.rs), so the figures
+// are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::OnceLock;
 
 use divan::counter::BytesCount;
@@ -88,6 +93,36 @@ fn emit(b: Bencher) {
     let out = emit_stream(docs.iter().map(|d| &d.value)).unwrap();
     b.counter(BytesCount::new(out.len()))
         .bench(|| emit_stream(docs.iter().map(|d| &d.value)).unwrap().len());
+}
+
+/// A resource whose `spec` nests `n` flow collections (`[[…]]`, or
+/// `{a: {a: …}}` when `map`): go-yaml's limit is 10,000 levels in all, the
+/// document's own mapping included. libyaml-safer's scanner was quadratic
+/// in this depth (about a second at the limit; see vendor/libyaml-safer).
+fn deep_flow(n: usize, map: bool) -> Vec<u8> {
+    let spec = if map {
+        format!("{}1{}", "{a: ".repeat(n), "}".repeat(n))
+    } else {
+        format!("{}{}", "[".repeat(n), "]".repeat(n))
+    };
+    format!("apiVersion: v1\nkind: Deep\nmetadata:\n  name: deep\nspec: {spec}\n").into_bytes()
+}
+
+/// Reading flow collections nested `n` deep (the full parser reads them:
+/// the fast reader declines past its own small depth).
+#[divan::bench(args = [5_000, 9_999], sample_count = 5)]
+fn deep_flow_seq(b: Bencher, n: usize) {
+    let text = deep_flow(n, false);
+    b.counter(BytesCount::new(text.len()))
+        .bench(|| read_all(std::slice::from_ref(&text)));
+}
+
+/// The same with flow mappings.
+#[divan::bench(args = [5_000, 9_999], sample_count = 5)]
+fn deep_flow_map(b: Bencher, n: usize) {
+    let text = deep_flow(n, true);
+    b.counter(BytesCount::new(text.len()))
+        .bench(|| read_all(std::slice::from_ref(&text)));
 }
 
 fn main() {

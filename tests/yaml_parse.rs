@@ -195,6 +195,44 @@ fn non_string_keys_are_recorded() {
 }
 
 #[test]
+fn unicode_line_breaks_do_not_count_as_lines_in_marks() {
+    // NEL, LS and PS are line breaks to libyaml (and go-yaml, whose message
+    // keeps its count), but not to editors or the error report's source
+    // lines: marks count `\n`, `\r\n` and `\r` only.
+    for brk in ["\u{85}", "\u{2028}", "\u{2029}"] {
+        let src = format!("a: \"x{brk}y\"\nb: 1\nc: [1, {brk}2]\n");
+        let docs = parse_documents(src.as_bytes(), &opts(true)).unwrap();
+        let d = &docs[0];
+        assert_eq!(
+            d.mark_at(&["b"]),
+            Some(Mark { line: 2, column: 4 }),
+            "{brk:?}"
+        );
+        assert_eq!(
+            d.mark_at(&["c", "1"]),
+            Some(Mark { line: 3, column: 9 }),
+            "{brk:?}"
+        );
+        // With a byte-order mark, which libyaml's offsets leave out.
+        let bom = format!("\u{feff}{src}");
+        let docs = parse_documents(bom.as_bytes(), &opts(true)).unwrap();
+        assert_eq!(
+            docs[0].mark_at(&["c", "1"]),
+            Some(Mark { line: 3, column: 9 })
+        );
+        let e = parse_err(format!("a: \"x{brk}y\"\nb: c: d\n").as_bytes());
+        assert_eq!(e.mark, Some(Mark { line: 2, column: 5 }), "{brk:?}: {e}");
+        assert!(e.message.contains("mapping values are not allowed"), "{e}");
+    }
+    // `\r` alone ends a line for both.
+    let docs = parse_documents("a: \"x\u{85}\"\rb: 1\r".as_bytes(), &opts(true));
+    assert_eq!(
+        docs.unwrap()[0].mark_at(&["b"]),
+        Some(Mark { line: 2, column: 4 })
+    );
+}
+
+#[test]
 fn syntax_errors_use_go_yaml_lines() {
     // go-yaml prints the 0-based line of the enclosing construct for
     // parser errors (here the flow mapping on line 2 → "line 1").

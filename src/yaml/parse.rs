@@ -27,7 +27,7 @@ pub use resolve::resolve_plain;
 use super::gostr::strconv::quote;
 use super::{Map, Scalar, Tag, Value};
 use base64::Engine as _;
-use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
+use libyaml_safer::{Event, EventData, MappingStyle, Parser, ScalarStyle, SequenceStyle};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -366,10 +366,10 @@ fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
                 Some(at),
             ));
         }
-        let mut piece = src[prev..sep_start].to_vec();
-        piece.push(b'\n');
+        // The piece with its final `\n`: the separator's match starts there.
+        let piece = &src[prev..=sep_start];
         let lines_in_piece = count_lines(&src[prev..sep_end]);
-        pieces.push((Cow::Owned(piece), line));
+        pieces.push((Cow::Borrowed(piece), line));
         line += lines_in_piece;
         prev = sep_end;
         search = sep_end;
@@ -380,6 +380,28 @@ fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
     Ok(pieces)
 }
 
+/// The first `c` in `hay`. Slices' `contains` searches bytes a word at a
+/// time, where `position` goes byte by byte: the prescans of whole texts
+/// (separators, tags) run on it.
+pub(super) fn find_byte(c: u8, hay: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 256;
+    let mut from = 0;
+    for chunk in hay.chunks(CHUNK) {
+        if chunk.contains(&c) {
+            return chunk.iter().position(|&b| b == c).map(|i| from + i);
+        }
+        from += chunk.len();
+    }
+    None
+}
+
+/// Whether any byte of `src` satisfies `pred`, in blocks the compiler can
+/// vectorise (no early exit inside a block).
+pub(super) fn any_byte(src: &[u8], pred: impl Fn(u8) -> bool) -> bool {
+    src.chunks(64)
+        .any(|c| c.iter().fold(false, |found, &b| found | pred(b)))
+}
+
 fn count_lines(b: &[u8]) -> usize {
     b.iter().filter(|&&c| c == b'\n').count()
 }
@@ -387,7 +409,7 @@ fn count_lines(b: &[u8]) -> usize {
 /// The first `\n---` in `hay`.
 fn find_separator(hay: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(nl) = hay[from..].iter().position(|&c| c == b'\n') {
+    while let Some(nl) = find_byte(b'\n', &hay[from..]) {
         let at = from + nl;
         if hay[at + 1..].starts_with(b"---") {
             return Some(at);
@@ -433,6 +455,11 @@ fn parse_stream(
     let rewritten = go_tags::go_tag_uris(src)
         .map_err(|why| ParseError::new(ParseErrorKind::Syntax, format!("yaml: {why}"), None))?;
     let src = &rewritten[..];
+    let lines = EditorLines::new(src);
+    let mark_of = |m: libyaml_safer::Mark| match &lines {
+        Some(t) => t.mark(m.index as usize),
+        None => Mark::from_lib(m),
+    };
     let end = src.len() as u64;
     let mut input = src;
     let mut parser = Parser::new();
@@ -443,95 +470,175 @@ fn parse_stream(
         b.go_alias_ratio = opts.go_alias_ratio;
         b
     };
+    // One event into the builder; `false` once the stream is read (or, with
+    // `first_only`, its first document).
+    let handle =
+        |event: Event, b: &mut Builder, docs: &mut Vec<Document>| -> Result<bool, ParseError> {
+            let start = mark_of(event.start_mark);
+            match event.data {
+                EventData::StreamStart { .. } => {}
+                EventData::StreamEnd => return Ok(false),
+                EventData::DocumentStart { .. } => b.begin_document(start),
+                EventData::DocumentEnd { .. } => {
+                    docs.push(b.end_document());
+                    if first_only {
+                        return Ok(false);
+                    }
+                }
+                EventData::Alias { anchor } => {
+                    b.last_simple_key_line = Some(start.line);
+                    b.alias(&anchor, start)?
+                }
+                EventData::Scalar {
+                    anchor,
+                    tag,
+                    mut value,
+                    style,
+                    ..
+                } => {
+                    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                    if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
+                        value.pop();
+                    }
+                    // kyaml re-encodes a flow node with go-yaml v3 before the
+                    // JSON hop, and v3 must quote some plain scalars there (an
+                    // empty one in `{x: }`, a timestamp with a `:`), which then
+                    // read back as strings with their text as written.
+                    let quoted_in_flow = style == ScalarStyle::Plain
+                        && tag.is_none()
+                        && b.stack.last().is_some_and(|f| f.flow)
+                        && flow_quotes_plain(&value);
+                    let plain = style == ScalarStyle::Plain && !quoted_in_flow;
+                    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                        b.last_simple_key_line = Some(start.line);
+                    }
+                    let merge = is_merge_key(plain, tag.as_deref(), &value);
+                    let (mut scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
+                    scalar.quoted = !plain && scalar.tag == Tag::Str;
+                    scalar.plain_in_flow = quoted_in_flow && scalar.tag == Tag::Str;
+                    // Records the style of the collections above (`Value::is_flow`).
+                    scalar.flow_depth = u32::try_from(b.flow_depth).unwrap_or(u32::MAX);
+                    if let Some(e) = tag_error {
+                        b.defer(e);
+                    }
+                    let nodes_before = b.nodes;
+                    b.nodes += 1;
+                    b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
+                }
+                EventData::SequenceStart { anchor, style, .. } => b.open(
+                    Open::Seq(Vec::new(), Vec::new()),
+                    style == SequenceStyle::Flow,
+                    anchor,
+                    start,
+                )?,
+                EventData::MappingStart { anchor, style, .. } => b.open(
+                    Open::Map(MapFrame::default()),
+                    style == MappingStyle::Flow,
+                    anchor,
+                    start,
+                )?,
+                EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
+            }
+            Ok(true)
+        };
+    // The fast reader gives libyaml's events for the text it knows, straight
+    // into the builder; when it declines (or the builder fails on its events,
+    // which its subset never makes happen), everything starts over on
+    // libyaml (see fast.rs).
     let mut b = new_builder();
     let mut docs = Vec::new();
-    // The fast reader gives libyaml's events for the text it knows; when it
-    // declines, everything starts over on libyaml (see fast.rs).
-    let mut fast = Some(fast::Events::new(src));
+    let mut fast_failed = false;
+    let taken = fast::Events::new(src).run(&mut |event| {
+        handle(event, &mut b, &mut docs).unwrap_or_else(|_| {
+            fast_failed = true;
+            false
+        })
+    });
+    if taken && !fast_failed {
+        return Ok((docs, b.deferred));
+    }
+    let mut b = new_builder();
+    docs.clear();
     loop {
-        let event = match fast.as_mut().map(fast::Events::next) {
-            Some(Some(event)) => event,
-            Some(None) => {
-                fast = None;
-                b = new_builder();
-                docs.clear();
-                continue;
-            }
-            // A panic in the dependency is this text's syntax error, not a crash.
-            None => go_tags::quietly(|| parser.parse())
-                .ok_or_else(|| {
-                    let why = "yaml: the YAML parser failed on this text";
-                    ParseError::new(ParseErrorKind::Syntax, why, None)
-                })?
-                .map_err(lib_error)?,
-        };
-        let start = Mark::from_lib(event.start_mark);
-        match event.data {
-            EventData::StreamStart { .. } => {}
-            EventData::StreamEnd => break,
-            EventData::DocumentStart { .. } => b.begin_document(start),
-            EventData::DocumentEnd { .. } => {
-                docs.push(b.end_document());
-                if first_only {
-                    break;
-                }
-            }
-            EventData::Alias { anchor } => {
-                b.last_simple_key_line = Some(start.line);
-                b.alias(&anchor, start)?
-            }
-            EventData::Scalar {
-                anchor,
-                tag,
-                mut value,
-                style,
-                ..
-            } => {
-                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                if was_padded && block && event.end_mark.index == end && value.ends_with('\n') {
-                    value.pop();
-                }
-                // kyaml re-encodes a flow node with go-yaml v3 before the
-                // JSON hop, and v3 must quote some plain scalars there (an
-                // empty one in `{x: }`, a timestamp with a `:`), which then
-                // read back as strings with their text as written.
-                let quoted_in_flow = style == ScalarStyle::Plain
-                    && tag.is_none()
-                    && b.stack.last().is_some_and(|f| f.flow)
-                    && flow_quotes_plain(&value);
-                let plain = style == ScalarStyle::Plain && !quoted_in_flow;
-                if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    b.last_simple_key_line = Some(start.line);
-                }
-                let merge = is_merge_key(plain, tag.as_deref(), &value);
-                let (mut scalar, tag_error) = scalar(tag.as_deref(), value, plain, start);
-                scalar.quoted = !plain && scalar.tag == Tag::Str;
-                scalar.plain_in_flow = quoted_in_flow && scalar.tag == Tag::Str;
-                // Records the style of the collections above (`Value::is_flow`).
-                scalar.flow_depth = u32::try_from(b.flow_depth).unwrap_or(u32::MAX);
-                if let Some(e) = tag_error {
-                    b.defer(e);
-                }
-                let nodes_before = b.nodes;
-                b.nodes += 1;
-                b.complete(Value::Scalar(scalar), merge, start, anchor, nodes_before)?;
-            }
-            EventData::SequenceStart { anchor, style, .. } => b.open(
-                Open::Seq(Vec::new(), Vec::new()),
-                style == SequenceStyle::Flow,
-                anchor,
-                start,
-            )?,
-            EventData::MappingStart { anchor, style, .. } => b.open(
-                Open::Map(MapFrame::default()),
-                style == MappingStyle::Flow,
-                anchor,
-                start,
-            )?,
-            EventData::SequenceEnd | EventData::MappingEnd => b.close()?,
+        // A panic in the dependency is this text's syntax error, not a crash.
+        let event = go_tags::quietly(|| parser.parse())
+            .ok_or_else(|| {
+                let why = "yaml: the YAML parser failed on this text";
+                ParseError::new(ParseErrorKind::Syntax, why, None)
+            })?
+            .map_err(|e| {
+                let mut err = lib_error(&e);
+                err.mark = e.problem_mark().map(mark_of);
+                err
+            })?;
+        if !handle(event, &mut b, &mut docs)? {
+            break;
         }
     }
     Ok((docs, b.deferred))
+}
+
+/// Lines as an editor counts them, for texts holding NEL, LS or PS
+/// (U+0085, U+2028, U+2029): libyaml's marks count those as line breaks
+/// too, so its lines would disagree with the file's and with the error
+/// report's source lines. Here only `\n`, `\r\n` and `\r` end a line.
+/// go-yaml's messages keep libyaml's count (kustomize prints those).
+struct EditorLines<'a> {
+    src: &'a [u8],
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+    /// Bytes libyaml's mark indices leave out (a UTF-8 byte-order mark).
+    skipped: usize,
+}
+
+impl<'a> EditorLines<'a> {
+    /// `None` when libyaml's marks are right as they are.
+    fn new(src: &'a [u8]) -> Option<EditorLines<'a>> {
+        if src.is_ascii() {
+            return None;
+        }
+        let nel = src.windows(2).any(|w| w == [0xC2, 0x85]);
+        let ls_ps = || {
+            src.windows(3)
+                .any(|w| matches!(w, [0xE2, 0x80, 0xA8 | 0xA9]))
+        };
+        if !nel && !ls_ps() {
+            return None;
+        }
+        let mut starts = vec![0];
+        for (i, &c) in src.iter().enumerate() {
+            let ends_line = c == b'\n' || (c == b'\r' && src.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
+        let skipped = if src.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        Some(EditorLines {
+            src,
+            starts,
+            skipped,
+        })
+    }
+
+    /// The mark of a byte offset as libyaml counts it.
+    fn mark(&self, index: usize) -> Mark {
+        let at = (index + self.skipped).min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= at);
+        let start = self.starts[line - 1].max(self.skipped);
+        // Columns count characters (libyaml's do too).
+        let column = self.src[start.min(at)..at]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
+        Mark {
+            line,
+            column: column + 1,
+        }
+    }
 }
 
 /// Input starting with a UTF-16 byte-order mark, as UTF-8 (go-yaml reads
@@ -583,8 +690,8 @@ fn check_input(src: &[u8]) -> Result<(), ParseError> {
     // characters libyaml refuses. The slow path below finds the message.
     if let Ok(text) = std::str::from_utf8(src) {
         let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
-        let ascii_refused = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || *b == 0x7F;
-        if !src.iter().any(ascii_refused) && (text.is_ascii() || !text.chars().any(refused)) {
+        let ascii_refused = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7F;
+        if !any_byte(src, ascii_refused) && (text.is_ascii() || !text.chars().any(refused)) {
             return Ok(());
         }
     }
@@ -665,7 +772,7 @@ fn input_error(src: &[u8], at: usize, problem: &str) -> ParseError {
 /// Turns a libyaml error into go-yaml's text. go-yaml prints the 0-based
 /// line of the context mark (or, without one, of the problem mark), plus
 /// one for scanner errors only, and omits the line when it is 0.
-fn lib_error(e: libyaml_safer::Error) -> ParseError {
+fn lib_error(e: &libyaml_safer::Error) -> ParseError {
     use libyaml_safer::ErrorKind as K;
     let scanner = e.kind() == K::Scanner;
     let bump = usize::from(scanner);
@@ -820,8 +927,8 @@ struct MapFrame {
     map: Map,
     /// The key read, waiting for its value: text, kind, mark.
     key: Option<(String, KeyKind, Mark)>,
-    /// Line of each explicit key, by insertion index, for duplicate errors.
-    key_lines: Vec<usize>,
+    /// Where this mapping's key lines start in [`Builder::key_lines`].
+    key_lines_start: usize,
     /// Whether a `<<` key was seen (a second one is an error).
     merge_seen: bool,
     /// The value of the `<<` key.
@@ -905,6 +1012,11 @@ struct Builder {
     non_string_keys: Vec<NonStringKey>,
     /// The first error to report once the text has been read.
     deferred: Option<ParseError>,
+    /// Line of each explicit key of the open mappings, by insertion index
+    /// after each one's [`MapFrame::key_lines_start`], for duplicate
+    /// errors: one list for all (only the innermost open mapping grows),
+    /// not an allocation per mapping.
+    key_lines: Vec<usize>,
     /// Open flow collections.
     flow_depth: usize,
     /// Open block collections.
@@ -941,6 +1053,7 @@ impl Builder {
             start: Mark::default(),
             non_string_keys: Vec::new(),
             deferred: None,
+            key_lines: Vec::new(),
             flow_depth: 0,
             block_depth: 0,
             incoming_alias: false,
@@ -1030,7 +1143,7 @@ impl Builder {
 
     fn open(
         &mut self,
-        open: Open,
+        mut open: Open,
         flow: bool,
         anchor: Option<String>,
         at: Mark,
@@ -1071,6 +1184,9 @@ impl Builder {
         }
         let nodes_before = self.nodes;
         self.nodes += 1;
+        if let Open::Map(m) = &mut open {
+            m.key_lines_start = self.key_lines.len();
+        }
         self.stack.push(Frame {
             open,
             flow,
@@ -1099,7 +1215,10 @@ impl Builder {
                 self.incoming_alias_items = alias_items;
                 Value::Seq(items)
             }
-            Open::Map(m) => Value::Map(self.finish_map(m, frame.marks_start)?),
+            Open::Map(m) => {
+                self.key_lines.truncate(m.key_lines_start);
+                Value::Map(self.finish_map(m, frame.marks_start)?)
+            }
         };
         self.leave();
         self.finish_node(
@@ -1258,7 +1377,7 @@ impl Builder {
                             // overwritten by the later value's.
                             if let Some(j) = m.map.get_index_of(&key) {
                                 m.map.shift_remove_index(j);
-                                m.key_lines.remove(j);
+                                self.key_lines.remove(m.key_lines_start + j);
                             }
                         }
                         // One hash per key: a duplicate shows up here.
@@ -1270,12 +1389,12 @@ impl Builder {
                                     "yaml: unmarshal errors:\n  line {}: mapping key {} already defined at line {}",
                                     key_at.line,
                                     quote(m.map.get_index(i).map_or("", |(k, _)| k.as_str())),
-                                    m.key_lines[i]
+                                    self.key_lines[m.key_lines_start + i]
                                 ),
                                 Some(key_at),
                             ));
                         } else {
-                            m.key_lines.push(key_at.line);
+                            self.key_lines.push(key_at.line);
                         }
                     }
                 },

@@ -12,7 +12,10 @@
 //! reject) it declines: [`Events::next`] returns `None` and the caller
 //! starts over with libyaml-safer, so errors keep their texts and marks.
 //!
-//! Documents are read one at a time into a queue of events: a decline can
+//! [`Events::run`] hands each event to the builder as it is read (a
+//! decline then makes the caller start over on libyaml-safer); the pull
+//! API ([`Events::next`], for tests and [`fast_reader_takes`]) reads
+//! documents one at a time into a queue of events: a decline can
 //! come late in a document, but never after one of its events was handed
 //! out and the document then reported as read.
 
@@ -45,24 +48,32 @@ enum Ctx {
 }
 
 /// The event source: libyaml-safer's events for `src`, or a decline.
-pub(super) struct Events<'a> {
+pub(super) struct Events<'a, 's> {
     src: &'a [u8],
+    /// `src` as text (checked once; scalars are slices of it).
+    text: &'a str,
     pos: usize,
     /// Line of `pos`, from 0.
     line: usize,
     /// Byte offset where the line of `pos` starts.
     line_start: usize,
     queue: VecDeque<Event>,
+    /// Where events go in [`Events::run`] (else into `queue`), and whether
+    /// it asked for no more.
+    sink: Option<&'s mut dyn FnMut(Event) -> bool>,
+    stopped: bool,
     started: bool,
     ended: bool,
     declined: bool,
     depth: usize,
+    /// The text is ASCII: a column is a byte count.
+    ascii: bool,
 }
 
-impl<'a> Events<'a> {
+impl<'a, 's> Events<'a, 's> {
     /// A reader over `src`, which must be what libyaml-safer is given
     /// (checked input ending with a line break, or empty).
-    pub(super) fn new(src: &'a [u8]) -> Events<'a> {
+    pub(super) fn new(src: &'a [u8]) -> Events<'a, 's> {
         #[cfg(test)]
         let disabled = DISABLED.with(|d| d.get());
         #[cfg(not(test))]
@@ -70,17 +81,37 @@ impl<'a> Events<'a> {
         // `STRATA_YAML_FAST=0` leaves every text to libyaml-safer: a way
         // round a reader bug, and the benchmark's "before".
         let disabled = disabled || std::env::var_os("STRATA_YAML_FAST").is_some_and(|v| v == "0");
+        let text = std::str::from_utf8(src);
+        let ascii = text.is_ok_and(str::is_ascii);
         Events {
             src,
+            text: text.unwrap_or_default(),
             pos: 0,
             line: 0,
             line_start: 0,
             queue: VecDeque::new(),
+            sink: None,
+            stopped: false,
             started: false,
             ended: false,
-            declined: disabled || !plain_bytes(src),
+            declined: disabled || text.is_err() || !plain_bytes(src, ascii),
             depth: 0,
+            ascii,
         }
+    }
+
+    /// Reads the text into `sink`, event by event, until the stream's end
+    /// or until `sink` returns `false`; `false` if the reader declined
+    /// (possibly after handing out some events: the caller starts over).
+    /// No queue: the builder sees each event as it is read.
+    pub(super) fn run(mut self, sink: &'s mut dyn FnMut(Event) -> bool) -> bool {
+        self.sink = Some(sink);
+        while !self.ended && !self.stopped {
+            if self.declined || self.fill().is_none() {
+                return false;
+            }
+        }
+        true
     }
 
     /// The next event, or `None` once the reader declines (then it
@@ -161,11 +192,22 @@ impl<'a> Events<'a> {
     }
 
     fn push(&mut self, data: EventData, start: Mark) {
+        self.push_to(data, start, start);
+    }
+
+    fn push_to(&mut self, data: EventData, start: Mark, end: Mark) {
         let mut e = Event::stream_end();
         e.data = data;
         e.start_mark = start;
-        e.end_mark = start;
-        self.queue.push_back(e);
+        e.end_mark = end;
+        match &mut self.sink {
+            Some(sink) => {
+                if !self.stopped && !sink(e) {
+                    self.stopped = true;
+                }
+            }
+            None => self.queue.push_back(e),
+        }
     }
 
     /// libyaml's mark of a byte on the current line (columns count
@@ -174,10 +216,14 @@ impl<'a> Events<'a> {
         let mut m = Mark::default();
         m.index = pos as u64;
         m.line = self.line as u64;
-        m.column = self.src[self.line_start..pos]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count() as u64;
+        m.column = if self.ascii {
+            (pos - self.line_start) as u64
+        } else {
+            self.src[self.line_start..pos]
+                .iter()
+                .filter(|&&b| (b as i8) >= -0x40)
+                .count() as u64
+        };
         m
     }
 
@@ -355,12 +401,10 @@ impl<'a> Events<'a> {
         }
     }
 
-    /// Text between two offsets (checked UTF-8 on construction; a cut
-    /// inside a character cannot happen at ASCII delimiters).
+    /// Text between two offsets (a cut inside a character cannot happen at
+    /// ASCII delimiters; `None` if it did).
     fn text(&self, start: usize, end: usize) -> Option<String> {
-        std::str::from_utf8(&self.src[start..end])
-            .ok()
-            .map(str::to_string)
+        self.text.get(start..end).map(str::to_string)
     }
 
     /// Where a block-context plain scalar starting at `pos` ends on its
@@ -729,10 +773,7 @@ impl<'a> Events<'a> {
         } else {
             ScalarStyle::Literal
         };
-        self.push(scalar(value, style), m);
-        if let Some(e) = self.queue.back_mut() {
-            e.end_mark = end;
-        }
+        self.push_to(scalar(value, style), m, end);
         self.skip_blank_and_comment_lines()
     }
 
@@ -764,9 +805,15 @@ impl<'a> Events<'a> {
         self.flow_blanks();
         if self.byte(self.pos) != close {
             loop {
+                let item = self.pos;
                 self.flow_scalar(map)?;
                 self.flow_blanks();
                 if map {
+                    // libyaml's 1024-character bound on simple keys holds
+                    // in flow mappings too (a longer key is an error).
+                    if self.pos - item > MAX_KEY {
+                        return None;
+                    }
                     if self.byte(self.pos) != b':' || self.byte(self.pos + 1) != b' ' {
                         return None;
                     }
@@ -888,8 +935,12 @@ fn plain_start(c: u8, next: u8) -> bool {
 }
 
 /// Whether the text avoids what the reader never handles: tabs, CR, a
-/// byte-order mark, and NEL, LS and PS (line breaks to libyaml).
-fn plain_bytes(src: &[u8]) -> bool {
+/// byte-order mark, and NEL, LS and PS (line breaks to libyaml); `ascii`
+/// when the text is known to be ASCII (then only tabs and CR can occur).
+fn plain_bytes(src: &[u8], ascii: bool) -> bool {
+    if ascii {
+        return !super::any_byte(src, |b| b == b'\t' || b == b'\r');
+    }
     let mut i = 0;
     while i < src.len() {
         match src[i] {
@@ -909,7 +960,7 @@ fn plain_bytes(src: &[u8]) -> bool {
 }
 
 fn memchr(c: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == c)
+    super::find_byte(c, hay)
 }
 
 fn doc_start(implicit: bool) -> EventData {
@@ -1262,6 +1313,11 @@ mod tests {
         ] {
             check(&format!("{text:?}"), text.as_bytes());
         }
+        // A flow mapping key past libyaml's 1024-character bound is an
+        // error there: the reader must decline it.
+        let long = format!("a: {{{}: x}}\n", "b".repeat(1030));
+        check("long flow key", long.as_bytes());
+        assert!(fast_events(long.as_bytes()).is_none());
         assert!(fast_events(b"a: 1\nb: [x]\n").is_some());
         assert!(fast_events(b"a: &x 1\n").is_none());
     }

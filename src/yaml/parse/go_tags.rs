@@ -93,6 +93,11 @@ fn candidates(src: &[u8], from: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut i = from;
     while i < src.len() {
+        // Jump to the next `!` (most texts have none).
+        match super::find_byte(b'!', &src[i..]) {
+            Some(k) => i += k,
+            None => break,
+        }
         if src[i] == b'!' {
             let mut j = i + 1;
             while j < src.len() && is_uri_byte(src[j]) {
