@@ -132,8 +132,9 @@ fn typed_scalars() {
 #[test]
 fn key_order_is_the_sorts_order_whatever_the_input_order() {
     let mut sets: Vec<Vec<String>> = vec![
+        // Distinct keys without digits (a mapping keeps one of equal keys).
         (0..40)
-            .map(|i| format!("key{}", (b'a' + i % 26) as char))
+            .map(|i| format!("key{}{}", (b'a' + i % 26) as char, (b'a' + i / 26) as char))
             .collect(),
         (0..40).map(|i| format!("item{i}")).collect(),
         (0..30)
@@ -146,7 +147,6 @@ fn key_order_is_the_sorts_order_whatever_the_input_order() {
             })
             .collect(),
     ];
-    sets[0].dedup();
     let mut seed = 12345u64;
     let mut next = || {
         seed = seed
