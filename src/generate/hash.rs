@@ -121,9 +121,12 @@ fn scalar_json(s: &Scalar) -> Result<Json> {
             }
             None => Json::String(s.text.clone()),
         },
-        // Timestamps become RFC 3339 strings in kustomize; data generated
-        // here never holds one, so the text is kept as written.
-        Tag::Timestamp | Tag::Str => Json::String(s.text.clone()),
+        // A timestamp (e.g. a field a replacement created, typed by its
+        // text) is hashed as the JSON hop prints it.
+        Tag::Timestamp => Json::String(
+            crate::yaml::timestamp::json_text(&s.text).unwrap_or_else(|| s.text.clone()),
+        ),
+        Tag::Str => Json::String(s.text.clone()),
     })
 }
 

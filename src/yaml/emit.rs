@@ -203,12 +203,8 @@ impl Emitter<'_> {
                     None => self.string(&hop_str(&s.text)?, false),
                 }
             }
-            Tag::Timestamp => match crate::yaml::timestamp::parse_timestamp(&s.text) {
-                Some(t) => {
-                    let mut text = String::with_capacity(32);
-                    t.write_rfc3339(&mut text);
-                    self.string(&text, false);
-                }
+            Tag::Timestamp => match crate::yaml::timestamp::json_text(&s.text) {
+                Some(text) => self.string(&text, false),
                 None => self.string(&hop_str(&s.text)?, false),
             },
             Tag::Str => self.string(&hop_str(&s.text)?, false),

@@ -15,6 +15,17 @@ pub struct Timestamp {
     offset: i32,
 }
 
+/// The text of a `!!timestamp` scalar after kustomize's JSON hop (`time.Time`
+/// marshalled by `encoding/json`, RFC 3339), or `None` when go-yaml would not
+/// read `s` as a time (the hop then keeps it as the string it is). The
+/// emitter and the name hash both see values through this hop.
+pub fn json_text(s: &str) -> Option<String> {
+    let t = parse_timestamp(s)?;
+    let mut text = String::with_capacity(32);
+    t.write_rfc3339(&mut text);
+    Some(text)
+}
+
 /// go-yaml's timestamp resolution: four-digit year and `-`, then Go's
 /// `time.Parse` with one of `2006-1-2T15:4:5.999999999Z07:00` (also with
 /// `t`), `2006-1-2 15:4:5.999999999`, `2006-1-2`.

@@ -131,7 +131,7 @@ fn typed_scalars() {
 /// (K6) and a merge can move keys whose neighbours are in order.
 #[test]
 fn key_order_is_the_sorts_order_whatever_the_input_order() {
-    let mut sets: Vec<Vec<String>> = vec![
+    let sets: Vec<Vec<String>> = vec![
         // Distinct keys without digits (a mapping keeps one of equal keys).
         (0..40)
             .map(|i| format!("key{}{}", (b'a' + i % 26) as char, (b'a' + i / 26) as char))
