@@ -568,7 +568,16 @@ fn parse_stream(
             })?
             .map_err(|e| {
                 let mut err = lib_error(&e);
-                err.mark = e.problem_mark().map(mark_of);
+                err.mark = e.problem_mark().map(|m| {
+                    // At the end of a text without a final line break libyaml
+                    // points after the break padded on above, on a line the
+                    // file does not have: point at the end of its last line.
+                    if was_padded && m.index + 1 >= end {
+                        end_of_text(&src[..src.len() - 1])
+                    } else {
+                        mark_of(m)
+                    }
+                });
                 err
             })?;
         if !handle(event, &mut b, &mut docs)? {
@@ -767,6 +776,20 @@ fn input_error(src: &[u8], at: usize, problem: &str) -> ParseError {
         format!("yaml: {problem}"),
         Some(Mark { line, column }),
     )
+}
+
+/// The position just after the last character of `text`, lines counted as an
+/// editor counts them (`\n`, `\r\n`, `\r`).
+fn end_of_text(text: &[u8]) -> Mark {
+    let last_break = text.iter().rposition(|&c| c == b'\n' || c == b'\r');
+    let line = 1 + text
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && text.get(i + 1) != Some(&b'\n')))
+        .count();
+    let last = &text[last_break.map_or(0, |i| i + 1)..];
+    let column = 1 + String::from_utf8_lossy(last).chars().count();
+    Mark { line, column }
 }
 
 /// Turns a libyaml error into go-yaml's text. go-yaml prints the 0-based
