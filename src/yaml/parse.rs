@@ -456,9 +456,14 @@ fn parse_stream(
         .map_err(|why| ParseError::new(ParseErrorKind::Syntax, format!("yaml: {why}"), None))?;
     let src = &rewritten[..];
     let lines = EditorLines::new(src);
-    let mark_of = |m: libyaml_safer::Mark| match &lines {
-        Some(t) => t.mark(m.index as usize),
-        None => Mark::from_lib(m),
+    // At the end of a text without a final line break libyaml points after
+    // the break padded on above, on a line the file does not have (an error
+    // there, a node a key at the end leaves empty): the end of its last line.
+    let unpadded_end = was_padded.then(|| end_of_text(&src[..src.len() - 1]));
+    let mark_of = |m: libyaml_safer::Mark| match (&lines, unpadded_end) {
+        (_, Some(e)) if m.index as usize + 1 >= src.len() => e,
+        (Some(t), _) => t.mark(m.index as usize),
+        (None, _) => Mark::from_lib(m),
     };
     let end = src.len() as u64;
     let mut input = src;
@@ -568,16 +573,7 @@ fn parse_stream(
             })?
             .map_err(|e| {
                 let mut err = lib_error(&e);
-                err.mark = e.problem_mark().map(|m| {
-                    // At the end of a text without a final line break libyaml
-                    // points after the break padded on above, on a line the
-                    // file does not have: point at the end of its last line.
-                    if was_padded && m.index + 1 >= end {
-                        end_of_text(&src[..src.len() - 1])
-                    } else {
-                        mark_of(m)
-                    }
-                });
+                err.mark = e.problem_mark().map(mark_of);
                 err
             })?;
         if !handle(event, &mut b, &mut docs)? {

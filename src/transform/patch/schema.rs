@@ -199,6 +199,9 @@ struct State {
     chosen: bool,
     /// Whether the builtin definitions were loaded (a merge consulted them).
     builtin_loaded: bool,
+    /// Whether a resource of a type outside kyaml's precomputed scope table
+    /// was read (kyaml then defers loading the builtin schema).
+    deferred_builtin: bool,
 }
 
 /// The OpenAPI schema choice of one build. kyaml keeps it in a process
@@ -233,7 +236,9 @@ impl OpenApi {
     /// it, the first kustomization that sets the field wins and later ones
     /// are ignored.
     ///
-    /// `loaded` are the resources accumulated before this kustomization.
+    /// `loaded` are the resources accumulated before this kustomization at
+    /// its parent's level (those of levels further up were seen when those
+    /// levels were entered).
     /// kyaml keeps every definition it ever loaded: a custom schema set below
     /// the top joins the builtin definitions if a merge already used them,
     /// and is joined by them (builtin ones win) if a resource of a type
@@ -243,9 +248,16 @@ impl OpenApi {
         if top {
             *self.state() = State::default();
         }
-        let (chosen, builtin_loaded) = {
-            let s = self.state();
-            (s.chosen, s.builtin_loaded)
+        let (chosen, builtin_loaded, deferred_builtin) = {
+            let mut s = self.state();
+            // kyaml's flag is process-wide: a resource read in a kustomization
+            // above this one counts too, though it is not in `loaded` (each
+            // level accumulates on its own), so the flag is kept here.
+            s.deferred_builtin |= loaded
+                .resources()
+                .iter()
+                .any(|r| !precomputed(r.api_version(), r.kind()));
+            (s.chosen, s.builtin_loaded, s.deferred_builtin)
         };
         if chosen && !top {
             return Ok(());
@@ -259,10 +271,6 @@ impl OpenApi {
                         "builtin version and custom schema provided, cannot use both",
                     ));
                 }
-                let deferred_builtin = loaded
-                    .resources()
-                    .iter()
-                    .any(|r| !precomputed(r.api_version(), r.kind()));
                 let mut doc = SchemaDoc::default();
                 if builtin_loaded {
                     doc.add_all(&builtin());
