@@ -460,8 +460,14 @@ fn parse_stream(
     // the break padded on above, on a line the file does not have (an error
     // there, a node a key at the end leaves empty): the end of its last line.
     let unpadded_end = was_padded.then(|| end_of_text(&src[..src.len() - 1]));
+    // libyaml's mark indices leave out a UTF-8 byte-order mark.
+    let bom = if src.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
     let mark_of = |m: libyaml_safer::Mark| match (&lines, unpadded_end) {
-        (_, Some(e)) if m.index as usize + 1 >= src.len() => e,
+        (_, Some(e)) if m.index as usize + bom + 1 >= src.len() => e,
         (Some(t), _) => t.mark(m.index as usize),
         (None, _) => Mark::from_lib(m),
     };
