@@ -698,6 +698,29 @@ fn analyze(s: &str) -> Analysis {
     analyze_chars(s)
 }
 
+/// The characters libyaml's scalar analysis takes for an indicator at the
+/// start of a scalar, whatever follows (`?`, `:` and `-` depend on it).
+pub(super) fn leading_indicator(c: u8) -> bool {
+    matches!(
+        c,
+        b'#' | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    )
+}
+
 /// [`analyze_chars`] for a non-empty ASCII string, byte by byte: the same
 /// facts, each found by looking at a byte and its neighbours.
 fn analyze_ascii(b: &[u8]) -> Analysis {
@@ -706,24 +729,7 @@ fn analyze_ascii(b: &[u8]) -> Analysis {
     let (first, last) = (b[0], b[b.len() - 1]);
     let mut indicators = b.starts_with(b"---")
         || b.starts_with(b"...")
-        || matches!(
-            first,
-            b'#' | b','
-                | b'['
-                | b']'
-                | b'{'
-                | b'}'
-                | b'&'
-                | b'*'
-                | b'!'
-                | b'|'
-                | b'>'
-                | b'\''
-                | b'"'
-                | b'%'
-                | b'@'
-                | b'`'
-        )
+        || leading_indicator(first)
         || (matches!(first, b'?' | b':' | b'-') && ws_after(0));
     let (mut special, mut line_breaks) = (false, false);
     let (mut break_space, mut space_break) = (false, false);
@@ -778,8 +784,7 @@ fn analyze_chars(s: &str) -> Analysis {
         let followed_ws = matches!(next, None | Some(' ' | '\t'));
         if first {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => indicators = true,
+                c if c.is_ascii() && leading_indicator(c as u8) => indicators = true,
                 '?' | ':' | '-' if followed_ws => indicators = true,
                 _ => {}
             }

@@ -86,26 +86,10 @@ fn flow_plain_allowed(text: &str) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let first_refused = matches!(
-        b[0],
-        b'#' | b','
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'&'
-            | b'*'
-            | b'!'
-            | b'|'
-            | b'>'
-            | b'\''
-            | b'"'
-            | b'%'
-            | b'@'
-            | b'`'
-            | b'?'
-            | b':'
-    ) || (b[0] == b'-' && b.get(1).is_none_or(|c| *c == b' '));
+    // In flow context `?` and `:` are indicators whatever follows them.
+    let first_refused = crate::yaml::emit::leading_indicator(b[0])
+        || matches!(b[0], b'?' | b':')
+        || (b[0] == b'-' && b.get(1).is_none_or(|c| *c == b' '));
     if first_refused {
         return false;
     }
