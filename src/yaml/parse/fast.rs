@@ -475,25 +475,7 @@ impl<'a, 's> Events<'a, 's> {
         );
         loop {
             self.key()?;
-            // Just past the `:`, where an empty value's mark is.
-            let empty = self.mark(self.pos);
-            while self.byte(self.pos) == b' ' {
-                self.pos += 1;
-            }
-            let c = self.byte(self.pos);
-            if c == b'\n' || c == 0 || c == b'#' {
-                self.finish_line()?;
-                let next = self.content_col();
-                if next > col {
-                    self.node(col, Ctx::LineStart)?;
-                } else if next == col && self.at_dash() {
-                    self.block_seq(col, true)?;
-                } else {
-                    self.push(scalar(String::new(), ScalarStyle::Plain), empty);
-                }
-            } else {
-                self.node(col, Ctx::AfterKey)?;
-            }
+            self.indicated_value(col, Ctx::AfterKey)?;
             let next = self.content_col();
             if next < col {
                 break;
@@ -549,6 +531,33 @@ impl<'a, 's> Events<'a, 's> {
         Some(())
     }
 
+    /// The node after a key's `:` (`Ctx::AfterKey`) or an item's `-`
+    /// (`Ctx::AfterDash`) of a collection at column `col`, `pos` just past
+    /// the indicator: on the same line, on the lines below, or else an empty
+    /// plain scalar marked where the indicator ends. Below a key, a `-` at
+    /// the key's own column starts an indentless sequence.
+    fn indicated_value(&mut self, col: isize, ctx: Ctx) -> Option<()> {
+        let empty = self.mark(self.pos);
+        while self.byte(self.pos) == b' ' {
+            self.pos += 1;
+        }
+        let c = self.byte(self.pos);
+        if c == b'\n' || c == 0 || c == b'#' {
+            self.finish_line()?;
+            let next = self.content_col();
+            if next > col {
+                self.node(col, Ctx::LineStart)?;
+            } else if ctx == Ctx::AfterKey && next == col && self.at_dash() {
+                self.block_seq(col, true)?;
+            } else {
+                self.push(scalar(String::new(), ScalarStyle::Plain), empty);
+            }
+        } else {
+            self.node(col, ctx)?;
+        }
+        Some(())
+    }
+
     /// A block sequence whose first `-` is at `pos`, column `col`;
     /// `indentless` for one at its mapping's own column.
     fn block_seq(&mut self, col: isize, indentless: bool) -> Option<()> {
@@ -564,21 +573,7 @@ impl<'a, 's> Events<'a, 's> {
         );
         loop {
             self.pos += 1; // the `-`
-            let empty = self.mark(self.pos);
-            while self.byte(self.pos) == b' ' {
-                self.pos += 1;
-            }
-            let c = self.byte(self.pos);
-            if c == b'\n' || c == 0 || c == b'#' {
-                self.finish_line()?;
-                if self.content_col() > col {
-                    self.node(col, Ctx::LineStart)?;
-                } else {
-                    self.push(scalar(String::new(), ScalarStyle::Plain), empty);
-                }
-            } else {
-                self.node(col, Ctx::AfterDash)?;
-            }
+            self.indicated_value(col, Ctx::AfterDash)?;
             let next = self.content_col();
             if next < col {
                 break;
