@@ -13,18 +13,7 @@ use support::*;
 fn in_tree_repo() -> tempfile::TempDir {
     let tmp = init();
     let r = tmp.path();
-    for n in ["prod", "dev", "web"] {
-        write(
-            r,
-            &format!("overlays/{n}/kustomization.yaml"),
-            "resources:\n- cm.yaml\n",
-        );
-        write(
-            r,
-            &format!("overlays/{n}/cm.yaml"),
-            &configmap(&format!("{n}-cm"), "v1"),
-        );
-    }
+    write_overlays(r, &["prod", "dev", "web"]);
     write(
         r,
         "strata.yaml",

@@ -12,18 +12,7 @@ use support::*;
 /// ConfigMap `NAME-cm` plus an optional extra resource.
 fn envs_repo(names: &[&str]) -> tempfile::TempDir {
     let tmp = init();
-    for n in names {
-        write(
-            tmp.path(),
-            &format!("overlays/{n}/kustomization.yaml"),
-            "resources:\n- cm.yaml\n",
-        );
-        write(
-            tmp.path(),
-            &format!("overlays/{n}/cm.yaml"),
-            &configmap(&format!("{n}-cm"), "v1"),
-        );
-    }
+    write_overlays(tmp.path(), names);
     commit(tmp.path(), "first source");
     tmp
 }

@@ -148,18 +148,7 @@ fn github() -> (tempfile::TempDir, tempfile::TempDir) {
     let dev = tempfile::tempdir().unwrap();
     let d = dev.path();
     git(d, &["init", "-q"]);
-    for n in ["prod", "dev"] {
-        write(
-            d,
-            &format!("overlays/{n}/kustomization.yaml"),
-            "resources:\n- cm.yaml\n",
-        );
-        write(
-            d,
-            &format!("overlays/{n}/cm.yaml"),
-            &configmap(&format!("{n}-cm"), "v1"),
-        );
-    }
+    write_overlays(d, &["prod", "dev"]);
     commit(d, "first");
     git(
         d,

@@ -129,27 +129,12 @@ impl Managed {
     }
 }
 
-fn env_files(r: &Path, names: &[&str]) {
-    for n in names {
-        write(
-            r,
-            &format!("overlays/{n}/kustomization.yaml"),
-            "resources:\n- cm.yaml\n",
-        );
-        write(
-            r,
-            &format!("overlays/{n}/cm.yaml"),
-            &configmap(&format!("{n}-cm"), "v1"),
-        );
-    }
-}
-
 #[test]
 fn strata_check_refuses_commits_on_a_stale_head_until_hydrated() {
     let Some(pc) = pre_commit() else { return };
     let m = Managed::new(pc, "strata-check");
     let r = m.path();
-    env_files(r, &["prod", "dev"]);
+    write_overlays(r, &["prod", "dev"]);
     git(r, &["add", "-A"]);
     // The first commit has no HEAD to check (nothing hydrated, nothing stale
     // yet is the working tree's business): it goes through...
@@ -184,7 +169,7 @@ fn strata_check_work_tree_refuses_a_commit_whose_in_tree_output_is_stale() {
     let Some(pc) = pre_commit() else { return };
     let m = Managed::new(pc, "strata-check-work-tree");
     let r = m.path();
-    env_files(r, &["prod"]);
+    write_overlays(r, &["prod"]);
     write(
         r,
         "strata.yaml",

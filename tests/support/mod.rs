@@ -91,3 +91,20 @@ pub fn run_doc_script(name: &str) -> String {
 pub fn configmap(name: &str, data: &str) -> String {
     format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  key: {data}\n")
 }
+
+/// Environments `overlays/NAME` for each name, each holding the ConfigMap
+/// `NAME-cm` with data `v1`.
+pub fn write_overlays(top: &Path, names: &[&str]) {
+    for n in names {
+        write(
+            top,
+            &format!("overlays/{n}/kustomization.yaml"),
+            "resources:\n- cm.yaml\n",
+        );
+        write(
+            top,
+            &format!("overlays/{n}/cm.yaml"),
+            &configmap(&format!("{n}-cm"), "v1"),
+        );
+    }
+}
