@@ -62,18 +62,39 @@ pub fn kind_rank(kind: &str) -> i64 {
     default_ranking().rank(kind)
 }
 
-fn gvk_cmp(a: &Gvk, b: &Gvk, ranking: &Ranking) -> Ordering {
-    let (ra, rb) = (ranking.rank(&a.kind), ranking.rank(&b.kind));
-    if ra != rb {
-        return ra.cmp(&rb);
+/// What the legacy order compares of one resource, computed once.
+struct SortKey {
+    gvk: Gvk,
+    rank: i64,
+    /// [`Gvk::stable_sort_string`].
+    gvk_string: String,
+    /// [`id_sort_string`].
+    id_string: String,
+}
+
+impl SortKey {
+    fn of(id: ResId, ranking: &Ranking) -> SortKey {
+        SortKey {
+            rank: ranking.rank(&id.gvk.kind),
+            gvk_string: id.gvk.stable_sort_string(),
+            id_string: id_sort_string(&id),
+            gvk: id.gvk,
+        }
     }
-    let (sa, sb) = (a.stable_sort_string(), b.stable_sort_string());
+}
+
+fn gvk_cmp(a: &SortKey, b: &SortKey) -> Ordering {
+    if a.rank != b.rank {
+        return a.rank.cmp(&b.rank);
+    }
+    let (sa, sb) = (&a.gvk_string, &b.gvk_string);
+    let (a, b) = (&a.gvk, &b.gvk);
     // kustomize reverses the order of two Namespace kinds when either has no group.
     if a.kind == "Namespace" && b.kind == "Namespace" && (a.group.is_empty() || b.group.is_empty())
     {
-        return sb.cmp(&sa);
+        return sb.cmp(sa);
     }
-    sa.cmp(&sb)
+    sa.cmp(sb)
 }
 
 fn id_sort_string(id: &ResId) -> String {
@@ -89,12 +110,15 @@ fn id_sort_string(id: &ResId) -> String {
 /// Sorts resources in kustomize's legacy order.
 pub fn legacy_sort(resources: &mut Vec<Resource>, first: &[String], last: &[String]) {
     let ranking = Ranking::new(first, last);
-    let mut keyed: Vec<(ResId, Resource)> = resources.drain(..).map(|r| (r.cur_id(), r)).collect();
+    let mut keyed: Vec<(SortKey, Resource)> = resources
+        .drain(..)
+        .map(|r| (SortKey::of(r.cur_id(), &ranking), r))
+        .collect();
     keyed.sort_by(|(a, _), (b, _)| {
         if a.gvk != b.gvk {
-            gvk_cmp(&a.gvk, &b.gvk, &ranking)
+            gvk_cmp(a, b)
         } else {
-            id_sort_string(a).cmp(&id_sort_string(b))
+            a.id_string.cmp(&b.id_string)
         }
     });
     resources.extend(keyed.into_iter().map(|(_, r)| r));

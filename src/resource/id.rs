@@ -30,15 +30,6 @@ impl Gvk {
         }
     }
 
-    /// `group/version`, or `version` for the core group.
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.clone()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
-    }
-
     /// Whether `selector` (empty parts match anything) selects this gvk.
     pub fn is_selected_by(&self, selector: &Gvk) -> bool {
         (selector.group.is_empty() || selector.group == self.group)
@@ -49,10 +40,15 @@ impl Gvk {
     /// Whether the builtin schema knows this kind as cluster-scoped. Unknown
     /// kinds (custom resources) count as namespaced, as in kustomize.
     pub fn is_cluster_scoped(&self) -> bool {
+        // Looked up by kind, then group and version, so that no key is built.
         cluster_scope_table()
-            .get(&(self.api_version(), self.kind.clone()))
-            .copied()
-            .unwrap_or(false)
+            .get(self.kind.as_str())
+            .and_then(|entries| {
+                entries
+                    .iter()
+                    .find(|(g, v, _)| *g == self.group && *v == self.version)
+            })
+            .is_some_and(|&(_, _, cluster)| cluster)
     }
 
     /// The sort key kustomize uses to break ties between kinds:
@@ -94,20 +90,35 @@ impl fmt::Display for Gvk {
     }
 }
 
-/// (apiVersion, kind) → cluster-scoped, from the embedded namespace-scope table.
-fn cluster_scope_table() -> &'static HashMap<(String, String), bool> {
-    static TABLE: OnceLock<HashMap<(String, String), bool>> = OnceLock::new();
+/// kind → (group, version, cluster-scoped) entries, from the embedded
+/// namespace-scope table.
+type ScopeTable = HashMap<String, Vec<(String, String, bool)>>;
+
+/// The embedded namespace-scope table, read once.
+fn cluster_scope_table() -> &'static ScopeTable {
+    static TABLE: OnceLock<ScopeTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let src = crate::data::NAMESPACE_SCOPE;
         let docs = parse_documents(src.as_bytes(), &ParseOptions::default())
             .expect("embedded namespace-scope table parses");
-        let mut table = HashMap::new();
+        let mut table = ScopeTable::new();
         let entries = docs[0].value.get("resources").and_then(|v| v.as_seq());
         for e in entries.into_iter().flatten() {
-            let av = e.str_at(&["apiVersion"]).unwrap_or_default().to_string();
+            let av = e.str_at(&["apiVersion"]).unwrap_or_default();
             let kind = e.str_at(&["kind"]).unwrap_or_default().to_string();
             let namespaced = e.str_at(&["namespaced"]) == Some("true");
-            table.insert((av, kind), !namespaced);
+            let gvk = Gvk::from_api_version(av, "");
+            let list = table.entry(kind).or_default();
+            // A later entry for the same apiVersion and kind replaces an
+            // earlier one (none are duplicated today).
+            if let Some(x) = list
+                .iter_mut()
+                .find(|(g, v, _)| *g == gvk.group && *v == gvk.version)
+            {
+                x.2 = !namespaced;
+            } else {
+                list.push((gvk.group, gvk.version, !namespaced));
+            }
         }
         table
     })

@@ -56,7 +56,7 @@ impl ResMap {
     /// Indices of resources whose current id equals `id`.
     pub fn find_by_cur_id(&self, id: &ResId) -> Vec<usize> {
         (0..self.list.len())
-            .filter(|&i| self.list[i].cur_id().equals(id))
+            .filter(|&i| self.list[i].name() == id.name && self.list[i].cur_id().equals(id))
             .collect()
     }
 
@@ -65,7 +65,9 @@ impl ResMap {
         (0..self.list.len())
             .filter(|&i| {
                 let r = &self.list[i];
-                r.cur_id().equals(id) || r.prev_ids().iter().any(|p| p.equals(id))
+                // Equal ids have equal names: a cheap test first.
+                r.had_name(&id.name)
+                    && (r.cur_id().equals(id) || r.prev_ids().iter().any(|p| p.equals(id)))
             })
             .collect()
     }

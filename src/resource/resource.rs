@@ -248,9 +248,12 @@ impl Resource {
         if value.is_empty() {
             return;
         }
-        let mut cur = self.csv(key);
-        cur.push(value.to_string());
-        self.set_annotation(key, &cur.join(","));
+        // An annotation present but empty still starts a list (`,value`).
+        let joined = match self.annotation(key) {
+            Some(cur) => format!("{cur},{value}"),
+            None => value.to_string(),
+        };
+        self.set_annotation(key, &joined);
     }
 
     /// Name prefixes applied so far, oldest first.
@@ -299,6 +302,15 @@ impl Resource {
                 cluster_scoped: false,
             })
             .collect()
+    }
+
+    /// Whether the current name or a previous one is `name`: a cheap test
+    /// before [`Resource::prev_ids`] builds ids.
+    pub fn had_name(&self, name: &str) -> bool {
+        self.name() == name
+            || self
+                .annotation(PREVIOUS_NAMES)
+                .is_some_and(|names| names.split(',').any(|n| n == name))
     }
 
     /// The original id: the oldest previous id, or the current one.

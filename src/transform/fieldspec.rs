@@ -181,12 +181,24 @@ pub fn apply_spec_at(
     if !spec_matches(fs, obj) {
         return Ok(());
     }
-    let path = split_path(&fs.path);
+    apply_path_at(obj, &fs.path, fs.create, create_kind, set)
+}
+
+/// [`apply_spec_at`] without the kind check, for a caller that has
+/// selected the object already: the spec's `path` and `create` flag.
+pub fn apply_path_at(
+    obj: &mut Value,
+    spec_path: &str,
+    create: bool,
+    create_kind: CreateKind,
+    set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
+) -> Result<()> {
+    let path = split_path(spec_path);
     let mut trail = Vec::new();
-    walk(obj, &path, fs.create, create_kind, &mut trail, set).map_err(|e| {
+    walk(obj, &path, create, create_kind, &mut trail, set).map_err(|e| {
         e.context(format!(
             "considering field '{}' of object {}",
-            fs.path,
+            spec_path,
             object_id(obj)
         ))
     })

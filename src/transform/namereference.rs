@@ -11,17 +11,19 @@
 //! suffixes must agree (first allowing an empty side, then strictly).
 
 use super::common::{restyled, scalar, set_scalar};
-use super::fieldspec::{apply_spec, spec_matches, split_path, CreateKind, NameBackRef};
+use super::fieldspec::{apply_path_at, split_path, CreateKind, NameBackRef};
 use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Gvk};
 use crate::resource::{ResId, ResMap, Resource};
 use crate::yaml::{Map, Value};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// One pending update of a referrer: which field, pointing at which kind.
-struct Pending {
-    spec: FieldSpec,
-    target: Gvk,
+struct Pending<'a> {
+    spec: &'a FieldSpec,
+    target: &'a Gvk,
 }
 
 /// What the sieve reads of each resource, computed once: none of it
@@ -84,42 +86,87 @@ struct World {
 pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<()> {
     let facts: Vec<Facts> = m.resources().iter().map(Facts::of).collect();
     let mut by_prev_name: HashMap<String, Vec<usize>> = HashMap::new();
+    // Resources by original kind: most specs name one kind.
+    let mut by_org_kind: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, f) in facts.iter().enumerate() {
         let names: HashSet<&str> = f.prev.iter().map(|id| id.name.as_str()).collect();
         for n in names {
             by_prev_name.entry(n.to_string()).or_default().push(i);
         }
+        by_org_kind
+            .entry(f.org.gvk.kind.as_str())
+            .or_default()
+            .push(i);
     }
-    let world = World {
-        facts,
-        by_prev_name,
-    };
     // Filters per referrer, in table order, selected by original id
     // (kustomize keys a map by resource; the order of referrers does not
     // change the result, so document order is used).
     let mut filters: Vec<Vec<Pending>> = (0..m.len()).map(|_| Vec::new()).collect();
+    let all: Vec<usize> = (0..facts.len()).collect();
     for br in backrefs {
         for spec in &br.field_specs {
-            for (i, f) in world.facts.iter().enumerate() {
-                if f.org.gvk.is_selected_by(&spec.gvk) {
+            let pool = if spec.gvk.kind.is_empty() {
+                &all
+            } else {
+                match by_org_kind.get(spec.gvk.kind.as_str()) {
+                    Some(pool) => pool,
+                    None => continue,
+                }
+            };
+            for &i in pool {
+                if facts[i].org.gvk.is_selected_by(&spec.gvk) {
                     filters[i].push(Pending {
-                        spec: spec.clone(),
-                        target: br.gvk.clone(),
+                        spec,
+                        target: &br.gvk,
                     });
                 }
             }
         }
     }
+    drop(by_org_kind);
+    let world = World {
+        facts,
+        by_prev_name,
+    };
+    let mut memo = Referable::default();
     for (i, list) in filters.into_iter().enumerate() {
         if list.is_empty() {
             continue;
         }
-        let candidates = referable_by(m, &world, i)?;
+        let candidates = memo.of(m, &world, i)?;
         for p in list {
             apply_filter(m, &world, i, &candidates, &p)?;
         }
     }
     Ok(())
+}
+
+/// The candidate lists of [`referable_by`], kept per effective namespace:
+/// for any referrer but a RoleBinding that is all the list depends on.
+#[derive(Default)]
+struct Referable {
+    cluster: Option<Rc<[usize]>>,
+    by_namespace: HashMap<String, Rc<[usize]>>,
+}
+
+impl Referable {
+    fn of(&mut self, m: &ResMap, w: &World, referrer: usize) -> Result<Rc<[usize]>> {
+        let rid = &w.facts[referrer].cur;
+        if rid.cluster_scoped {
+            let all = self.cluster.get_or_insert_with(|| (0..m.len()).collect());
+            return Ok(all.clone());
+        }
+        if m.resources()[referrer].kind() == "RoleBinding" {
+            return Ok(referable_by(m, w, referrer)?.into());
+        }
+        let ns = rid.effective_namespace();
+        if let Some(list) = self.by_namespace.get(ns) {
+            return Ok(list.clone());
+        }
+        let list: Rc<[usize]> = referable_by(m, w, referrer)?.into();
+        self.by_namespace.insert(ns.to_string(), list.clone());
+        Ok(list)
+    }
 }
 
 /// kustomize's `SubsetThatCouldBeReferencedByResource`: everything for a
@@ -170,9 +217,9 @@ fn role_binding_namespaces(r: &Resource, rid: &ResId) -> Result<HashSet<String>>
     Ok(out)
 }
 
-/// Applies one filter to the referrer: the field is walked on a copy (the
-/// candidates are read from the map meanwhile), then written back, then
-/// the referrals found are told who referred to them.
+/// Applies one filter to the referrer. As in kyaml, the referrer is
+/// updated in place (an error shows it half-updated, as kustomize's does)
+/// and each referral is told who referred to it as it is found.
 fn apply_filter(
     m: &mut ResMap,
     w: &World,
@@ -180,44 +227,89 @@ fn apply_filter(
     candidates: &[usize],
     p: &Pending,
 ) -> Result<()> {
-    let r = &m.resources()[referrer];
-    let rid = w.facts[referrer].cur.clone();
-    // The spec was matched on the original id; the walk matches the current kind.
-    let spec = FieldSpec {
-        gvk: r.gvk(),
-        ..p.spec.clone()
-    };
+    let rid = &w.facts[referrer].cur;
+    let obj = &m.resources()[referrer].obj;
     // Most specs name fields the referrer does not have: check before
-    // copying the object (the copy is what the walk mutates).
-    if !spec_matches(&spec, &r.obj) || !reaches(&r.obj, &split_path(&spec.path)) {
+    // taking the object out of the map.
+    if !reaches(obj, &split_path(&p.spec.path)) {
         return Ok(());
     }
-    let mut obj = r.obj.clone();
-    let mut referred: Vec<usize> = Vec::new();
-    {
-        let ctx = Ctx {
-            m,
-            w,
-            referrer,
-            candidates,
-            target: &p.target,
-            path: &p.spec.path,
+    let ctx = Ctx {
+        w,
+        referrer,
+        candidates,
+        target: p.target,
+        role: role_ref_gvk(&p.spec.path, obj),
+        ambiguous: RefCell::new(None),
+    };
+    let mut obj = std::mem::take(&mut m.resources_mut()[referrer].obj);
+    // A referrer naming itself is told once its object is back.
+    let mut self_refs = 0;
+    // The spec was matched on the original id; the walk is on the current object.
+    let walked = apply_path_at(
+        &mut obj,
+        &p.spec.path,
+        p.spec.create,
+        CreateKind::Nothing,
+        &mut |node, _| {
+            ctx.set(node, &mut |j| {
+                if j == referrer {
+                    self_refs += 1;
+                } else {
+                    m.resources_mut()[j].append_ref_by(rid);
+                }
+            })
+        },
+    );
+    let walked = walked.map_err(|mut e| {
+        if let Some(c) = ctx.ambiguous.take() {
+            e.message = ambiguity(m, &obj, referrer, &c, w);
+        }
+        e.context(format!(
+            "updating name reference in '{}' field of '{}'",
+            p.spec.path, rid
+        ))
+    });
+    let r = &mut m.resources_mut()[referrer];
+    r.obj = obj;
+    for _ in 0..self_refs {
+        r.append_ref_by(rid);
+    }
+    walked
+}
+
+/// kustomize's error for a reference with several possible referrals; the
+/// referrer is printed as it stands (`obj`), the candidates from the map.
+fn ambiguity(m: &ResMap, obj: &Value, referrer: usize, c: &[usize], w: &World) -> String {
+    let ids: Vec<String> = c.iter().map(|&j| w.facts[j].cur.to_string()).collect();
+    let mut details = format!(
+        "\n**** Too many possible referral targets to referrer:\n{}\n",
+        yaml_of(obj)
+    );
+    for (n, &j) in c.iter().enumerate() {
+        let res = if j == referrer {
+            obj
+        } else {
+            &m.resources()[j].obj
         };
-        apply_spec(&mut obj, &spec, CreateKind::Nothing, &mut |node| {
-            ctx.set(node, &mut referred)
-        })
-        .map_err(|e| {
-            e.context(format!(
-                "updating name reference in '{}' field of '{}'",
-                p.spec.path, rid
-            ))
-        })?;
+        details.push_str(&format!("--- possible referral {n}:\n{}\n", yaml_of(res)));
     }
-    m.resources_mut()[referrer].obj = obj;
-    for j in referred {
-        m.resources_mut()[j].append_ref_by(&rid);
+    format!(
+        "found multiple possible referrals: {}\n{details}",
+        ids.join(", ")
+    )
+}
+
+/// For a `roleRef/name` field, the roleRef's apiGroup and kind; `None`
+/// (accept all) when not such a field or the roleRef is incomplete.
+fn role_ref_gvk(path: &str, obj: &Value) -> Option<Gvk> {
+    if !path.ends_with("roleRef/name") {
+        return None;
     }
-    Ok(())
+    let rr = obj.get("roleRef")?;
+    let group = rr.get("apiGroup")?.as_scalar_text()?;
+    let kind = rr.get("kind")?.as_scalar_text()?;
+    Some(Gvk::new(group, "", kind))
 }
 
 /// Whether a spec path leads to at least one non-null node of `v`
@@ -244,20 +336,26 @@ fn reaches_inner(v: &Value, path: &[String]) -> bool {
 
 /// What one filter needs while walking.
 struct Ctx<'a> {
-    m: &'a ResMap,
     w: &'a World,
     referrer: usize,
     candidates: &'a [usize],
     target: &'a Gvk,
-    path: &'a str,
+    /// The roleRef's group and kind, for a `roleRef/name` field.
+    role: Option<Gvk>,
+    /// The candidates, when a reference had several: the caller builds
+    /// the error's text, which shows the whole referrer.
+    ambiguous: RefCell<Option<Vec<usize>>>,
 }
+
+/// Tells a referral (by index) that the referrer names it.
+type Record<'r> = dyn FnMut(usize) + 'r;
 
 impl Ctx<'_> {
     fn facts(&self, i: usize) -> &Facts {
         &self.w.facts[i]
     }
 
-    fn set(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
+    fn set(&self, node: &mut Value, referred: &mut Record) -> Result<()> {
         match node {
             v if v.is_null() => Ok(()),
             Value::Scalar(_) => self.set_scalar(node, referred),
@@ -280,12 +378,12 @@ impl Ctx<'_> {
         }
     }
 
-    fn set_scalar(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
+    fn set_scalar(&self, node: &mut Value, referred: &mut Record) -> Result<()> {
         let old = node.as_scalar_text().unwrap_or("").to_string();
         let Some(j) = self.select(&old, self.candidates, false)? else {
             return Ok(());
         };
-        referred.push(j);
+        referred(j);
         let new = &self.facts(j).name;
         if *new != old {
             set_scalar(node, new, None)?;
@@ -293,7 +391,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn set_mapping(&self, node: &mut Value, referred: &mut Vec<usize>) -> Result<()> {
+    fn set_mapping(&self, node: &mut Value, referred: &mut Record) -> Result<()> {
         let map = node.as_map().expect("mapping");
         let Some(name) = map.get("name") else {
             return Err(Error::new("path config error; no 'name' field in node"));
@@ -309,7 +407,7 @@ impl Ctx<'_> {
         let Some(j) = found else {
             return Ok(());
         };
-        referred.push(j);
+        referred(j);
         let referral = self.facts(j);
         let (new, new_ns) = (&referral.name, &referral.namespace);
         if *new == old && new_ns.is_empty() {
@@ -361,10 +459,10 @@ impl Ctx<'_> {
             let prev = &self.facts(j).prev;
             prev.iter().any(|id| id.gvk.is_selected_by(self.target))
         });
-        if let Some(role) = self.role_ref_gvk() {
+        if let Some(role) = &self.role {
             c.retain(|&j| {
                 let prev = &self.facts(j).prev;
-                prev.iter().any(|id| id.gvk.is_selected_by(&role))
+                prev.iter().any(|id| id.gvk.is_selected_by(role))
             });
         }
         let me = self.facts(self.referrer);
@@ -394,34 +492,8 @@ impl Ctx<'_> {
         if identical {
             return Ok(Some(c[0]));
         }
-        let ids: Vec<String> = c.iter().map(|&j| self.facts(j).cur.to_string()).collect();
-        let res = |i: usize| &self.m.resources()[i];
-        let mut details = format!(
-            "\n**** Too many possible referral targets to referrer:\n{}\n",
-            yaml_of(&res(self.referrer).obj)
-        );
-        for (n, &j) in c.iter().enumerate() {
-            details.push_str(&format!(
-                "--- possible referral {n}:\n{}\n",
-                yaml_of(&res(j).obj)
-            ));
-        }
-        Err(Error::new(format!(
-            "found multiple possible referrals: {}\n{details}",
-            ids.join(", ")
-        )))
-    }
-
-    /// For a `roleRef/name` field, the roleRef's apiGroup and kind; `None`
-    /// (accept all) when not such a field or the roleRef is incomplete.
-    fn role_ref_gvk(&self) -> Option<Gvk> {
-        if !self.path.ends_with("roleRef/name") {
-            return None;
-        }
-        let rr = self.m.resources()[self.referrer].obj.get("roleRef")?;
-        let group = rr.get("apiGroup")?.as_scalar_text()?;
-        let kind = rr.get("kind")?.as_scalar_text()?;
-        Some(Gvk::new(group, "", kind))
+        *self.ambiguous.borrow_mut() = Some(c);
+        Err(Error::new("found multiple possible referrals"))
     }
 }
 

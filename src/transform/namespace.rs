@@ -96,14 +96,13 @@ impl NamespaceTransformer {
         let kind = obj.str_at(&["kind"]).unwrap_or("").to_string();
         // metadata/namespace is handled below for every namespaced kind, and
         // metadata/name (the Namespace kind's own name) only for core v1.
-        let mut specs: Vec<FieldSpec> = self
+        let mut specs: Vec<&FieldSpec> = self
             .field_specs
             .iter()
             .filter(|fs| {
                 fs.path != "metadata/namespace"
                     && (api_version == "v1" || fs.path != "metadata/name")
             })
-            .cloned()
             .collect();
         let gvk = Gvk::from_api_version(&api_version, &kind);
         if !gvk.is_cluster_scoped() {
@@ -122,7 +121,7 @@ impl NamespaceTransformer {
             self.role_binding_subjects(obj)
                 .map_err(|e| e.context("setting namespace on (cluster)role binding subjects"))?;
         }
-        for fs in &specs {
+        for fs in specs {
             apply_spec(obj, fs, CreateKind::Scalar, &mut |n| self.set(n)).map_err(|e| {
                 if e.message.starts_with("wrong node kind") {
                     e.context("namespace field specs must target scalar nodes")

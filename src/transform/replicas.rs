@@ -51,11 +51,11 @@ impl Transformer for ReplicaCountTransformer {
         let mut found = false;
         for fs in &self.field_specs {
             for r in m.resources_mut() {
-                let matches = r
-                    .prev_ids()
-                    .into_iter()
-                    .chain(std::iter::once(r.cur_id()))
-                    .any(|id| id.name == self.replica.name && id.gvk.is_selected_by(&fs.gvk));
+                let matches = r.had_name(&self.replica.name)
+                    && r.prev_ids()
+                        .into_iter()
+                        .chain(std::iter::once(r.cur_id()))
+                        .any(|id| id.name == self.replica.name && id.gvk.is_selected_by(&fs.gvk));
                 if !matches || super::common::is_nil_or_empty(&r.obj) {
                     continue;
                 }

@@ -68,6 +68,16 @@ fn rejection(stderr: &Path, msg: &Message, e: &Error) -> Verdict {
     }
     let (phrase, within) = match msg {
         Message::Any => return Ok(()),
+        Message::Whole => {
+            let theirs = oracle.strip_prefix("error: ").unwrap_or(&oracle).trim_end();
+            return if ours.trim_end() == theirs {
+                Ok(())
+            } else {
+                Err(format!(
+                    "strata's error is not kustomize's:\n  strata: {ours}\n  kustomize: {theirs}"
+                ))
+            };
+        }
         Message::WithinOracle => (e.message().to_string(), false),
         Message::OracleKey => (key_message(&oracle), true),
         Message::Phrase(file) => (read(file)?.trim().to_string(), true),

@@ -89,6 +89,8 @@ pub enum Message {
     OracleKey,
     /// The phrase in this file (trimmed) appears in strata's error.
     Phrase(PathBuf),
+    /// Strata's whole error is the oracle's (after kubectl's `error: `).
+    Whole,
 }
 
 /// A lower bound on how many of something the suite found.
@@ -114,7 +116,13 @@ pub fn all() -> Vec<Case> {
     for dir in walk(&data.join("golden"), &|d| {
         d.join("expected.yaml").is_file() || d.join("expected-error.txt").is_file()
     }) {
-        cases.push(build_case(&data, "golden", &dir, &dir, Message::Any));
+        // A case marked `whole-error` must fail with the oracle's very text.
+        let msg = if dir.join("whole-error").is_file() {
+            Message::Whole
+        } else {
+            Message::Any
+        };
+        cases.push(build_case(&data, "golden", &dir, &dir, msg));
     }
     // Builtin transformers: every kustomization directory.
     for dir in walk(&data.join("transformers"), &|d| {
