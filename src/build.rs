@@ -433,6 +433,13 @@ fn check_finite(list: &[Resource], fs: &dyn FileSystem) -> Result<()> {
 
 /// The first non-finite float in `v` (Go's name for it), its path left in `path`.
 fn non_finite(v: &Value, path: &mut Vec<String>) -> Option<&'static str> {
+    let found = non_finite_at(v, path);
+    path.reverse();
+    found
+}
+
+/// One level of [`non_finite`], with stack to spare; `path` innermost first.
+fn non_finite_at(v: &Value, path: &mut Vec<String>) -> Option<&'static str> {
     crate::yaml::deep(|| non_finite_inner(v, path))
 }
 
@@ -454,21 +461,17 @@ fn non_finite_inner(v: &Value, path: &mut Vec<String>) -> Option<&'static str> {
             }
         }
         Value::Scalar(_) => None,
+        // The path is built on the way back from a find, innermost first
+        // (nothing is allocated while nothing is found).
         Value::Seq(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let found = non_finite_at(item, path)?;
             path.push(i.to_string());
-            let found = non_finite(item, path);
-            if found.is_none() {
-                path.pop();
-            }
-            found
+            Some(found)
         }),
         Value::Map(m) => m.iter().find_map(|(k, item)| {
+            let found = non_finite_at(item, path)?;
             path.push(k.clone());
-            let found = non_finite(item, path);
-            if found.is_none() {
-                path.pop();
-            }
-            found
+            Some(found)
         }),
     }
 }

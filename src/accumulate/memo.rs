@@ -8,6 +8,7 @@
 
 use super::Accumulator;
 use crate::error::{Result, ResultExt};
+use crate::kustomization::{decode_kustomization_with_warnings, Decoded};
 use crate::resource::{resources_from_bytes, Resource};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -45,6 +46,8 @@ pub struct BaseEntry {
 #[derive(Debug, Default)]
 pub struct Memo {
     parsed: OnceMap<PathBuf, Arc<Vec<Resource>>>,
+    /// Kustomization files decoded, by their bytes (what decoding depends on).
+    decoded: OnceMap<Vec<u8>, Arc<DecodeResult>>,
     bases: Mutex<HashMap<BaseKey, Slot<Arc<BaseEntry>>>>,
     built: Condvar,
     parses: AtomicUsize,
@@ -80,7 +83,23 @@ pub enum Claim {
     Busy,
 }
 
+/// A kustomization file's warnings and decoded contents (or error).
+pub type DecodeResult = (Vec<String>, Result<Decoded>);
+
 impl Memo {
+    /// [`decode_kustomization_with_warnings`] of `bytes`, once per run for
+    /// each distinct file: every root that includes a shared base reads its
+    /// kustomization before the base's result is looked up.
+    pub fn decoded(&self, bytes: &[u8]) -> Arc<DecodeResult> {
+        let made: std::result::Result<_, std::convert::Infallible> =
+            self.decoded.get_or_try(bytes.to_vec(), || {
+                Ok(Arc::new(decode_kustomization_with_warnings(bytes)))
+            });
+        match made {
+            Ok(d) => d,
+        }
+    }
+
     /// The resources of the file at `path` whose bytes are `bytes`, parsed
     /// once (threads asking for a file being parsed wait for it).
     pub fn parsed(&self, path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> {

@@ -124,8 +124,18 @@ impl Target {
         let file = loader.resolve(name);
         let bytes = loader.load(name)?;
         // Warnings come first, even when decoding then fails, as in kustomize.
-        let (warnings, decoded) = decode_kustomization_with_warnings(&bytes);
-        cx.warnings.extend(warnings);
+        let decoded = match &cx.sharing.memo {
+            Some(memo) => {
+                let d = memo.decoded(&bytes);
+                cx.warnings.extend(d.0.iter().cloned());
+                d.1.clone()
+            }
+            None => {
+                let (warnings, decoded) = decode_kustomization_with_warnings(&bytes);
+                cx.warnings.extend(warnings);
+                decoded
+            }
+        };
         let decoded = decoded.in_file(&file)?;
         let origin = (!decoded.kustomization.build_metadata.is_empty()).then(Origin::default);
         let mut kustomization = decoded.kustomization;

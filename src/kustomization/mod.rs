@@ -8,7 +8,7 @@ pub(crate) mod plugins;
 mod types;
 
 pub use decode::{
-    decode_kustomization_with_warnings, decode_selector, decode_transformer_config,
+    decode_kustomization_with_warnings, decode_selector, decode_transformer_config, Decoded,
     KUSTOMIZATION_FILE_NAMES,
 };
 pub(crate) use decode::{decode_plugin_config, decode_plugin_config_v3};

@@ -226,6 +226,16 @@ impl Resource {
     /// Sets one annotation, leaving the others as they are.
     pub fn set_annotation(&mut self, key: &str, value: &str) {
         let md = self.metadata_mut();
+        // Most calls replace an existing annotation: no keys to allocate.
+        if let Some(Value::Map(a)) = md.get_mut("annotations") {
+            match a.get_mut(key) {
+                Some(v) => *v = Value::string(value),
+                None => {
+                    a.insert(key.to_string(), Value::string(value));
+                }
+            }
+            return;
+        }
         let a = md
             .entry("annotations".to_string())
             .or_insert_with(Value::map);
@@ -346,12 +356,33 @@ impl Resource {
     }
 
     /// Removes kustomize's bookkeeping annotations before output.
+    ///
+    /// As kustomize's, this rewrites the annotations the way
+    /// [`Resource::set_annotations`] does (sorted, string values), done in
+    /// place: the map is filtered, its values made strings and its keys sorted.
     pub fn remove_build_annotations(&mut self) {
-        let mut a = self.annotations();
+        let Some(Value::Map(md)) = self.obj.get_mut("metadata") else {
+            return;
+        };
+        let Some(Value::Map(a)) = md.get_mut("annotations") else {
+            return;
+        };
         if a.is_empty() {
             return;
         }
         a.retain(|k, _| !BUILD_ANNOTATIONS.contains(&k.as_str()));
-        self.set_annotations(&a);
+        if a.is_empty() {
+            md.shift_remove("annotations");
+            return;
+        }
+        for v in a.values_mut() {
+            // The text a string map reads (see `string_map`), as a string.
+            let text = match v {
+                Value::Scalar(s) => std::mem::take(&mut s.text),
+                _ => String::new(),
+            };
+            *v = Value::string(text);
+        }
+        a.sort_keys();
     }
 }
