@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::kustomization::{decode_transformer_config, FieldSpec, Gvk};
 use crate::resource::shared::Step;
 use crate::yaml::Value;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub use crate::kustomization::{NameBackReference as NameBackRef, TransformerConfig};
@@ -139,24 +140,44 @@ pub fn spec_matches(fs: &FieldSpec, obj: &Value) -> bool {
         && (fs.gvk.version.is_empty() || fs.gvk.version == gvk.version)
 }
 
-/// Splits a spec path at `/`, where `\/` escapes a slash.
-pub fn split_path(path: &str) -> Vec<String> {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    if parts.len() > 1 && parts[0].is_empty() {
-        parts.remove(0);
-    }
-    let mut out: Vec<String> = Vec::new();
-    for p in parts {
-        match out.last_mut() {
-            Some(last) if last.ends_with('\\') => {
-                last.pop();
-                last.push('/');
-                last.push_str(p);
-            }
-            _ => out.push(p.to_string()),
+/// A spec path without the leading `/` it may be written with.
+pub(crate) fn strip_root(path: &str) -> &str {
+    path.strip_prefix('/').unwrap_or(path)
+}
+
+/// The first segment of a spec path (split at `/`; a `\/` in it is a `/`) and the path
+/// after the `/` that ends it, if any. Borrowed unless a slash was escaped,
+/// so walking a path allocates nothing.
+pub(crate) fn next_segment(path: &str) -> (Cow<'_, str>, Option<&str>) {
+    let bytes = path.as_bytes();
+    let mut owned: Option<String> = None;
+    let (mut start, mut from) = (0, 0);
+    loop {
+        let Some(j) = path[from..].find('/') else {
+            return (joined(owned, path, start, path.len()), None);
+        };
+        let at = from + j;
+        if at > 0 && bytes[at - 1] == b'\\' {
+            let o = owned.get_or_insert_with(String::new);
+            o.push_str(&path[start..at - 1]);
+            o.push('/');
+            start = at + 1;
+            from = at + 1;
+            continue;
         }
+        return (joined(owned, path, start, at), Some(&path[at + 1..]));
     }
-    out
+}
+
+/// The segment `path[start..end]` after the escaped part `owned`, if any.
+fn joined(owned: Option<String>, path: &str, start: usize, end: usize) -> Cow<'_, str> {
+    match owned {
+        Some(mut o) => {
+            o.push_str(&path[start..end]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(&path[start..end]),
+    }
 }
 
 /// Calls `set` on every node the spec's path reaches in `obj` (lists along
@@ -168,7 +189,10 @@ pub fn apply_spec(
     create_kind: CreateKind,
     set: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
-    apply_spec_at(obj, fs, create_kind, &mut |v, _| set(v))
+    if !spec_matches(fs, obj) {
+        return Ok(());
+    }
+    apply_path(obj, &fs.path, fs.create, create_kind, set)
 }
 
 /// [`apply_spec`], telling `set` where each node is.
@@ -181,21 +205,36 @@ pub fn apply_spec_at(
     if !spec_matches(fs, obj) {
         return Ok(());
     }
-    apply_path_at(obj, &fs.path, fs.create, create_kind, set)
+    let mut trail = Vec::new();
+    walk_from(obj, &fs.path, fs.create, create_kind, Some(&mut trail), set)
 }
 
-/// [`apply_spec_at`] without the kind check, for a caller that has
-/// selected the object already: the spec's `path` and `create` flag.
-pub fn apply_path_at(
+/// [`apply_spec`] without the kind check, for a caller that has selected
+/// the object already: the spec's `path` and `create` flag.
+pub fn apply_path(
     obj: &mut Value,
     spec_path: &str,
     create: bool,
     create_kind: CreateKind,
+    set: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    walk_from(obj, spec_path, create, create_kind, None, &mut |v, _| {
+        set(v)
+    })
+}
+
+/// Walks a spec path from the object's top; the trail of steps is kept
+/// only when asked for (it costs a key copy per level).
+fn walk_from(
+    obj: &mut Value,
+    spec_path: &str,
+    create: bool,
+    create_kind: CreateKind,
+    trail: Option<&mut Vec<Step>>,
     set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
 ) -> Result<()> {
-    let path = split_path(spec_path);
-    let mut trail = Vec::new();
-    walk(obj, &path, create, create_kind, &mut trail, set).map_err(|e| {
+    let path = Some(strip_root(spec_path));
+    walk(obj, path, create, create_kind, trail, set).map_err(|e| {
         e.context(format!(
             "considering field '{}' of object {}",
             spec_path,
@@ -215,39 +254,45 @@ fn object_id(obj: &Value) -> crate::resource::ResId {
     )
 }
 
+/// Walks `path` (the spec path left, `None` past its end) from `node`.
 fn walk(
     node: &mut Value,
-    path: &[String],
+    path: Option<&str>,
     create: bool,
     ck: CreateKind,
-    trail: &mut Vec<Step>,
+    mut trail: Option<&mut Vec<Step>>,
     set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
 ) -> Result<()> {
-    if path.is_empty() {
-        return set(node, trail);
-    }
+    let Some(path) = path else {
+        return set(node, trail.map_or(&[], |t| t.as_slice()));
+    };
     if node.is_null() {
         return Ok(());
     }
     match node {
         Value::Seq(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                trail.push(Step::Index(i));
-                walk(item, path, create, ck, trail, set)?;
-                trail.pop();
+                if let Some(t) = trail.as_deref_mut() {
+                    t.push(Step::Index(i));
+                }
+                walk(item, Some(path), create, ck, trail.as_deref_mut(), set)?;
+                if let Some(t) = trail.as_deref_mut() {
+                    t.pop();
+                }
             }
             Ok(())
         }
         Value::Map(m) => {
-            let (name, is_seq) = match path[0].strip_suffix("[]") {
+            let (segment, rest) = next_segment(path);
+            let (name, is_seq) = match segment.strip_suffix("[]") {
                 Some(n) => (n, true),
-                None => (path[0].as_str(), false),
+                None => (segment.as_ref(), false),
             };
             if name.is_empty() {
                 return Err(Error::new("cannot set or create an empty field name"));
             }
             let creating = create && ck != CreateKind::Nothing && !is_seq;
-            let last = path.len() == 1;
+            let last = rest.is_none();
             let kind = if is_seq {
                 Some(CreateKind::Seq)
             } else if !creating {
@@ -272,11 +317,73 @@ fn walk(
                     *field = k.make();
                 }
             }
-            trail.push(Step::Key(name.to_string()));
-            walk(field, &path[1..], create, ck, trail, set)?;
-            trail.pop();
+            if let Some(t) = trail.as_deref_mut() {
+                t.push(Step::Key(name.to_string()));
+            }
+            walk(field, rest, create, ck, trail.as_deref_mut(), set)?;
+            if let Some(t) = trail.as_deref_mut() {
+                t.pop();
+            }
             Ok(())
         }
         Value::Scalar(_) => Err(Error::new("expected sequence or mapping node")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path's segments, as the walk reads them.
+    fn split_path(path: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = Some(strip_root(path));
+        while let Some(p) = rest {
+            let (segment, next) = next_segment(p);
+            out.push(segment.into_owned());
+            rest = next;
+        }
+        out
+    }
+
+    /// The splitting the walk replaced: split at every `/`, then join a
+    /// part to the next while it ends with `\` (dropping the backslash);
+    /// a leading empty part goes when there are others.
+    fn split_by_parts(path: &str) -> Vec<String> {
+        let mut parts: Vec<&str> = path.split('/').collect();
+        if parts.len() > 1 && parts[0].is_empty() {
+            parts.remove(0);
+        }
+        let mut out: Vec<String> = Vec::new();
+        for p in parts {
+            match out.last_mut() {
+                Some(last) if last.ends_with('\\') => {
+                    last.pop();
+                    last.push('/');
+                    last.push_str(p);
+                }
+                _ => out.push(p.to_string()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn segments_split_as_parts_do() {
+        // Every path of up to 7 characters over an alphabet of the
+        // characters that matter.
+        let alphabet = ['a', '/', '\\', '[', ']'];
+        let mut paths = vec![String::new()];
+        let mut level = vec![String::new()];
+        for _ in 0..7 {
+            level = level
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            paths.extend(level.iter().cloned());
+        }
+        for p in &paths {
+            assert_eq!(split_path(p), split_by_parts(p), "path {p:?}");
+        }
     }
 }

@@ -11,7 +11,7 @@
 //! suffixes must agree (first allowing an empty side, then strictly).
 
 use super::common::{restyled, scalar, set_scalar};
-use super::fieldspec::{apply_path_at, split_path, CreateKind, NameBackRef};
+use super::fieldspec::{apply_path, next_segment, strip_root, CreateKind, NameBackRef};
 use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Gvk};
 use crate::resource::{ResId, ResMap, Resource};
@@ -231,7 +231,7 @@ fn apply_filter(
     let obj = &m.resources()[referrer].obj;
     // Most specs name fields the referrer does not have: check before
     // taking the object out of the map.
-    if !reaches(obj, &split_path(&p.spec.path)) {
+    if !reaches(obj, &p.spec.path) {
         return Ok(());
     }
     let ctx = Ctx {
@@ -246,12 +246,12 @@ fn apply_filter(
     // A referrer naming itself is told once its object is back.
     let mut self_refs = 0;
     // The spec was matched on the original id; the walk is on the current object.
-    let walked = apply_path_at(
+    let walked = apply_path(
         &mut obj,
         &p.spec.path,
         p.spec.create,
         CreateKind::Nothing,
-        &mut |node, _| {
+        &mut |node| {
             ctx.set(node, &mut |j| {
                 if j == referrer {
                     self_refs += 1;
@@ -314,21 +314,27 @@ fn role_ref_gvk(path: &str, obj: &Value) -> Option<Gvk> {
 
 /// Whether a spec path leads to at least one non-null node of `v`
 /// (lists along the way entered element by element, as the walk does).
-fn reaches(v: &Value, path: &[String]) -> bool {
+fn reaches(v: &Value, path: &str) -> bool {
+    reaches_at(v, Some(strip_root(path)))
+}
+
+/// [`reaches`] from a node, with the path left (`None` past its end).
+fn reaches_at(v: &Value, path: Option<&str>) -> bool {
     crate::yaml::deep(|| reaches_inner(v, path))
 }
 
-// Body of `reaches`, run with stack to spare.
-fn reaches_inner(v: &Value, path: &[String]) -> bool {
-    let Some((first, rest)) = path.split_first() else {
+// Body of `reaches_at`, run with stack to spare.
+fn reaches_inner(v: &Value, path: Option<&str>) -> bool {
+    let Some(path) = path else {
         return !v.is_null();
     };
     match v {
         Value::Map(m) => {
-            let name = first.strip_suffix("[]").unwrap_or(first);
-            m.get(name).is_some_and(|f| reaches(f, rest))
+            let (segment, rest) = next_segment(path);
+            let name = segment.strip_suffix("[]").unwrap_or(&segment);
+            m.get(name).is_some_and(|f| reaches_at(f, rest))
         }
-        Value::Seq(items) => items.iter().any(|i| reaches(i, path)),
+        Value::Seq(items) => items.iter().any(|i| reaches_at(i, Some(path))),
         // The walk reports a scalar in the middle of a path: let it.
         Value::Scalar(_) => !v.is_null(),
     }
