@@ -321,7 +321,7 @@ fn walk(
                 t.push(Step::Key(name.to_string()));
             }
             walk(field, rest, create, ck, trail.as_deref_mut(), set)?;
-            if let Some(t) = trail.as_deref_mut() {
+            if let Some(t) = trail {
                 t.pop();
             }
             Ok(())
