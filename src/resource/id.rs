@@ -40,15 +40,7 @@ impl Gvk {
     /// Whether the builtin schema knows this kind as cluster-scoped. Unknown
     /// kinds (custom resources) count as namespaced, as in kustomize.
     pub fn is_cluster_scoped(&self) -> bool {
-        // Looked up by kind, then group and version, so that no key is built.
-        cluster_scope_table()
-            .get(self.kind.as_str())
-            .and_then(|entries| {
-                entries
-                    .iter()
-                    .find(|(g, v, _)| *g == self.group && *v == self.version)
-            })
-            .is_some_and(|&(_, _, cluster)| cluster)
+        is_cluster_scoped(&self.group, &self.version, &self.kind)
     }
 
     /// The sort key kustomize uses to break ties between kinds:
@@ -87,6 +79,53 @@ impl fmt::Display for Gvk {
             or(&self.version, "[noVer]"),
             or(&self.group, "[noGrp]")
         )
+    }
+}
+
+/// Whether the builtin schema knows a group, version and kind as
+/// cluster-scoped. Looked up by kind, then group and version, so that no
+/// key is built.
+pub fn is_cluster_scoped(group: &str, version: &str, kind: &str) -> bool {
+    cluster_scope_table()
+        .get(kind)
+        .and_then(|entries| entries.iter().find(|(g, v, _)| g == group && v == version))
+        .is_some_and(|&(_, _, cluster)| cluster)
+}
+
+/// What [`ResId::key`] holds, borrowed from a resource: equal for ids
+/// kustomize considers equal, and built without copying anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IdKey<'a> {
+    /// API group.
+    pub group: &'a str,
+    /// Version.
+    pub version: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// The effective namespace (see [`ResId::effective_namespace`]).
+    pub namespace: &'a str,
+}
+
+impl<'a> IdKey<'a> {
+    /// The key of an id with these parts (`namespace` as written).
+    pub fn new(api_version: &'a str, kind: &'a str, name: &'a str, namespace: &'a str) -> Self {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let namespace = if is_cluster_scoped(group, version, kind) {
+            CLUSTER_NAMESPACE
+        } else if namespace.is_empty() {
+            DEFAULT_NAMESPACE
+        } else {
+            namespace
+        };
+        IdKey {
+            group,
+            version,
+            kind,
+            name,
+            namespace,
+        }
     }
 }
 
@@ -181,11 +220,13 @@ impl ResId {
 
     /// A key equal for ids kustomize considers equal.
     pub fn key(&self) -> (Gvk, String, String) {
-        (
-            self.gvk.clone(),
-            self.name.clone(),
-            self.effective_namespace().to_string(),
-        )
+        self.clone().into_key()
+    }
+
+    /// [`ResId::key`], taking the id.
+    pub fn into_key(self) -> (Gvk, String, String) {
+        let ns = self.effective_namespace().to_string();
+        (self.gvk, self.name, ns)
     }
 
     /// Parses kustomize's string form (see [`fmt::Display`]).

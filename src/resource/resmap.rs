@@ -39,17 +39,21 @@ impl ResMap {
 
     /// Appends many resources; each current id must be new.
     pub fn append_all(&mut self, other: Vec<Resource>) -> Result<()> {
-        let mut seen: HashSet<_> = self.list.iter().map(|r| r.cur_id().key()).collect();
-        for res in other {
-            let id = res.cur_id();
-            if !seen.insert(id.key()) {
-                return Err(Error::of(
-                    ErrorKind::Conflict,
-                    format!("may not add resource with an already registered id: {id}"),
-                ));
+        {
+            let mut seen: HashSet<_> = self.list.iter().map(Resource::id_key).collect();
+            for res in &other {
+                if !seen.insert(res.id_key()) {
+                    return Err(Error::of(
+                        ErrorKind::Conflict,
+                        format!(
+                            "may not add resource with an already registered id: {}",
+                            res.cur_id()
+                        ),
+                    ));
+                }
             }
-            self.list.push(res);
         }
+        self.list.extend(other);
         Ok(())
     }
 

@@ -133,6 +133,16 @@ impl Resource {
         ResId::new(self.gvk(), self.name(), self.namespace())
     }
 
+    /// The key of the current id (as [`ResId::key`]), borrowed.
+    pub fn id_key(&self) -> super::id::IdKey<'_> {
+        super::id::IdKey::new(
+            self.api_version(),
+            self.kind(),
+            self.name(),
+            self.namespace(),
+        )
+    }
+
     /// `metadata`, created when missing.
     pub fn metadata_mut(&mut self) -> &mut Map {
         let obj = self.obj.as_map_mut().expect("resource is a mapping");

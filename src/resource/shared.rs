@@ -70,12 +70,18 @@ pub fn write_through(obj: &mut Value, shared: &mut [SharedScalar], path: &[Step]
 /// node; a location that is gone or no scalar any more leaves its group.
 pub fn reconcile(obj: &mut Value, shared: &mut Vec<SharedScalar>) {
     for g in shared.iter_mut() {
-        g.paths
-            .retain(|p| matches!(node_at(obj, p), Some(Value::Scalar(_))));
-        let changed = g
-            .paths
-            .iter()
-            .find_map(|p| node_at(obj, p).filter(|v| **v != g.value).cloned());
+        // One lookup per location: it stays if it holds a scalar, and the
+        // first that differs from the group's value is the change.
+        let mut changed: Option<Value> = None;
+        g.paths.retain(|p| match node_at(obj, p) {
+            Some(v @ Value::Scalar(_)) => {
+                if changed.is_none() && *v != g.value {
+                    changed = Some(v.clone());
+                }
+                true
+            }
+            _ => false,
+        });
         if let Some(v) = changed {
             for p in &g.paths {
                 if let Some(n) = node_at_mut(obj, p) {

@@ -196,7 +196,11 @@ impl Transformer for NamespaceTransformer {
         }
         // Current ids, counted, kept up to date as resources move: each
         // moved resource must be alone with its new id.
-        let mut keys: Vec<_> = m.resources().iter().map(|r| r.cur_id().key()).collect();
+        let mut keys: Vec<_> = m
+            .resources()
+            .iter()
+            .map(|r| r.cur_id().into_key())
+            .collect();
         let mut counts: HashMap<_, usize> = HashMap::new();
         for k in &keys {
             *counts.entry(k.clone()).or_default() += 1;
