@@ -31,11 +31,11 @@ fn default_orders() -> &'static (Vec<String>, Vec<String>) {
 
 /// A kind ranking: negative for the "first" kinds, 0 for the rest,
 /// positive for the "last" kinds.
-struct Ranking(HashMap<String, i64>);
+struct Ranking(HashMap<String, i64, foldhash::fast::RandomState>);
 
 impl Ranking {
     fn new(first: &[String], last: &[String]) -> Ranking {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for (i, k) in first.iter().enumerate() {
             m.insert(k.clone(), i as i64 - first.len() as i64);
         }

@@ -131,7 +131,7 @@ impl<'a> IdKey<'a> {
 
 /// kind → (group, version, cluster-scoped) entries, from the embedded
 /// namespace-scope table.
-type ScopeTable = HashMap<String, Vec<(String, String, bool)>>;
+type ScopeTable = HashMap<String, Vec<(String, String, bool)>, foldhash::fast::RandomState>;
 
 /// The embedded namespace-scope table, read once.
 fn cluster_scope_table() -> &'static ScopeTable {
@@ -140,7 +140,7 @@ fn cluster_scope_table() -> &'static ScopeTable {
         let src = crate::data::NAMESPACE_SCOPE;
         let docs = parse_documents(src.as_bytes(), &ParseOptions::default())
             .expect("embedded namespace-scope table parses");
-        let mut table = ScopeTable::new();
+        let mut table = ScopeTable::default();
         let entries = docs[0].value.get("resources").and_then(|v| v.as_seq());
         for e in entries.into_iter().flatten() {
             let av = e.str_at(&["apiVersion"]).unwrap_or_default();

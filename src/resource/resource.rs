@@ -146,7 +146,11 @@ impl Resource {
     /// `metadata`, created when missing.
     pub fn metadata_mut(&mut self) -> &mut Map {
         let obj = self.obj.as_map_mut().expect("resource is a mapping");
-        let md = obj.entry("metadata".to_string()).or_insert_with(Value::map);
+        // The key is allocated only when metadata is missing.
+        if !obj.contains_key("metadata") {
+            obj.insert("metadata".to_string(), Value::map());
+        }
+        let md = obj.get_mut("metadata").expect("just made");
         if !matches!(md, Value::Map(_)) {
             *md = Value::map();
         }

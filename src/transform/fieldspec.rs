@@ -135,9 +135,10 @@ pub fn spec_matches(fs: &FieldSpec, obj: &Value) -> bool {
         return false;
     }
     let av = obj.str_at(&["apiVersion"]).unwrap_or("");
-    let gvk = Gvk::from_api_version(av, kind);
-    (fs.gvk.group.is_empty() || fs.gvk.group == gvk.group)
-        && (fs.gvk.version.is_empty() || fs.gvk.version == gvk.version)
+    // Group and version as `Gvk::from_api_version` splits them, borrowed.
+    let (group, version) = av.split_once('/').unwrap_or(("", av));
+    (fs.gvk.group.is_empty() || fs.gvk.group == group)
+        && (fs.gvk.version.is_empty() || fs.gvk.version == version)
 }
 
 /// A spec path without the leading `/` it may be written with.

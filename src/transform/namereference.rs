@@ -17,7 +17,10 @@ use crate::kustomization::{FieldSpec, Gvk};
 use crate::resource::{ResId, ResMap, Resource};
 use crate::yaml::{Map, Value};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+/// Maps looked up per reference: a fast hasher (no order is read from them).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::rc::Rc;
 
 /// One pending update of a referrer: which field, pointing at which kind.
@@ -85,9 +88,9 @@ struct World {
 /// Updates every name reference in `m` per the nameReference table.
 pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<()> {
     let facts: Vec<Facts> = m.resources().iter().map(Facts::of).collect();
-    let mut by_prev_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_prev_name: HashMap<String, Vec<usize>> = HashMap::default();
     // Resources by original kind: most specs name one kind.
-    let mut by_org_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_org_kind: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, f) in facts.iter().enumerate() {
         let names: HashSet<&str> = f.prev.iter().map(|id| id.name.as_str()).collect();
         for n in names {

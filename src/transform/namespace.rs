@@ -201,7 +201,7 @@ impl Transformer for NamespaceTransformer {
             .iter()
             .map(|r| r.cur_id().into_key())
             .collect();
-        let mut counts: HashMap<_, usize> = HashMap::new();
+        let mut counts: HashMap<_, usize, foldhash::fast::RandomState> = HashMap::default();
         for k in &keys {
             *counts.entry(k.clone()).or_default() += 1;
         }
