@@ -124,9 +124,10 @@ impl Emitter<'_> {
                 // change a key, J9), then v2 sorts them (K1–K5). Most
                 // mappings come sorted already: those are written as they
                 // are, without a sorted copy. That is what the sort would
-                // give when it sorts by insertion (up to 16 keys) or when
+                // give when it sorts by insertion (up to 16 keys), when
                 // the order is transitive, as it is for ASCII keys without
-                // digits (K6).
+                // digits (K6), or else when its merges would keep the
+                // order (`keys::sort_keeps`).
                 let mut sorted = true;
                 let mut transitive = true;
                 let mut prev: Option<&str> = None;
@@ -143,7 +144,11 @@ impl Emitter<'_> {
                 }
                 let saved = self.indent;
                 self.increase_indent(false, false);
-                if sorted && (m.len() <= 16 || transitive) {
+                if sorted
+                    && (m.len() <= 16
+                        || transitive
+                        || keys::sort_keeps(m.len(), &|i| m.get_index(i).map_or("", |e| e.0)))
+                {
                     for (key, value) in m.iter() {
                         self.entry(key, value)?;
                     }

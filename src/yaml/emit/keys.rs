@@ -186,6 +186,24 @@ pub(crate) fn sort_by<T>(items: &mut Vec<T>, key: &impl Fn(&T) -> &str) {
     }
 }
 
+/// Whether [`sort_by`] leaves `n` items as they are, given that each item
+/// is already in order with its neighbour (`!less(key(i + 1), key(i))`).
+/// It mirrors the sort's split: each half is left as it is, and a merge
+/// keeps the order when the right half's first key sorts before none of
+/// the left half's (the merge then takes the whole left half first). No
+/// copies and no moves, the comparisons the sort's merges would make.
+pub(crate) fn sort_keeps<'a>(n: usize, key: &impl Fn(usize) -> &'a str) -> bool {
+    fn keeps<'a>(lo: usize, hi: usize, key: &impl Fn(usize) -> &'a str) -> bool {
+        // Insertion sort moves nothing when neighbours are in order.
+        if hi - lo <= 16 {
+            return true;
+        }
+        let mid = lo + (hi - lo) / 2;
+        keeps(lo, mid, key) && keeps(mid, hi, key) && (lo..mid).all(|i| !less(key(mid), key(i)))
+    }
+    keeps(0, n, key)
+}
+
 /// [`less`] as an ordering, for tests.
 #[cfg(test)]
 fn cmp(a: &str, b: &str) -> std::cmp::Ordering {
@@ -273,5 +291,55 @@ mod tests {
         }
         // Most pairs take the byte path, so the comparison tests it.
         assert!(checked > 50_000, "{checked}");
+    }
+
+    /// `sort_keeps` says the sort keeps a list exactly when it does, on
+    /// lists whose neighbours are each in order, built by a walk that may
+    /// come back to smaller keys where the order is not transitive (K6).
+    #[test]
+    fn sort_keeps_is_what_the_sort_does() {
+        let pieces = ["1", "2", "10", "a", "a1", "b", "0", "x9", "x10", "-", "00"];
+        let mut seed = 3u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let (mut kept, mut moved) = (0, 0);
+        for _ in 0..4000 {
+            // Past 16 keys, where the merges start.
+            let n = 17 + next(48);
+            let key = |next: &mut dyn FnMut(usize) -> usize| -> String {
+                (0..1 + next(3))
+                    .map(|_| pieces[next(pieces.len())])
+                    .collect()
+            };
+            let mut keys = vec![key(&mut next)];
+            'walk: while keys.len() < n {
+                for _ in 0..20 {
+                    let k = key(&mut next);
+                    if !less(&k, &keys[keys.len() - 1]) {
+                        keys.push(k);
+                        continue 'walk;
+                    }
+                }
+                break;
+            }
+            let mut sorted = keys.clone();
+            sort_by(&mut sorted, &|k: &String| k.as_str());
+            let same = sorted == keys;
+            assert_eq!(
+                sort_keeps(keys.len(), &|i| keys[i].as_str()),
+                same,
+                "{keys:?}"
+            );
+            if same {
+                kept += 1;
+            } else {
+                moved += 1;
+            }
+        }
+        assert!(kept > 100 && moved > 20, "kept {kept}, moved {moved}");
     }
 }
