@@ -6,12 +6,14 @@
 //! current indent, "last written was whitespace", "only indentation on this
 //! line so far") because its layout decisions are phrased in those terms.
 
+mod class;
 mod keys;
 mod number;
 mod resolve;
 mod unicode;
 
 use super::{Scalar, Tag, Value};
+use class::Class;
 use number::Number;
 use std::borrow::Cow;
 
@@ -85,7 +87,11 @@ struct Emitter<'o> {
 
 impl Emitter<'_> {
     fn node(&mut self, v: &Value, mapping_ctx: bool) -> Result<(), EmitError> {
-        crate::yaml::deep(|| self.node_inner(v, mapping_ctx))
+        match v {
+            // A scalar does not recurse: no stack check for it.
+            Value::Scalar(s) => self.scalar(s),
+            _ => crate::yaml::deep(|| self.node_inner(v, mapping_ctx)),
+        }
     }
 
     // Body of `node`, run with stack to spare.
@@ -118,23 +124,31 @@ impl Emitter<'_> {
                 // change a key, J9), then v2 sorts them (K1–K5). Most
                 // mappings come sorted already: those are written as they
                 // are, without a sorted copy. That is what the sort would
-                // give when it sorts by insertion (up to 16 keys) or when
+                // give when it sorts by insertion (up to 16 keys), when
                 // the order is transitive, as it is for ASCII keys without
-                // digits (K6).
+                // digits (K6), or else when its merges would keep the
+                // order (`keys::sort_keeps`).
                 let mut sorted = true;
                 let mut transitive = true;
                 let mut prev: Option<&str> = None;
                 for k in m.keys() {
-                    if let Cow::Owned(_) = hop_str(k)? {
-                        return Err(EmitError(NEL_KEY.into()));
+                    let c = Class::of(k);
+                    if c.has(class::HIGH | class::DEL) {
+                        if let Cow::Owned(_) = hop_str(k)? {
+                            return Err(EmitError(NEL_KEY.into()));
+                        }
                     }
                     sorted &= prev.is_none_or(|p| !keys::less(k, p));
-                    transitive &= k.bytes().all(|b| b.is_ascii() && !b.is_ascii_digit());
+                    transitive &= !c.has(class::HIGH | class::DIGIT);
                     prev = Some(k);
                 }
                 let saved = self.indent;
                 self.increase_indent(false, false);
-                if sorted && (m.len() <= 16 || transitive) {
+                if sorted
+                    && (m.len() <= 16
+                        || transitive
+                        || keys::sort_keeps(m.len(), &|i| m.get_index(i).map_or("", |e| e.0)))
+                {
                     for (key, value) in m.iter() {
                         self.entry(key, value)?;
                     }
@@ -155,13 +169,14 @@ impl Emitter<'_> {
     /// One `key: value` of a block mapping.
     fn entry(&mut self, key: &str, value: &Value) -> Result<(), EmitError> {
         self.write_indent();
-        if is_simple_key(key) {
-            self.string(key, true);
+        let c = Class::of(key);
+        if is_simple_key(key, c) {
+            self.string(key, c, true);
             self.write_indicator(":", false, false, false);
         } else {
             // L5: `? key` then `: value` on its own line.
             self.write_indicator("?", true, false, true);
-            self.string(key, false);
+            self.string(key, c, false);
             self.write_indent();
             self.write_indicator(":", true, false, true);
         }
@@ -200,14 +215,29 @@ impl Emitter<'_> {
                     }
                     // Text v3 would not have typed as a number: print it as
                     // the string it then is.
-                    None => self.string(&hop_str(&s.text)?, false),
+                    None => self.hop_string(&s.text)?,
                 }
             }
             Tag::Timestamp => match crate::yaml::timestamp::json_text(&s.text) {
-                Some(text) => self.string(&text, false),
-                None => self.string(&hop_str(&s.text)?, false),
+                Some(text) => self.string(&text, Class::of(&text), false),
+                None => self.hop_string(&s.text)?,
             },
-            Tag::Str => self.string(&hop_str(&s.text)?, false),
+            Tag::Str => self.hop_string(&s.text)?,
+        }
+        Ok(())
+    }
+
+    /// A string value: the JSON hop, then [`Self::string`].
+    fn hop_string(&mut self, s: &str) -> Result<(), EmitError> {
+        let c = Class::of(s);
+        if !c.has(class::HIGH | class::DEL) {
+            // Nothing the hop refuses or changes.
+            self.string(s, c, false);
+            return Ok(());
+        }
+        match hop_str(s)? {
+            Cow::Borrowed(s) => self.string(s, c, false),
+            Cow::Owned(h) => self.string(&h, Class::of(&h), false),
         }
         Ok(())
     }
@@ -223,23 +253,24 @@ impl Emitter<'_> {
         self.indention = false;
     }
 
-    /// A string scalar (after the JSON hop): choose the style (S1–S6), write it.
-    fn string(&mut self, s: &str, simple_key: bool) {
+    /// A string scalar (after the JSON hop) whose bytes are of the classes
+    /// `c`: choose the style (S1–S6), write it.
+    fn string(&mut self, s: &str, c: Class, simple_key: bool) {
         let quote = resolve::needs_quotes(s);
-        if !quote && is_bare_word(s) {
+        if !quote && is_bare_word(s, c) {
             // Fast path for the common identifier-like string: plain, no
             // spaces so no folding, nothing to analyse.
             self.token(s);
             return;
         }
-        let requested = if s.contains('\n') {
+        let requested = if c.has(class::LF) {
             Style::Literal
         } else if quote {
             Style::Double
         } else {
             Style::Plain
         };
-        let a = analyze(s);
+        let a = analyze(s, c);
         let mut style = requested;
         if simple_key && a.multiline {
             style = Style::Double;
@@ -257,7 +288,7 @@ impl Emitter<'_> {
         self.increase_indent(true, false);
         let breaks = !simple_key;
         match style {
-            Style::Plain => self.write_plain(s, breaks),
+            Style::Plain => self.write_plain(s, c, breaks),
             Style::Single => self.write_single(s, breaks),
             Style::Double => self.write_double(s, breaks),
             Style::Literal => self.write_literal(s),
@@ -321,12 +352,12 @@ impl Emitter<'_> {
     }
 
     /// W1.
-    fn write_plain(&mut self, s: &str, allow_breaks: bool) {
+    fn write_plain(&mut self, s: &str, c: Class, allow_breaks: bool) {
         if !self.whitespace {
             self.put(' ');
         }
-        let w = width(s);
-        if !allow_breaks || self.column + w <= BEST_WIDTH + 1 || !s.contains(' ') {
+        let w = if c.ascii() { s.len() } else { width(s) };
+        if !allow_breaks || self.column + w <= BEST_WIDTH + 1 || !c.has(class::SPACE) {
             // No space can reach past column 80: write it in one go.
             self.out.push_str(s);
             self.column += w;
@@ -334,8 +365,50 @@ impl Emitter<'_> {
             self.indention = false;
             return;
         }
-        // Word by word: a space may break the line once past column 80,
-        // unless it is followed by another space.
+        if c.ascii() {
+            self.fold_plain_ascii(s);
+        } else {
+            self.fold_plain_words(s);
+        }
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    /// [`Self::fold_plain_words`] for ASCII text: between the breaks the
+    /// text is written as one slice, and a byte offset is its width.
+    fn fold_plain_ascii(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let mut start = 0; // The first byte not written yet.
+        let mut from = 0;
+        while let Some(off) = b[from..].iter().position(|&x| x == b' ') {
+            let p = from + off;
+            from = p + 1;
+            // The same test as the word loop's, on the column this space
+            // would be at.
+            if self.column + (p - start) > BEST_WIDTH
+                && (p == 0 || b[p - 1] != b' ')
+                && b.get(p + 1) != Some(&b' ')
+            {
+                if p > start {
+                    self.push_ascii(&s[start..p]);
+                    self.indention = false;
+                }
+                self.write_indent();
+                start = p + 1;
+            }
+        }
+        self.push_ascii(&s[start..]);
+    }
+
+    /// Appends ASCII text: one column per byte.
+    fn push_ascii(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.column += s.len();
+    }
+
+    /// Folding a plain scalar word by word: a space may break the line once
+    /// past column 80, unless it follows or precedes another space.
+    fn fold_plain_words(&mut self, s: &str) {
         let mut spaces = false;
         let mut rest = s;
         loop {
@@ -358,17 +431,34 @@ impl Emitter<'_> {
             spaces = true;
             rest = after;
         }
-        self.whitespace = false;
-        self.indention = false;
     }
 
     /// W2.
     fn write_single(&mut self, s: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
         let (mut spaces, mut breaks) = (false, false);
-        let mut it = s.char_indices().peekable();
-        while let Some((i, c)) = it.next() {
-            let next = it.peek().map(|x| x.1);
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            // A run of ASCII characters that are written as they are.
+            let run = b[i..]
+                .iter()
+                .take_while(|&&x| x.is_ascii() && !matches!(x, b' ' | b'\'' | b'\n' | b'\r'))
+                .count();
+            if run > 0 {
+                if breaks {
+                    self.write_indent();
+                }
+                self.push_ascii(&s[i..i + run]);
+                self.indention = false;
+                spaces = false;
+                breaks = false;
+                i += run;
+                continue;
+            }
+            let mut rest = s[i..].chars();
+            let c = rest.next().unwrap_or_default();
+            let next = rest.next();
             if c == ' ' {
                 if allow_breaks
                     && !spaces
@@ -401,6 +491,7 @@ impl Emitter<'_> {
                 spaces = false;
                 breaks = false;
             }
+            i += c.len_utf8();
         }
         self.write_indicator("'", false, false, false);
     }
@@ -412,9 +503,27 @@ impl Emitter<'_> {
         // current character: a leading U+FEFF escapes everything.
         let bom = s.starts_with('\u{feff}');
         let mut spaces = false;
-        let mut it = s.char_indices().peekable();
-        while let Some((i, c)) = it.next() {
-            let next = it.peek().map(|x| x.1);
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            // A run of printable ASCII characters that need no escape.
+            let run = if bom {
+                0
+            } else {
+                b[i..]
+                    .iter()
+                    .take_while(|&&x| matches!(x, b'!'..=b'~') && x != b'"' && x != b'\\')
+                    .count()
+            };
+            if run > 0 {
+                self.push_ascii(&s[i..i + run]);
+                spaces = false;
+                i += run;
+                continue;
+            }
+            let mut rest = s[i..].chars();
+            let c = rest.next().unwrap_or_default();
+            let next = rest.next();
             if bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 let short = match c {
@@ -468,6 +577,7 @@ impl Emitter<'_> {
                 self.put(c);
                 spaces = false;
             }
+            i += c.len_utf8();
         }
         self.write_indicator("\"", false, false, false);
     }
@@ -531,17 +641,22 @@ fn is_canonical_int(t: &str) -> bool {
 
 /// A non-empty ASCII string of letters, digits and `-./_` starting with a
 /// letter, digit or `/`, `_`: plain unless it re-types (S2), never folded.
-fn is_bare_word(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && (b[0].is_ascii_alphanumeric() || b[0] == b'/' || b[0] == b'_')
-        && b.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'/' | b'_'))
+/// `c` is the string's [`Class`].
+fn is_bare_word(s: &str, c: Class) -> bool {
+    !c.has(class::NOT_WORD)
+        && s.as_bytes()
+            .first()
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'/' || b == b'_')
 }
 
 /// L5: a key is written in place unless it spans lines or exceeds 128 bytes.
-fn is_simple_key(k: &str) -> bool {
-    k.len() <= 128 && !k.chars().any(is_break)
+fn is_simple_key(k: &str, c: Class) -> bool {
+    k.len() <= 128
+        && if c.ascii() {
+            !c.has(class::LF | class::CR)
+        } else {
+            !k.chars().any(is_break)
+        }
 }
 
 /// Internal marker: a mapping key holds a NEL (see [`nel_key_error`]).
@@ -683,6 +798,7 @@ fn is_printable(c: char) -> bool {
 }
 
 /// What go-yaml's scalar analysis allows for a string in block context.
+#[derive(PartialEq, Eq, Debug)]
 struct Analysis {
     multiline: bool,
     block_plain: bool,
@@ -690,10 +806,10 @@ struct Analysis {
     block: bool,
 }
 
-/// S3–S5: which styles a string may take.
-fn analyze(s: &str) -> Analysis {
-    if s.is_ascii() && !s.is_empty() {
-        return analyze_ascii(s.as_bytes());
+/// S3–S5: which styles a string whose bytes are of the classes `c` may take.
+fn analyze(s: &str, c: Class) -> Analysis {
+    if c.ascii() && !s.is_empty() {
+        return analyze_ascii(s.as_bytes(), c);
     }
     analyze_chars(s)
 }
@@ -721,9 +837,11 @@ pub(super) fn leading_indicator(c: u8) -> bool {
     )
 }
 
-/// [`analyze_chars`] for a non-empty ASCII string, byte by byte: the same
-/// facts, each found by looking at a byte and its neighbours.
-fn analyze_ascii(b: &[u8]) -> Analysis {
+/// [`analyze_chars`] for a non-empty ASCII string of the classes `c`, byte by
+/// byte: the same facts, each found by looking at a byte and its neighbours.
+/// Without breaks, `:` or `#` no fact depends on neighbours after the
+/// first byte, and the classes alone give them.
+fn analyze_ascii(b: &[u8], c: Class) -> Analysis {
     let brk = |c: u8| c == b'\n' || c == b'\r';
     let ws_after = |i: usize| matches!(b.get(i + 1), None | Some(b' ' | b'\t'));
     let (first, last) = (b[0], b[b.len() - 1]);
@@ -733,19 +851,25 @@ fn analyze_ascii(b: &[u8]) -> Analysis {
         || (matches!(first, b'?' | b':' | b'-') && ws_after(0));
     let (mut special, mut line_breaks) = (false, false);
     let (mut break_space, mut space_break) = (false, false);
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b' ' => break_space |= i > 0 && brk(b[i - 1]),
-            b'\n' | b'\r' => {
-                line_breaks = true;
-                space_break |= i > 0 && b[i - 1] == b' ';
-                // CR is a break go-yaml does not count as printable.
-                special |= c == b'\r';
+    if !c.has(class::LF | class::CR | class::COLON | class::HASH) {
+        special = c.has(class::CONTROL | class::DEL);
+    } else {
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b' ' => break_space |= i > 0 && brk(b[i - 1]),
+                b'\n' | b'\r' => {
+                    line_breaks = true;
+                    space_break |= i > 0 && b[i - 1] == b' ';
+                    // CR is a break go-yaml does not count as printable.
+                    special |= c == b'\r';
+                }
+                b':' => indicators |= i > 0 && ws_after(i),
+                b'#' => {
+                    indicators |= i > 0 && (matches!(b[i - 1], b' ' | b'\t' | 0) || brk(b[i - 1]))
+                }
+                0..=0x1f | 0x7f => special = true,
+                _ => {}
             }
-            b':' => indicators |= i > 0 && ws_after(i),
-            b'#' => indicators |= i > 0 && (matches!(b[i - 1], b' ' | b'\t' | 0) || brk(b[i - 1])),
-            0..=0x1f | 0x7f => special = true,
-            _ => {}
         }
     }
     finish_analysis(

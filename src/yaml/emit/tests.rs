@@ -177,3 +177,336 @@ fn key_order_is_the_sorts_order_whatever_the_input_order() {
         }
     }
 }
+
+/// Strings for comparing a fast path with the general one: every ASCII
+/// character alone and in pairs, and random mixes of ASCII, non-ASCII
+/// characters (breaks, BOM, non-BMP) and pieces that matter to the
+/// analysis (`: `, ` #`, `---`, runs of spaces, long words).
+fn sample_strings() -> Vec<String> {
+    let mut out: Vec<String> = vec![String::new()];
+    for a in 0u8..128 {
+        out.push((a as char).to_string());
+        for b in 0u8..128 {
+            out.push([a as char, b as char].iter().collect());
+        }
+    }
+    let pieces = [
+        "a",
+        "Z",
+        "0",
+        "9",
+        "-",
+        ".",
+        "/",
+        "_",
+        " ",
+        "  ",
+        ":",
+        ": ",
+        " #",
+        "#",
+        "\t",
+        "\n",
+        "\r",
+        "\0",
+        "\x7f",
+        "'",
+        "\"",
+        "\\",
+        "?",
+        "---",
+        "...",
+        "[",
+        "{",
+        "&",
+        "*",
+        "!",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        ",",
+        "é",
+        "\u{85}",
+        "\u{a0}",
+        "\u{2028}",
+        "\u{2029}",
+        "\u{feff}",
+        "\u{fffd}",
+        "😀",
+        "word",
+        "longerword",
+        "x y",
+        "http://e.x/a",
+    ];
+    let mut seed = 99u64;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for _ in 0..60_000 {
+        let len = if next(10) == 0 {
+            40 + next(80)
+        } else {
+            next(10)
+        };
+        out.push((0..len).map(|_| pieces[next(pieces.len())]).collect());
+    }
+    out
+}
+
+/// The class bits say what the string holds, for every sample.
+#[test]
+fn class_bits_are_the_strings_bytes() {
+    for s in sample_strings() {
+        let c = Class::of(&s);
+        let has = |f: fn(u8) -> bool| s.bytes().any(f);
+        assert_eq!(c.ascii(), s.is_ascii(), "{s:?}");
+        assert_eq!(c.has(class::DEL), has(|b| b == 0x7f), "{s:?}");
+        assert_eq!(c.has(class::LF), s.contains('\n'), "{s:?}");
+        assert_eq!(c.has(class::CR), s.contains('\r'), "{s:?}");
+        assert_eq!(c.has(class::SPACE), s.contains(' '), "{s:?}");
+        assert_eq!(c.has(class::COLON), s.contains(':'), "{s:?}");
+        assert_eq!(c.has(class::HASH), s.contains('#'), "{s:?}");
+        assert_eq!(c.has(class::DIGIT), has(|b| b.is_ascii_digit()), "{s:?}");
+        assert_eq!(
+            c.has(class::CONTROL),
+            has(|b| b < 0x20 && b != b'\n' && b != b'\r'),
+            "{s:?}"
+        );
+    }
+}
+
+/// The checks that read the class give what the per-character
+/// definitions give.
+#[test]
+fn class_checks_are_the_character_checks() {
+    for s in sample_strings() {
+        let c = Class::of(&s);
+        assert_eq!(analyze(&s, c), analyze_chars(&s), "{s:?}");
+        let b = s.as_bytes();
+        let bare = !b.is_empty()
+            && (b[0].is_ascii_alphanumeric() || b[0] == b'/' || b[0] == b'_')
+            && b.iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'/' | b'_'));
+        assert_eq!(is_bare_word(&s, c), bare, "{s:?}");
+        let simple = s.len() <= 128 && !s.chars().any(is_break);
+        assert_eq!(is_simple_key(&s, c), simple, "{s:?}");
+    }
+}
+
+/// The writers as they were before they wrote runs of bytes as slices (and
+/// plain ASCII folding by byte offsets): the reference the fast paths are
+/// compared with.
+mod old {
+    use super::*;
+
+    pub(super) fn write_plain(e: &mut Emitter<'_>, s: &str, allow_breaks: bool) {
+        if !e.whitespace {
+            e.put(' ');
+        }
+        let w = width(s);
+        if !allow_breaks || e.column + w <= BEST_WIDTH + 1 || !s.contains(' ') {
+            // No space can reach past column 80: write it in one go.
+            e.out.push_str(s);
+            e.column += w;
+            e.whitespace = false;
+            e.indention = false;
+            return;
+        }
+        // Word by word: a space may break the line once past column 80,
+        // unless it is followed by another space.
+        let mut spaces = false;
+        let mut rest = s;
+        loop {
+            let (word, after) = match rest.find(' ') {
+                Some(p) => (&rest[..p], Some(&rest[p + 1..])),
+                None => (rest, None),
+            };
+            if !word.is_empty() {
+                e.out.push_str(word);
+                e.column += width(word);
+                e.indention = false;
+                spaces = false;
+            }
+            let Some(after) = after else { break };
+            if !spaces && e.column > BEST_WIDTH && !after.starts_with(' ') {
+                e.write_indent();
+            } else {
+                e.put(' ');
+            }
+            spaces = true;
+            rest = after;
+        }
+        e.whitespace = false;
+        e.indention = false;
+    }
+
+    pub(super) fn write_single(e: &mut Emitter<'_>, s: &str, allow_breaks: bool) {
+        e.write_indicator("'", true, false, false);
+        let (mut spaces, mut breaks) = (false, false);
+        let mut it = s.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            let next = it.peek().map(|x| x.1);
+            if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && e.column > BEST_WIDTH
+                    && i > 0
+                    && next.is_some()
+                    && next != Some(' ')
+                {
+                    e.write_indent();
+                } else {
+                    e.put(' ');
+                }
+                spaces = true;
+            } else if is_break(c) {
+                if !breaks && c == '\n' {
+                    e.put_break();
+                }
+                e.write_break(c);
+                e.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    e.write_indent();
+                }
+                if c == '\'' {
+                    e.put('\'');
+                }
+                e.put(c);
+                e.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        }
+        e.write_indicator("'", false, false, false);
+    }
+
+    pub(super) fn write_double(e: &mut Emitter<'_>, s: &str, allow_breaks: bool) {
+        e.write_indicator("\"", true, false, false);
+        // go-yaml's BOM test looks at the start of the string, not at the
+        // current character: a leading U+FEFF escapes everything.
+        let bom = s.starts_with('\u{feff}');
+        let mut spaces = false;
+        let mut it = s.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            let next = it.peek().map(|x| x.1);
+            if bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
+                e.put('\\');
+                let short = match c {
+                    '\0' => Some('0'),
+                    '\x07' => Some('a'),
+                    '\x08' => Some('b'),
+                    '\t' => Some('t'),
+                    '\n' => Some('n'),
+                    '\x0b' => Some('v'),
+                    '\x0c' => Some('f'),
+                    '\r' => Some('r'),
+                    '\x1b' => Some('e'),
+                    '"' => Some('"'),
+                    '\\' => Some('\\'),
+                    '\u{85}' => Some('N'),
+                    '\u{a0}' => Some('_'),
+                    '\u{2028}' => Some('L'),
+                    '\u{2029}' => Some('P'),
+                    _ => None,
+                };
+                match short {
+                    Some(x) => e.put(x),
+                    None => {
+                        let v = c as u32;
+                        let (p, w) = if v <= 0xff {
+                            ('x', 2)
+                        } else if v <= 0xffff {
+                            ('u', 4)
+                        } else {
+                            ('U', 8)
+                        };
+                        e.put(p);
+                        for k in (0..w).rev() {
+                            let d = (v >> (k * 4)) & 0xf;
+                            e.put(char::from_digit(d, 16).unwrap_or('0').to_ascii_uppercase());
+                        }
+                    }
+                }
+                spaces = false;
+            } else if c == ' ' {
+                if allow_breaks && !spaces && e.column > BEST_WIDTH && i > 0 && next.is_some() {
+                    e.write_indent();
+                    if next == Some(' ') {
+                        e.put('\\');
+                    }
+                } else {
+                    e.put(' ');
+                }
+                spaces = true;
+            } else {
+                e.put(c);
+                spaces = false;
+            }
+        }
+        e.write_indicator("\"", false, false, false);
+    }
+}
+
+/// What a writer wrote and the emitter's state after it, starting from
+/// the given column, indent and flags.
+fn written(
+    (column, indent, whitespace, indention): (usize, i32, bool, bool),
+    f: impl FnOnce(&mut Emitter<'_>),
+) -> (String, usize, i32, bool, bool) {
+    let mut out = String::new();
+    let mut e = Emitter {
+        out: &mut out,
+        column,
+        indent,
+        whitespace,
+        indention,
+    };
+    f(&mut e);
+    let state = (e.column, e.indent, e.whitespace, e.indention);
+    (out, state.0, state.1, state.2, state.3)
+}
+
+/// The plain, single- and double-quoted writers, which write runs of
+/// bytes as slices, write what the character-at-a-time writers wrote, from
+/// states around the folding column.
+#[test]
+fn writers_are_the_character_writers() {
+    let columns = [0, 3, 40, 78, 79, 80, 81, 82, 120];
+    let indents = [0, 2, 6, 84];
+    let mut n = 0usize;
+    for s in sample_strings() {
+        for k in 0..4 {
+            n += 1;
+            let state = (
+                columns[(n * 7 + k) % columns.len()],
+                indents[(n / 3 + k) % indents.len()],
+                (n + k).is_multiple_of(2),
+                (n / 2 + k).is_multiple_of(3),
+            );
+            let breaks = !(n + k).is_multiple_of(5);
+            let c = Class::of(&s);
+            assert_eq!(
+                written(state, |e| e.write_plain(&s, c, breaks)),
+                written(state, |e| old::write_plain(e, &s, breaks)),
+                "plain {s:?} from {state:?}, breaks {breaks}"
+            );
+            assert_eq!(
+                written(state, |e| e.write_single(&s, breaks)),
+                written(state, |e| old::write_single(e, &s, breaks)),
+                "single {s:?} from {state:?}, breaks {breaks}"
+            );
+            assert_eq!(
+                written(state, |e| e.write_double(&s, breaks)),
+                written(state, |e| old::write_double(e, &s, breaks)),
+                "double {s:?} from {state:?}, breaks {breaks}"
+            );
+        }
+    }
+}
