@@ -21,6 +21,11 @@ use super::deep;
 /// Make one with `Map::default()` or [`map_with_capacity`].
 pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
 
+/// Up to this many entries a key is found by comparing keys in order
+/// rather than by hashing it: most mappings of a manifest are that small
+/// (an object's top level, metadata), and a key compares by length first.
+const SCAN_UP_TO: usize = 8;
+
 /// An empty [`Map`] with room for `n` entries.
 pub fn map_with_capacity(n: usize) -> Map {
     Map::with_capacity_and_hasher(n, Default::default())
@@ -391,12 +396,23 @@ impl Value {
 
     /// Looks up a key of a mapping.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_map().and_then(|m| m.get(key))
+        let m = self.as_map()?;
+        if m.len() <= SCAN_UP_TO {
+            return m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v);
+        }
+        m.get(key)
     }
 
     /// Looks up a key of a mapping, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.as_map_mut().and_then(|m| m.get_mut(key))
+        let m = self.as_map_mut()?;
+        if m.len() <= SCAN_UP_TO {
+            return m
+                .iter_mut()
+                .find(|(k, _)| k.as_str() == key)
+                .map(|(_, v)| v);
+        }
+        m.get_mut(key)
     }
 
     /// Follows a path of mapping keys.
