@@ -2,7 +2,8 @@
 //! and namespace as anchored regular expressions, plus Kubernetes label and
 //! annotation selectors), used by patches, replacements and the like.
 
-use super::{ResMap, Resource};
+use super::id::{IdKey, DEFAULT_NAMESPACE};
+use super::{ResMap, Resource, PREVIOUS_NAMES, PREVIOUS_NAMESPACES};
 use crate::error::{Error, Result};
 use crate::kustomization::Selector;
 use indexmap::IndexMap;
@@ -11,21 +12,44 @@ use regex::Regex;
 /// A compiled selector.
 #[derive(Debug)]
 pub struct CompiledSelector {
-    group: Option<Regex>,
-    version: Option<Regex>,
-    kind: Option<Regex>,
-    name: Option<Regex>,
-    namespace: Option<Regex>,
+    group: Option<Pattern>,
+    version: Option<Pattern>,
+    kind: Option<Pattern>,
+    name: Option<Pattern>,
+    namespace: Option<Pattern>,
     labels: LabelSelector,
     annotations: LabelSelector,
 }
 
-fn anchored(pattern: &str) -> Result<Option<Regex>> {
+/// A selector field: an anchored regular expression, or the text itself
+/// when it has no metacharacters (most are plain names and kinds, and an
+/// anchored literal matches only itself).
+#[derive(Debug)]
+enum Pattern {
+    Literal(String),
+    Regex(Regex),
+}
+
+impl Pattern {
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Pattern::Literal(l) => l == s,
+            Pattern::Regex(re) => re.is_match(s),
+        }
+    }
+}
+
+fn anchored(pattern: &str) -> Result<Option<Pattern>> {
     if pattern.is_empty() {
         return Ok(None);
     }
+    // Outside a class, only these characters are not literal (`-`, `&`,
+    // `~` and `#` are only special inside a class or with the `x` flag).
+    if !pattern.contains(|c| "\\.+*?()|[]{}^$".contains(c)) {
+        return Ok(Some(Pattern::Literal(pattern.to_string())));
+    }
     Regex::new(&format!("^(?:{pattern})$"))
-        .map(Some)
+        .map(|re| Some(Pattern::Regex(re)))
         .map_err(|e| Error::new(format!("invalid regular expression '{pattern}': {e}")))
 }
 
@@ -46,27 +70,43 @@ impl CompiledSelector {
     /// Whether the selector selects `r`: name and namespace may match the
     /// original or the current id, as in kustomize.
     pub fn matches(&self, r: &Resource) -> bool {
-        let re = |re: &Option<Regex>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
-        // The kind first: it is cheap and rejects most resources, before
-        // the ids (read from annotations) are built.
-        let gvk = r.gvk();
-        if !(re(&self.kind, &gvk.kind)
-            && re(&self.group, &gvk.group)
-            && re(&self.version, &gvk.version))
-        {
+        let re = |re: &Option<Pattern>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
+        // The kind first: it is cheap and rejects most resources. All the
+        // parts are read borrowed from the object, nothing is built.
+        let (api_version, kind) = (r.api_version(), r.kind());
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        if !(re(&self.kind, kind) && re(&self.group, group) && re(&self.version, version)) {
             return false;
         }
-        let cur = r.cur_id();
-        let org = r.org_id();
-        if !(re(&self.namespace, org.effective_namespace())
-            || re(&self.namespace, cur.effective_namespace()))
-        {
+        let (cur_name, cur_ns) = (r.name(), r.namespace());
+        let cur_eff = IdKey::new(api_version, kind, cur_name, cur_ns).namespace;
+        // The original id: the first previous one (never cluster-scoped,
+        // as kustomize rebuilds it), or the current one.
+        let (org_name, org_eff) = match r.annotation(PREVIOUS_NAMES) {
+            Some(names) => {
+                let first = |s: &'_ str| s.split(',').next().unwrap_or("").to_string();
+                let ns = r
+                    .annotation(PREVIOUS_NAMESPACES)
+                    .map(first)
+                    .unwrap_or_default();
+                let ns = if ns.is_empty() {
+                    DEFAULT_NAMESPACE.to_string()
+                } else {
+                    ns
+                };
+                (first(names), ns)
+            }
+            None => (cur_name.to_string(), cur_eff.to_string()),
+        };
+        if !(re(&self.name, &org_name) || re(&self.name, cur_name)) {
             return false;
         }
-        if !(re(&self.name, &org.name) || re(&self.name, &cur.name)) {
+        if !(re(&self.namespace, &org_eff) || re(&self.namespace, cur_eff)) {
             return false;
         }
-        self.labels.matches(&r.labels()) && self.annotations.matches(&r.annotations())
+        // The label and annotation sets are built only for a selector that reads them.
+        (self.labels.is_empty() || self.labels.matches(&r.labels()))
+            && (self.annotations.is_empty() || self.annotations.matches(&r.annotations()))
     }
 
     /// Indices of the resources selected, in order.
@@ -95,6 +135,11 @@ pub struct LabelSelector {
 }
 
 impl LabelSelector {
+    /// Whether it has no requirements (and so selects everything).
+    pub fn is_empty(&self) -> bool {
+        self.requirements.is_empty()
+    }
+
     /// Parses a selector; the empty string selects everything.
     pub fn parse(s: &str) -> Result<LabelSelector> {
         let mut requirements = Vec::new();
@@ -184,6 +229,50 @@ fn parse_requirement(req: &str) -> Option<(String, Op)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_patterns_match_as_their_regexes_do() {
+        let words = [
+            "app",
+            "my-app",
+            "a&b",
+            "x~y",
+            "#tag",
+            "two words",
+            "ünï",
+            "App",
+            "",
+            "app1",
+            "a-b-c",
+            "a.b",
+            "a+",
+            "(a)",
+            "x|y",
+            "^a$",
+            "[a]",
+            "a{2}",
+            "a\\b",
+        ];
+        for p in words.iter().filter(|p| !p.is_empty()) {
+            let pattern = anchored(p).unwrap().unwrap();
+            let re = Regex::new(&format!("^(?:{p})$")).unwrap();
+            for w in words {
+                assert_eq!(
+                    pattern.is_match(w),
+                    re.is_match(w),
+                    "pattern {p:?} on {w:?}"
+                );
+            }
+        }
+        assert!(matches!(
+            anchored("my-app&x~#").unwrap(),
+            Some(Pattern::Literal(_))
+        ));
+        assert!(matches!(
+            anchored("app.*").unwrap(),
+            Some(Pattern::Regex(_))
+        ));
+    }
 
     fn set(pairs: &[(&str, &str)]) -> IndexMap<String, String> {
         pairs

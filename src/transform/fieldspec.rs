@@ -154,7 +154,8 @@ pub(crate) fn next_segment(path: &str) -> (Cow<'_, str>, Option<&str>) {
     let mut owned: Option<String> = None;
     let (mut start, mut from) = (0, 0);
     loop {
-        let Some(j) = path[from..].find('/') else {
+        // A byte loop: segments are short, too short for memchr to pay off.
+        let Some(j) = bytes[from..].iter().position(|&b| b == b'/') else {
             return (joined(owned, path, start, path.len()), None);
         };
         let at = from + j;

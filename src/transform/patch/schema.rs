@@ -48,9 +48,11 @@ impl SchemaDoc {
                 first.value
             }
         };
-        if let Some(Value::Map(defs)) = first.get("definitions") {
-            for (name, d) in defs {
-                self.add_definition(name, d.clone());
+        // Taken out of the document, not copied (the builtin one is 0.2 MB).
+        let mut first = first;
+        if let Some(Value::Map(defs)) = first.get_mut("definitions") {
+            for (name, d) in std::mem::take(defs) {
+                self.add_definition(&name, d);
             }
         }
         Ok(())
