@@ -6,7 +6,7 @@
 use super::make::{check_keys, Behavior};
 use crate::error::{Error, Result};
 use crate::resource::{
-    is_build_annotation, ResId, ResMap, Resource, GEN_BEHAVIOR, NEEDS_HASH, ORIGIN, PREVIOUS_NAMES,
+    is_build_annotation, ResId, ResMap, Resource, GEN_BEHAVIOR, NEEDS_HASH, ORIGIN,
 };
 use crate::yaml::{Map, Value};
 use indexmap::IndexMap;
@@ -23,7 +23,7 @@ fn go_id(id: &ResId) -> String {
 pub fn absorb_one(m: &mut ResMap, mut res: Resource) -> Result<()> {
     let id = res.cur_id();
     let behavior = Behavior::parse(res.annotation(GEN_BEHAVIOR).unwrap_or(""));
-    let matches = matching(m, &id);
+    let matches = m.find_by_any_id(&id);
     match matches.as_slice() {
         [] => match behavior {
             Behavior::Merge | Behavior::Replace => Err(Error::new(format!(
@@ -71,23 +71,6 @@ pub fn absorb_one(m: &mut ResMap, mut res: Resource) -> Result<()> {
             )))
         }
     }
-}
-
-/// Indices of the resources whose current or any previous id equals `id`
-/// (kustomize's `GetMatchingResourcesByAnyId`). Names are compared first:
-/// building ids is what costs, and most resources differ by name.
-fn matching(m: &ResMap, id: &ResId) -> Vec<usize> {
-    m.resources()
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            let named = r.name() == id.name
-                || r.annotation(PREVIOUS_NAMES)
-                    .is_some_and(|p| p.split(',').any(|n| n == id.name));
-            named && (r.cur_id().equals(id) || r.prev_ids().iter().any(|p| p.equals(id)))
-        })
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// Merges two string maps, later maps winning.

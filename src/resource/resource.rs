@@ -68,6 +68,27 @@ pub fn is_build_annotation(key: &str) -> bool {
     BUILD_ANNOTATIONS.contains(&key)
 }
 
+/// Appends `value` to the comma-separated list annotation `key` of `a`, as
+/// a string: a null starts it empty (`,value`), a non-scalar is replaced.
+/// The old text is extended in place, not copied.
+fn append_csv_to(a: &mut Map, key: &str, value: &str) {
+    let Some(v) = a.get_mut(key) else {
+        a.insert(key.to_string(), Value::string(value));
+        return;
+    };
+    let mut text = match v {
+        _ if v.is_null() => String::new(),
+        Value::Scalar(s) => std::mem::take(&mut s.text),
+        _ => {
+            *v = Value::string(value);
+            return;
+        }
+    };
+    text.push(',');
+    text.push_str(value);
+    *v = Value::string(text);
+}
+
 /// A Kubernetes object being built.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
@@ -239,26 +260,25 @@ impl Resource {
 
     /// Sets one annotation, leaving the others as they are.
     pub fn set_annotation(&mut self, key: &str, value: &str) {
-        let md = self.metadata_mut();
-        // Most calls replace an existing annotation: no keys to allocate.
-        if let Some(Value::Map(a)) = md.get_mut("annotations") {
-            match a.get_mut(key) {
-                Some(v) => *v = Value::string(value),
-                None => {
-                    a.insert(key.to_string(), Value::string(value));
-                }
+        // Most calls replace an existing annotation: no key to allocate.
+        let a = self.annotations_mut();
+        match a.get_mut(key) {
+            Some(v) => *v = Value::string(value),
+            None => {
+                a.insert(key.to_string(), Value::string(value));
             }
-            return;
         }
-        let a = md
-            .entry("annotations".to_string())
-            .or_insert_with(Value::map);
-        if !matches!(a, Value::Map(_)) {
-            *a = Value::map();
+    }
+
+    /// `metadata.annotations`, made a mapping when missing or not one.
+    fn annotations_mut(&mut self) -> &mut Map {
+        let md = self.metadata_mut();
+        if !matches!(md.get("annotations"), Some(Value::Map(_))) {
+            md.insert("annotations".to_string(), Value::map());
         }
-        a.as_map_mut()
+        md.get_mut("annotations")
+            .and_then(Value::as_map_mut)
             .expect("annotations is a mapping")
-            .insert(key.to_string(), Value::string(value));
     }
 
     fn csv(&self, key: &str) -> Vec<String> {
@@ -269,15 +289,9 @@ impl Resource {
     }
 
     fn append_csv(&mut self, key: &str, value: &str) {
-        if value.is_empty() {
-            return;
+        if !value.is_empty() {
+            append_csv_to(self.annotations_mut(), key, value);
         }
-        // An annotation present but empty still starts a list (`,value`).
-        let joined = match self.annotation(key) {
-            Some(cur) => format!("{cur},{value}"),
-            None => value.to_string(),
-        };
-        self.set_annotation(key, &joined);
     }
 
     /// Name prefixes applied so far, oldest first.
@@ -302,9 +316,16 @@ impl Resource {
     pub fn store_previous_id(&mut self) {
         let id = self.cur_id();
         let ns = id.effective_namespace().to_string();
-        self.append_csv(PREVIOUS_NAMES, &id.name);
-        self.append_csv(PREVIOUS_NAMESPACES, &ns);
-        self.append_csv(PREVIOUS_KINDS, &id.gvk.kind);
+        let a = self.annotations_mut();
+        for (key, value) in [
+            (PREVIOUS_NAMES, &id.name),
+            (PREVIOUS_NAMESPACES, &ns),
+            (PREVIOUS_KINDS, &id.gvk.kind),
+        ] {
+            if !value.is_empty() {
+                append_csv_to(a, key, value);
+            }
+        }
     }
 
     /// The ids this resource had before renames, oldest first.
