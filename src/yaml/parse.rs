@@ -380,19 +380,10 @@ fn split_documents(src: &[u8]) -> Result<Vec<Piece<'_>>, ParseError> {
     Ok(pieces)
 }
 
-/// The first `c` in `hay`. Slices' `contains` searches bytes a word at a
-/// time, where `position` goes byte by byte: the prescans of whole texts
-/// (separators, tags) run on it.
+/// The first `c` in `hay` (memchr: the prescans of whole texts,
+/// separators and tags, run on it).
 pub(super) fn find_byte(c: u8, hay: &[u8]) -> Option<usize> {
-    const CHUNK: usize = 256;
-    let mut from = 0;
-    for chunk in hay.chunks(CHUNK) {
-        if chunk.contains(&c) {
-            return chunk.iter().position(|&b| b == c).map(|i| from + i);
-        }
-        from += chunk.len();
-    }
-    None
+    memchr::memchr(c, hay)
 }
 
 /// Whether any byte of `src` satisfies `pred`, in blocks the compiler can
@@ -403,20 +394,12 @@ pub(super) fn any_byte(src: &[u8], pred: impl Fn(u8) -> bool) -> bool {
 }
 
 fn count_lines(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| c == b'\n').count()
+    memchr::memchr_iter(b'\n', b).count()
 }
 
 /// The first `\n---` in `hay`.
 fn find_separator(hay: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(nl) = find_byte(b'\n', &hay[from..]) {
-        let at = from + nl;
-        if hay[at + 1..].starts_with(b"---") {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    memchr::memmem::find(hay, b"\n---")
 }
 
 /// The event loop: builds every document of `src`, or only the first one.
