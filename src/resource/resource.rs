@@ -333,17 +333,17 @@ impl Resource {
         if self.annotation(PREVIOUS_NAMES).is_none() {
             return Vec::new();
         }
-        let names = self.csv(PREVIOUS_NAMES);
-        let nss = self.csv(PREVIOUS_NAMESPACES);
-        let kinds = self.csv(PREVIOUS_KINDS);
-        let gvk = self.gvk();
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| ResId {
-                gvk: Gvk::new(&gvk.group, &gvk.version, kinds.get(i).map_or("", |s| s)),
-                name: n.clone(),
-                namespace: nss.get(i).cloned().unwrap_or_default(),
+        // The three lists are read in step, straight from the annotations
+        // (a shorter list gives empty parts).
+        let list = |key| self.annotation(key).into_iter().flat_map(|s| s.split(','));
+        let (mut nss, mut kinds) = (list(PREVIOUS_NAMESPACES), list(PREVIOUS_KINDS));
+        let av = self.api_version();
+        let (group, version) = av.split_once('/').unwrap_or(("", av));
+        list(PREVIOUS_NAMES)
+            .map(|n| ResId {
+                gvk: Gvk::new(group, version, kinds.next().unwrap_or("")),
+                name: n.to_string(),
+                namespace: nss.next().unwrap_or("").to_string(),
                 cluster_scoped: false,
             })
             .collect()
