@@ -91,13 +91,13 @@ impl Memo {
     /// each distinct file: every root that includes a shared base reads its
     /// kustomization before the base's result is looked up.
     pub fn decoded(&self, bytes: &[u8]) -> Arc<DecodeResult> {
-        let made: std::result::Result<_, std::convert::Infallible> =
-            self.decoded.get_or_try(bytes.to_vec(), || {
+        let Ok(d) = self.decoded.get_or_try(
+            bytes.to_vec(),
+            || -> std::result::Result<_, std::convert::Infallible> {
                 Ok(Arc::new(decode_kustomization_with_warnings(bytes)))
-            });
-        match made {
-            Ok(d) => d,
-        }
+            },
+        );
+        d
     }
 
     /// The resources of the file at `path` whose bytes are `bytes`, parsed

@@ -24,10 +24,14 @@ impl Gvk {
 
     /// Splits `apiVersion` at its first `/` into group and version.
     pub fn from_api_version(api_version: &str, kind: &str) -> Gvk {
-        match api_version.split_once('/') {
-            Some((g, v)) => Gvk::new(g, v, kind),
-            None => Gvk::new("", api_version, kind),
-        }
+        let (group, version) = Gvk::split_api_version(api_version);
+        Gvk::new(group, version, kind)
+    }
+
+    /// `apiVersion`'s group and version, borrowed: split at the first `/`,
+    /// the core group (no `/`) empty.
+    pub fn split_api_version(api_version: &str) -> (&str, &str) {
+        api_version.split_once('/').unwrap_or(("", api_version))
     }
 
     /// Whether `selector` (empty parts match anything) selects this gvk.
@@ -111,7 +115,7 @@ pub struct IdKey<'a> {
 impl<'a> IdKey<'a> {
     /// The key of an id with these parts (`namespace` as written).
     pub fn new(api_version: &'a str, kind: &'a str, name: &'a str, namespace: &'a str) -> Self {
-        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let (group, version) = Gvk::split_api_version(api_version);
         let namespace = if is_cluster_scoped(group, version, kind) {
             CLUSTER_NAMESPACE
         } else if namespace.is_empty() {

@@ -338,7 +338,7 @@ impl Resource {
         let list = |key| self.annotation(key).into_iter().flat_map(|s| s.split(','));
         let (mut nss, mut kinds) = (list(PREVIOUS_NAMESPACES), list(PREVIOUS_KINDS));
         let av = self.api_version();
-        let (group, version) = av.split_once('/').unwrap_or(("", av));
+        let (group, version) = Gvk::split_api_version(av);
         list(PREVIOUS_NAMES)
             .map(|n| ResId {
                 gvk: Gvk::new(group, version, kinds.next().unwrap_or("")),

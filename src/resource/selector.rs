@@ -2,8 +2,7 @@
 //! and namespace as anchored regular expressions, plus Kubernetes label and
 //! annotation selectors), used by patches, replacements and the like.
 
-use super::id::{IdKey, DEFAULT_NAMESPACE};
-use super::{ResMap, Resource, PREVIOUS_NAMES, PREVIOUS_NAMESPACES};
+use super::{ResMap, Resource};
 use crate::error::{Error, Result};
 use crate::kustomization::Selector;
 use indexmap::IndexMap;
@@ -71,37 +70,20 @@ impl CompiledSelector {
     /// original or the current id, as in kustomize.
     pub fn matches(&self, r: &Resource) -> bool {
         let re = |re: &Option<Pattern>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
-        // The kind first: it is cheap and rejects most resources. All the
-        // parts are read borrowed from the object, nothing is built.
-        let (api_version, kind) = (r.api_version(), r.kind());
-        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
-        if !(re(&self.kind, kind) && re(&self.group, group) && re(&self.version, version)) {
+        // The kind first, from parts borrowed from the object: it rejects
+        // most resources before the original id is built.
+        let cur = r.id_key();
+        if !(re(&self.kind, cur.kind)
+            && re(&self.group, cur.group)
+            && re(&self.version, cur.version))
+        {
             return false;
         }
-        let (cur_name, cur_ns) = (r.name(), r.namespace());
-        let cur_eff = IdKey::new(api_version, kind, cur_name, cur_ns).namespace;
-        // The original id: the first previous one (never cluster-scoped,
-        // as kustomize rebuilds it), or the current one.
-        let (org_name, org_eff) = match r.annotation(PREVIOUS_NAMES) {
-            Some(names) => {
-                let first = |s: &'_ str| s.split(',').next().unwrap_or("").to_string();
-                let ns = r
-                    .annotation(PREVIOUS_NAMESPACES)
-                    .map(first)
-                    .unwrap_or_default();
-                let ns = if ns.is_empty() {
-                    DEFAULT_NAMESPACE.to_string()
-                } else {
-                    ns
-                };
-                (first(names), ns)
-            }
-            None => (cur_name.to_string(), cur_eff.to_string()),
-        };
-        if !(re(&self.name, &org_name) || re(&self.name, cur_name)) {
+        let org = r.org_id();
+        if !(re(&self.name, &org.name) || re(&self.name, cur.name)) {
             return false;
         }
-        if !(re(&self.namespace, &org_eff) || re(&self.namespace, cur_eff)) {
+        if !(re(&self.namespace, org.effective_namespace()) || re(&self.namespace, cur.namespace)) {
             return false;
         }
         // The label and annotation sets are built only for a selector that reads them.

@@ -135,8 +135,7 @@ pub fn spec_matches(fs: &FieldSpec, obj: &Value) -> bool {
         return false;
     }
     let av = obj.str_at(&["apiVersion"]).unwrap_or("");
-    // Group and version as `Gvk::from_api_version` splits them, borrowed.
-    let (group, version) = av.split_once('/').unwrap_or(("", av));
+    let (group, version) = Gvk::split_api_version(av);
     (fs.gvk.group.is_empty() || fs.gvk.group == group)
         && (fs.gvk.version.is_empty() || fs.gvk.version == version)
 }
@@ -169,6 +168,20 @@ pub(crate) fn next_segment(path: &str) -> (Cow<'_, str>, Option<&str>) {
         }
         return (joined(owned, path, start, at), Some(&path[at + 1..]));
     }
+}
+
+/// Every segment of a spec path, as [`next_segment`] reads them (a leading
+/// `/` gives an empty first segment: strip it with [`strip_root`] first
+/// where the walk would).
+pub(crate) fn segments(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = Some(path);
+    while let Some(p) = rest {
+        let (segment, next) = next_segment(p);
+        out.push(segment.into_owned());
+        rest = next;
+    }
+    out
 }
 
 /// The segment `path[start..end]` after the escaped part `owned`, if any.
@@ -338,22 +351,16 @@ mod tests {
 
     /// A path's segments, as the walk reads them.
     fn split_path(path: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut rest = Some(strip_root(path));
-        while let Some(p) = rest {
-            let (segment, next) = next_segment(p);
-            out.push(segment.into_owned());
-            rest = next;
-        }
-        out
+        segments(strip_root(path))
     }
 
     /// The splitting the walk replaced: split at every `/`, then join a
     /// part to the next while it ends with `\` (dropping the backslash);
-    /// a leading empty part goes when there are others.
-    fn split_by_parts(path: &str) -> Vec<String> {
+    /// with `strip`, a leading empty part goes when there are others (the
+    /// value-add transformer's split keeps it).
+    fn split_by_parts(path: &str, strip: bool) -> Vec<String> {
         let mut parts: Vec<&str> = path.split('/').collect();
-        if parts.len() > 1 && parts[0].is_empty() {
+        if strip && parts.len() > 1 && parts[0].is_empty() {
             parts.remove(0);
         }
         let mut out: Vec<String> = Vec::new();
@@ -385,7 +392,8 @@ mod tests {
             paths.extend(level.iter().cloned());
         }
         for p in &paths {
-            assert_eq!(split_path(p), split_by_parts(p), "path {p:?}");
+            assert_eq!(split_path(p), split_by_parts(p, true), "path {p:?}");
+            assert_eq!(segments(p), split_by_parts(p, false), "path {p:?}");
         }
     }
 }

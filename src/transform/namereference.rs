@@ -18,10 +18,10 @@ use crate::resource::{ResId, ResMap, Resource};
 use crate::yaml::{Map, Value};
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// Maps looked up per reference: a fast hasher (no order is read from them).
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-use std::rc::Rc;
 
 /// One pending update of a referrer: which field, pointing at which kind.
 struct Pending<'a> {

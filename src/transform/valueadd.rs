@@ -92,20 +92,10 @@ impl ValueAddTransformer {
     }
 }
 
-/// Splits at `/`, where `\/` escapes a slash (kustomize's value-add split).
+/// Splits at `/`, where `\/` escapes a slash (kustomize's value-add split:
+/// a field spec's segments, a leading `/` kept as an empty first field).
 fn split_fields(path: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for f in path.split('/') {
-        match out.last_mut() {
-            Some(last) if last.ends_with('\\') => {
-                last.pop();
-                last.push('/');
-                last.push_str(f);
-            }
-            _ => out.push(f.to_string()),
-        }
-    }
-    out
+    super::fieldspec::segments(path)
 }
 
 /// Inserts `part` into a slash-separated path at `pos` (kustomize's
