@@ -2,12 +2,12 @@
 //! count, is byte-identical to building it alone; and the run does shared
 //! work once (files read and parsed once, a shared base accumulated once).
 
-use std::collections::HashMap;
-use std::io;
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-use strata::{build, build_many, Build, BuildOptions, DiskFs, EntryKind, FileSystem, RunCache};
+use std::sync::Arc;
+use strata::{build, build_many, Build, BuildOptions, DiskFs, RunCache};
 
 /// What a build printed: its output or error text, and its warnings.
 fn shown(b: Build) -> (Result<String, String>, Vec<String>) {
@@ -125,42 +125,17 @@ fn many_roots_match_each_root_alone_at_any_thread_count() {
     }
 }
 
-/// A file system that counts the reads of each path.
-struct Counting {
-    reads: Mutex<HashMap<PathBuf, usize>>,
-}
-
-impl FileSystem for Counting {
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        *self
-            .reads
-            .lock()
-            .unwrap()
-            .entry(path.to_path_buf())
-            .or_default() += 1;
-        DiskFs.read(path)
-    }
-    fn kind(&self, path: &Path) -> io::Result<Option<EntryKind>> {
-        DiskFs.kind(path)
-    }
-    fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
-        DiskFs.canonical(path)
-    }
-}
-
 #[test]
 fn shared_work_is_done_once_per_run() {
     let tmp = tempfile::tempdir().unwrap();
     let roots = generated_tree(tmp.path(), 20, 50);
     let base_files = ["base/all.yaml", "base/kustomization.yaml", "common/ns.yaml"];
     for jobs in [1, 4] {
-        let fs = Arc::new(Counting {
-            reads: Mutex::default(),
-        });
+        let fs = Arc::new(support::Counting::new(Arc::new(DiskFs)));
         let run = RunCache::new(fs.clone());
         let builds = run.build_all(&roots, &BuildOptions::default(), jobs, &|_| {});
         assert!(builds.iter().all(|b| b.result.is_ok()));
-        let reads = fs.reads.lock().unwrap().clone();
+        let reads = fs.reads();
         for f in base_files {
             let path = std::fs::canonicalize(tmp.path().join(f)).unwrap();
             assert_eq!(reads.get(&path), Some(&1), "-j {jobs}: {f} read once");

@@ -2,10 +2,11 @@
 //! the order of the roots as soon as it and the roots before it are done,
 //! so a caller that writes and drops each one never holds them all.
 
-use std::io;
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use strata::{build, BuildOptions, DiskFs, EntryKind, FileSystem, RunCache};
+use strata::{build, BuildOptions, DiskFs, RunCache};
 
 /// `n` roots over one base, each with a name prefix of its own.
 fn tree(top: &Path, n: usize) -> Vec<PathBuf> {
@@ -30,30 +31,6 @@ fn tree(top: &Path, n: usize) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A disk file system that records which roots' kustomizations were read.
-struct Recording {
-    roots: Vec<PathBuf>,
-    started: Mutex<Vec<usize>>,
-}
-
-impl FileSystem for Recording {
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        if let Some(i) = self.roots.iter().position(|r| path.starts_with(r)) {
-            let mut s = self.started.lock().unwrap();
-            if !s.contains(&i) {
-                s.push(i);
-            }
-        }
-        DiskFs.read(path)
-    }
-    fn kind(&self, path: &Path) -> io::Result<Option<EntryKind>> {
-        DiskFs.kind(path)
-    }
-    fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
-        DiskFs.canonical(path)
-    }
-}
-
 #[test]
 fn builds_are_handed_over_in_order_as_they_finish() {
     let tmp = tempfile::tempdir().unwrap();
@@ -62,16 +39,18 @@ fn builds_are_handed_over_in_order_as_they_finish() {
         .map(|r| std::fs::canonicalize(r).unwrap())
         .collect();
     for jobs in [1, 2, 8] {
-        let fs = Arc::new(Recording {
-            roots: roots.clone(),
-            started: Mutex::default(),
-        });
+        let fs = Arc::new(support::Counting::new(Arc::new(DiskFs)));
         let run = RunCache::new(fs.clone());
         // (index, output, roots started when it was handed over)
         let got = Mutex::new(Vec::new());
         run.build_each(&roots, &BuildOptions::default(), jobs, &|i, b| {
             let text = b.result.and_then(|o| o.to_yaml()).unwrap();
-            let started = fs.started.lock().unwrap().len();
+            // How many roots have had a file read (were started) by now.
+            let reads = fs.reads();
+            let started = roots
+                .iter()
+                .filter(|r| reads.keys().any(|p| p.starts_with(r)))
+                .count();
             got.lock().unwrap().push((i, text, started));
         });
         let got = got.into_inner().unwrap();

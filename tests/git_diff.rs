@@ -377,39 +377,6 @@ fn a_failing_environment_does_not_stop_the_others() {
     assert!(envs[1]["error"].is_null());
 }
 
-/// Counts the reads reaching a file system, by path.
-struct Counting {
-    inner: Arc<dyn strata::FileSystem>,
-    reads: std::sync::Mutex<std::collections::BTreeMap<PathBuf, usize>>,
-}
-
-impl strata::FileSystem for Counting {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        *self
-            .reads
-            .lock()
-            .unwrap()
-            .entry(path.to_path_buf())
-            .or_default() += 1;
-        self.inner.read(path)
-    }
-    fn kind(&self, path: &Path) -> std::io::Result<Option<strata::EntryKind>> {
-        self.inner.kind(path)
-    }
-    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
-        self.inner.canonical(path)
-    }
-    fn display(&self, path: &Path) -> String {
-        self.inner.display(path)
-    }
-    fn content_id(&self, path: &Path) -> Option<strata::ContentId> {
-        self.inner.content_id(path)
-    }
-    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<String>> {
-        self.inner.read_dir(path)
-    }
-}
-
 #[test]
 fn each_file_of_each_revision_is_read_once_per_run() {
     let tmp = two_env_repo();
@@ -427,10 +394,9 @@ fn each_file_of_each_revision_is_read_once_per_run() {
     );
     commit(r, "qa, 2 replicas");
     let counted = |rev: &str| {
-        let c = Arc::new(Counting {
-            inner: Arc::new(GitFs::open(r, rev).unwrap()),
-            reads: Default::default(),
-        });
+        let c = Arc::new(support::Counting::new(Arc::new(
+            GitFs::open(r, rev).unwrap(),
+        )));
         (c.clone(), Side::new(c, PathBuf::from("/"), rev.to_string()))
     };
     let (old_reads, old) = counted("HEAD~1");
@@ -442,7 +408,7 @@ fn each_file_of_each_revision_is_read_once_per_run() {
         .iter()
         .all(|e| e.changes.len() == 1 || e.name == "qa"));
     for (side, reads, envs) in [("HEAD~1", &old_reads, 2), ("HEAD", &new_reads, 3)] {
-        let reads = reads.reads.lock().unwrap();
+        let reads = reads.reads();
         // strata.yaml probed, each overlay's kustomization, the base's four files.
         assert!(reads.values().all(|n| *n == 1), "{side}: {reads:?}");
         assert_eq!(reads.len(), envs + 4, "{side}: {reads:?}");

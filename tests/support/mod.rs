@@ -1,5 +1,6 @@
 //! Shared helpers for tests on real git repositories in temporary
-//! directories, made with the `git` command.
+//! directories, made with the `git` command, and a file system that counts
+//! what a run reads.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -106,5 +107,54 @@ pub fn write_overlays(top: &Path, names: &[&str]) {
             &format!("overlays/{n}/cm.yaml"),
             &configmap(&format!("{n}-cm"), "v1"),
         );
+    }
+}
+
+/// Counts the reads reaching a file system, by path; everything else is
+/// the inner file system's.
+pub struct Counting {
+    inner: std::sync::Arc<dyn strata::FileSystem>,
+    reads: std::sync::Mutex<std::collections::BTreeMap<PathBuf, usize>>,
+}
+
+impl Counting {
+    /// Counts the reads of `inner`.
+    pub fn new(inner: std::sync::Arc<dyn strata::FileSystem>) -> Counting {
+        Counting {
+            inner,
+            reads: Default::default(),
+        }
+    }
+
+    /// The reads so far: how many times each path was read.
+    pub fn reads(&self) -> std::collections::BTreeMap<PathBuf, usize> {
+        self.reads.lock().unwrap().clone()
+    }
+}
+
+impl strata::FileSystem for Counting {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        *self
+            .reads
+            .lock()
+            .unwrap()
+            .entry(path.to_path_buf())
+            .or_default() += 1;
+        self.inner.read(path)
+    }
+    fn kind(&self, path: &Path) -> std::io::Result<Option<strata::EntryKind>> {
+        self.inner.kind(path)
+    }
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        self.inner.canonical(path)
+    }
+    fn display(&self, path: &Path) -> String {
+        self.inner.display(path)
+    }
+    fn content_id(&self, path: &Path) -> Option<strata::ContentId> {
+        self.inner.content_id(path)
+    }
+    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<String>> {
+        self.inner.read_dir(path)
     }
 }

@@ -269,13 +269,7 @@ mod tests {
             "a", "b", "Z", "0", "1", "2", "9", "-", " ", "_", "é", "\u{663}", "\u{ff10}", "€",
             "00", "10",
         ];
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::yaml::emit::tests::lcg(7);
         let word = |next: &mut dyn FnMut(usize) -> usize| -> String {
             (0..next(6))
                 .map(|_| alphabet[next(alphabet.len())])
@@ -299,13 +293,7 @@ mod tests {
     #[test]
     fn sort_keeps_is_what_the_sort_does() {
         let pieces = ["1", "2", "10", "a", "a1", "b", "0", "x9", "x10", "-", "00"];
-        let mut seed = 3u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::yaml::emit::tests::lcg(3);
         let (mut kept, mut moved) = (0, 0);
         for _ in 0..4000 {
             // Past 16 keys, where the merges start.

@@ -4,6 +4,18 @@
 use super::*;
 use crate::yaml::Map;
 
+/// A small deterministic generator (one linear congruential step per
+/// call): numbers below `n`, for the randomised comparisons here and in
+/// `keys`.
+pub(super) fn lcg(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    }
+}
+
 fn s(t: &str) -> Value {
     Value::string(t)
 }
@@ -147,13 +159,7 @@ fn key_order_is_the_sorts_order_whatever_the_input_order() {
             })
             .collect(),
     ];
-    let mut seed = 12345u64;
-    let mut next = || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize
-    };
+    let mut next = lcg(12345);
     for set in &sets {
         for trial in 0..200 {
             let mut keys = set.clone();
@@ -162,8 +168,8 @@ fn key_order_is_the_sorts_order_whatever_the_input_order() {
                 keys::sort_by(&mut keys, &|k: &String| k.as_str());
             }
             for _ in 0..(trial % 7) {
-                let i = next() % keys.len();
-                let j = next() % keys.len();
+                let i = next(keys.len());
+                let j = next(keys.len());
                 keys.swap(i, j);
             }
             let mut want = keys.clone();
@@ -240,13 +246,7 @@ fn sample_strings() -> Vec<String> {
         "x y",
         "http://e.x/a",
     ];
-    let mut seed = 99u64;
-    let mut next = |n: usize| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % n
-    };
+    let mut next = lcg(99);
     for _ in 0..60_000 {
         let len = if next(10) == 0 {
             40 + next(80)
