@@ -144,6 +144,6 @@ fn merge_string_field(res: &mut Resource, old: &Resource, key: &str) -> Result<(
         .into_iter()
         .map(|k| (k.clone(), Value::string(all[k].clone())))
         .collect();
-    obj.insert(key.to_string(), Value::Map(m));
+    obj.insert(key.to_string(), Value::from_map(m));
     Ok(())
 }

@@ -147,9 +147,9 @@ mod tests {
         let mut m = Map::default();
         m.insert("kind".into(), Value::string("ConfigMap"));
         if !pairs.is_empty() {
-            m.insert("data".into(), Value::Map(data));
+            m.insert("data".into(), Value::from_map(data));
         }
-        Value::Map(m)
+        Value::from_map(m)
     }
 
     #[test]
@@ -188,7 +188,7 @@ mod tests {
         secret.insert("kind".into(), Value::string("Secret"));
         secret.insert("type".into(), Value::string("kubernetes.io/tls"));
         secret.insert("data".into(), Value::map());
-        assert_eq!(hash_suffix(&Value::Map(secret)).unwrap(), "694464d966");
+        assert_eq!(hash_suffix(&Value::from_map(secret)).unwrap(), "694464d966");
     }
 
     #[test]

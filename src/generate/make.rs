@@ -222,7 +222,7 @@ pub fn make(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Resource> 
     let mut obj = Map::default();
     obj.insert("apiVersion".into(), Value::string("v1"));
     obj.insert("kind".into(), Value::string(kind.object_kind()));
-    obj.insert("metadata".into(), Value::Map(metadata));
+    obj.insert("metadata".into(), Value::from_map(metadata));
     match kind {
         Kind::ConfigMap => {
             let mut data = Map::default();
@@ -234,10 +234,10 @@ pub fn make(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Resource> 
                 };
             }
             if !data.is_empty() {
-                obj.insert("data".into(), Value::Map(data));
+                obj.insert("data".into(), Value::from_map(data));
             }
             if !binary.is_empty() {
-                obj.insert("binaryData".into(), Value::Map(binary));
+                obj.insert("binaryData".into(), Value::from_map(binary));
             }
         }
         Kind::Secret => {
@@ -252,10 +252,10 @@ pub fn make(kind: Kind, args: &GeneratorArgs, ldr: &Loader) -> Result<Resource> 
                 .into_iter()
                 .map(|p| (p.key, Value::string(encode_base64(&p.value))))
                 .collect();
-            obj.insert("data".into(), Value::Map(data));
+            obj.insert("data".into(), Value::from_map(data));
         }
     }
-    let mut res = Resource::new(Value::Map(obj));
+    let mut res = Resource::new(Value::from_map(obj));
     let opts = args.options.clone().unwrap_or_default();
     if !opts.labels.is_empty() {
         res.set_labels(&opts.labels);

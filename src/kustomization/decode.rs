@@ -523,7 +523,7 @@ mod tests {
         let d = first_document(t, DuplicateKeys::KeepLast).expect("parsed");
         assert_eq!(
             d.value.get("resources"),
-            Some(&Value::Seq(vec![Value::string("c.yaml")]))
+            Some(&Value::from_seq(vec![Value::string("c.yaml")]))
         );
         assert_eq!(
             d.value.as_map().expect("map").keys().collect::<Vec<_>>(),
@@ -560,7 +560,7 @@ mod value_tests {
         for (k, v) in entries {
             m.insert(k.to_string(), v.clone());
         }
-        Value::Map(m)
+        Value::from_map(m)
     }
 
     #[test]

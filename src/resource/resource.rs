@@ -229,7 +229,7 @@ impl Resource {
         for k in keys {
             m.insert(k.clone(), Value::string(map[k].clone()));
         }
-        md.insert(field.to_string(), Value::Map(m));
+        md.insert(field.to_string(), Value::from_map(m));
     }
 
     /// `metadata.annotations` as strings (kustomize's `GetAnnotations`).

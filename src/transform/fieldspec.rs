@@ -119,7 +119,7 @@ impl CreateKind {
     fn make(self) -> Value {
         match self {
             CreateKind::Map => Value::map(),
-            CreateKind::Seq => Value::Seq(Vec::new()),
+            CreateKind::Seq => Value::from_seq(Vec::new()),
             _ => Value::Scalar(crate::yaml::Scalar::new(
                 crate::yaml::Tag::Null,
                 String::new(),

@@ -112,8 +112,11 @@ impl ImageTagTransformer {
 
     /// The legacy pass: every `containers`/`initContainers` sequence, at
     /// any depth, children before parents.
+    /// Only the subtrees [`Self::legacy_reaches`] goes into: a mutable walk
+    /// of a shared value copies what it passes through (`Shared`).
     fn legacy(&self, node: &mut Value) -> Result<()> {
         match node {
+            Value::Map(_) if !self.legacy_reaches(node) => Ok(()),
             Value::Map(m) => {
                 for (k, v) in m.iter_mut() {
                     self.legacy(v)?;
@@ -135,9 +138,33 @@ impl ImageTagTransformer {
                 }
                 Ok(())
             }
+            Value::Seq(_) if !self.legacy_reaches(node) => Ok(()),
             Value::Seq(items) => items.iter_mut().try_for_each(|i| self.legacy(i)),
             Value::Scalar(_) => Ok(()),
         }
+    }
+
+    /// Whether the legacy pass changes `node` or fails on it: a matching
+    /// image, or an item or image of the wrong kind, in some containers list.
+    fn legacy_reaches(&self, node: &Value) -> bool {
+        crate::yaml::deep(|| match node {
+            Value::Map(m) => m.iter().any(|(k, v)| {
+                self.legacy_reaches(v)
+                    || ((k == "containers" || k == "initContainers")
+                        && v.as_seq().is_some_and(|items| {
+                            items.iter().any(|item| match item {
+                                v if v.is_null() => false,
+                                Value::Map(c) => c.get("image").is_some_and(|img| match img {
+                                    Value::Scalar(s) => self.matcher.is_match(&s.text),
+                                    _ => true,
+                                }),
+                                _ => true,
+                            })
+                        }))
+            }),
+            Value::Seq(items) => items.iter().any(|i| self.legacy_reaches(i)),
+            Value::Scalar(_) => false,
+        })
     }
 }
 

@@ -553,7 +553,7 @@ impl Kind {
     fn make(self) -> Value {
         match self {
             Kind::Scalar => Value::null(),
-            Kind::Seq => Value::Seq(Vec::new()),
+            Kind::Seq => Value::from_seq(Vec::new()),
             Kind::Map => Value::map(),
         }
     }
@@ -779,7 +779,7 @@ fn match_seq(
     } else {
         let mut m = crate::yaml::Map::default();
         m.insert(field.to_string(), value);
-        Value::Map(m)
+        Value::from_map(m)
     };
     match elements_mut(node)? {
         Some(items) => items.push(elem),

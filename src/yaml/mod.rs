@@ -6,6 +6,7 @@ mod deep;
 mod emit;
 pub mod gostr;
 mod parse;
+mod shared;
 pub mod timestamp;
 mod value;
 
@@ -15,4 +16,4 @@ pub use parse::{
     fast_reader_takes, parse_documents, pointer, push_segment, resolve_plain, Document,
     DuplicateKeys, Mark, Marks, NonStringKey, ParseError, ParseErrorKind, ParseOptions,
 };
-pub use value::{map_with_capacity, Map, Scalar, Tag, Value};
+pub use value::{map_with_capacity, Map, Scalar, Shared, Tag, Value};

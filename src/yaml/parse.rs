@@ -1221,11 +1221,11 @@ impl Builder {
         let value = match frame.open {
             Open::Seq(items, alias_items) => {
                 self.incoming_alias_items = alias_items;
-                Value::Seq(items)
+                Value::from_seq(items)
             }
             Open::Map(m) => {
                 self.key_lines.truncate(m.key_lines_start);
-                Value::Map(self.finish_map(m, frame.marks_start)?)
+                Value::from_map(self.finish_map(m, frame.marks_start)?)
             }
         };
         self.leave();

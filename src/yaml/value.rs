@@ -11,6 +11,7 @@ use indexmap::IndexMap;
 use std::fmt;
 
 use super::deep;
+pub use super::shared::Shared;
 
 /// An ordered mapping. Output order is decided by the emitter (go-yaml's key
 /// sort), but insertion order is kept so merges and patches are deterministic.
@@ -162,19 +163,20 @@ impl Scalar {
 pub enum Value {
     /// A scalar of any tag, null included.
     Scalar(Scalar),
-    /// A sequence.
-    Seq(Vec<Value>),
-    /// A mapping with string keys.
-    Map(Map),
+    /// A sequence (shared between copies until one writes: [`Shared`]).
+    Seq(Shared<Vec<Value>>),
+    /// A mapping with string keys (shared as sequences are).
+    Map(Shared<Map>),
 }
 
 impl Clone for Value {
     fn clone(&self) -> Self {
-        deep(|| match self {
+        // Collections are shared, not copied: no recursion here.
+        match self {
             Value::Scalar(s) => Value::Scalar(s.clone()),
             Value::Seq(items) => Value::Seq(items.clone()),
             Value::Map(m) => Value::Map(m.clone()),
-        })
+        }
     }
 }
 
@@ -203,14 +205,19 @@ impl Drop for Value {
     fn drop(&mut self) {
         // The children's drop glue runs inside `deep`, each level again
         // through this impl.
+        // A collection another copy still shares is left to its last owner.
         match self {
-            Value::Seq(items) if !items.is_empty() => {
-                let items = std::mem::take(items);
-                deep(move || drop(items));
+            Value::Seq(items) => {
+                if let Some(items) = items.get_mut_unshared().filter(|i| !i.is_empty()) {
+                    let items = std::mem::take(items);
+                    deep(move || drop(items));
+                }
             }
-            Value::Map(m) if !m.is_empty() => {
-                let m = std::mem::take(m);
-                deep(move || drop(m));
+            Value::Map(m) => {
+                if let Some(m) = m.get_mut_unshared().filter(|m| !m.is_empty()) {
+                    let m = std::mem::take(m);
+                    deep(move || drop(m));
+                }
             }
             _ => {}
         }
@@ -246,7 +253,17 @@ impl Value {
 
     /// An empty mapping.
     pub fn map() -> Value {
-        Value::Map(Map::default())
+        Value::Map(Shared::new(Map::default()))
+    }
+
+    /// A mapping value.
+    pub fn from_map(m: Map) -> Value {
+        Value::Map(Shared::new(m))
+    }
+
+    /// A sequence value.
+    pub fn from_seq(items: Vec<Value>) -> Value {
+        Value::Seq(Shared::new(items))
     }
 
     /// Whether this collection was written in flow style (`[a]`, `{k: v}`),
@@ -373,7 +390,7 @@ impl Value {
     /// The mapping, moved out; the value itself if it is no mapping.
     pub fn into_map(mut self) -> Result<Map, Value> {
         match &mut self {
-            Value::Map(m) => Ok(std::mem::take(m)),
+            Value::Map(m) => Ok(std::mem::take(&mut **m)),
             _ => Err(self),
         }
     }
@@ -381,7 +398,7 @@ impl Value {
     /// The sequence, moved out; the value itself if it is no sequence.
     pub fn into_seq(mut self) -> Result<Vec<Value>, Value> {
         match &mut self {
-            Value::Seq(items) => Ok(std::mem::take(items)),
+            Value::Seq(items) => Ok(std::mem::take(&mut **items)),
             _ => Err(self),
         }
     }
@@ -459,8 +476,10 @@ impl From<serde_json::Value> for Value {
                 n.to_string(),
             )),
             J::String(s) => Value::string(s),
-            J::Array(a) => Value::Seq(a.into_iter().map(Value::from).collect()),
-            J::Object(o) => Value::Map(o.into_iter().map(|(k, v)| (k, Value::from(v))).collect()),
+            J::Array(a) => Value::from_seq(a.into_iter().map(Value::from).collect()),
+            J::Object(o) => {
+                Value::from_map(o.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+            }
         }
     }
 }

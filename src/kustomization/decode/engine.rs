@@ -767,7 +767,7 @@ impl<'a> Node<'a> {
         self.after_last_null()
             .into_iter()
             .map(|l| match l.v {
-                Value::Map(m) => Ok((l, m)),
+                Value::Map(m) => Ok((l, &**m)),
                 _ => Err(self.type_error(expected, &l)),
             })
             .collect()

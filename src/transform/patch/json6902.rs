@@ -418,7 +418,7 @@ fn from_json_inner(j: &Json) -> Value {
             for (k, v) in o {
                 m.insert(k.clone(), from_json(v));
             }
-            Value::Map(m)
+            Value::from_map(m)
         }
     }
 }

@@ -51,7 +51,7 @@ impl SchemaDoc {
         // Taken out of the document, not copied (the builtin one is 0.2 MB).
         let mut first = first;
         if let Some(Value::Map(defs)) = first.get_mut("definitions") {
-            for (name, d) in std::mem::take(defs) {
+            for (name, d) in std::mem::take(&mut **defs) {
                 self.add_definition(&name, d);
             }
         }

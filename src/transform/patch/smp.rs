@@ -326,7 +326,7 @@ impl<'s> Walker<'s> {
             set_field(&mut out, &key, r);
         }
         Ok(Some(Out {
-            v: Value::Map(out),
+            v: Value::from_map(out),
             keep_null: false,
             is_dest,
         }))
@@ -399,7 +399,7 @@ impl<'s> Walker<'s> {
                 aliased,
             )?
         };
-        Ok(Some(Out::origin(Value::Seq(merged))))
+        Ok(Some(Out::origin(Value::from_seq(merged))))
     }
 
     /// kyaml `setAssociativeSequenceElements`: walks the elements each key

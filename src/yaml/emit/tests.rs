@@ -29,7 +29,7 @@ fn map(entries: Vec<(&str, Value)>) -> Value {
     for (k, v) in entries {
         m.insert(k.to_string(), v);
     }
-    Value::Map(m)
+    Value::from_map(m)
 }
 
 fn emit(v: &Value) -> String {
@@ -71,7 +71,7 @@ fn nel_and_errors() {
         ("c", s("a\u{85}")),
         ("d", s("\u{85}a")),
         ("e", s("x \u{85}\tb")),
-        ("zz", Value::Seq(vec![s("a\n\n")])),
+        ("zz", Value::from_seq(vec![s("a\n\n")])),
     ]);
     assert_eq!(
         emit(&v),
@@ -95,7 +95,7 @@ fn nel_and_errors() {
 #[test]
 fn stream() {
     let a = map(vec![("a", Value::int(1))]);
-    let b = map(vec![("b", Value::map()), ("c", Value::Seq(vec![]))]);
+    let b = map(vec![("b", Value::map()), ("c", Value::from_seq(vec![]))]);
     assert_eq!(emit_stream([&a, &b]).unwrap(), "a: 1\n---\nb: {}\nc: []\n");
 }
 
