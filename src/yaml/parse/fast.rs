@@ -74,6 +74,13 @@ impl<'a, 's> Events<'a, 's> {
     /// A reader over `src`, which must be what libyaml-safer is given
     /// (checked input ending with a line break, or empty).
     pub(super) fn new(src: &'a [u8]) -> Events<'a, 's> {
+        Self::new_known(src, false)
+    }
+
+    /// [`Events::new`], told whether `src` is known to be plain ASCII
+    /// (printable characters and line feeds only, as `check_input` finds):
+    /// then the reader need not scan it for what it never reads.
+    pub(super) fn new_known(src: &'a [u8], plain_ascii: bool) -> Events<'a, 's> {
         #[cfg(test)]
         let disabled = DISABLED.with(|d| d.get());
         #[cfg(not(test))]
@@ -82,7 +89,7 @@ impl<'a, 's> Events<'a, 's> {
         // round a reader bug, and the benchmark's "before".
         let disabled = disabled || std::env::var_os("STRATA_YAML_FAST").is_some_and(|v| v == "0");
         let text = std::str::from_utf8(src);
-        let ascii = text.is_ok_and(str::is_ascii);
+        let ascii = plain_ascii || text.is_ok_and(str::is_ascii);
         Events {
             src,
             text: text.unwrap_or_default(),
@@ -94,7 +101,7 @@ impl<'a, 's> Events<'a, 's> {
             stopped: false,
             started: false,
             ended: false,
-            declined: disabled || text.is_err() || !plain_bytes(src, ascii),
+            declined: disabled || text.is_err() || !(plain_ascii || plain_bytes(src, ascii)),
             depth: 0,
             ascii,
         }
