@@ -277,7 +277,7 @@ impl Document {
     /// from the start of the piece, as kustomize prints them.
     pub fn read_resources(src: &[u8], opts: &ParseOptions) -> Result<Vec<Document>, ParseError> {
         let normalised;
-        let src = if src.contains(&b'\r') && src.windows(2).any(|w| w == b"\r\n") {
+        let src = if find_byte(b'\r', src).is_some() && src.windows(2).any(|w| w == b"\r\n") {
             normalised = crlf_to_lf(src);
             &normalised[..]
         } else {
@@ -422,7 +422,7 @@ fn parse_stream(
         }
         None => src,
     };
-    check_input(src)?;
+    let plain_ascii = check_input(src)?;
     // libyaml-safer panics on a block scalar that ends the input without a
     // line break (`a: |\n  x`); go-yaml reads it, keeping no final newline.
     // So end the input with a line break and take it back from such a scalar.
@@ -437,8 +437,14 @@ fn parse_stream(
     // Tags as go-yaml reads them (`[!!str, a]`); see go_tags.
     let rewritten = go_tags::go_tag_uris(src)
         .map_err(|why| ParseError::new(ParseErrorKind::Syntax, format!("yaml: {why}"), None))?;
+    // The rewrite only puts ASCII in; still, the hint is for the text checked.
+    let plain_ascii = plain_ascii && matches!(rewritten, Cow::Borrowed(_));
     let src = &rewritten[..];
-    let lines = EditorLines::new(src);
+    let lines = if plain_ascii {
+        None
+    } else {
+        EditorLines::new(src)
+    };
     // At the end of a text without a final line break libyaml points after
     // the break padded on above, on a line the file does not have (an error
     // there, a node a key at the end leaves empty): the end of its last line.
@@ -542,7 +548,7 @@ fn parse_stream(
     let mut b = new_builder();
     let mut docs = Vec::new();
     let mut fast_failed = false;
-    let taken = fast::Events::new(src).run(&mut |event| {
+    let taken = fast::Events::new_known(src, plain_ascii).run(&mut |event| {
         handle(event, &mut b, &mut docs).unwrap_or_else(|_| {
             fast_failed = true;
             false
@@ -678,18 +684,24 @@ fn utf16_to_utf8(src: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
 /// Checks the bytes the way libyaml's (and go-yaml's) reader does, with
 /// their messages: valid UTF-8 and only printable characters (TAB, LF, CR,
 /// NEL and the printable ranges). go-yaml prints these without a line;
-/// the mark says where.
-fn check_input(src: &[u8]) -> Result<(), ParseError> {
-    // Fast path: the standard library's UTF-8 check, then a scan for
-    // characters libyaml refuses. The slow path below finds the message.
+/// the mark says where. `Ok(true)` when the text is plain ASCII: printable
+/// characters and line feeds only (no tab, no CR), which spares the
+/// readers' own scans.
+fn check_input(src: &[u8]) -> Result<bool, ParseError> {
+    // Most manifests: one scan settles it.
+    if !any_byte(src, |b| (b < 0x20 && b != b'\n') || b >= 0x7F) {
+        return Ok(true);
+    }
+    // Then the standard library's UTF-8 check and a scan for characters
+    // libyaml refuses. The slow path below finds the message.
     if let Ok(text) = std::str::from_utf8(src) {
         let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
         let ascii_refused = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7F;
         if !any_byte(src, ascii_refused) && (text.is_ascii() || !text.chars().any(refused)) {
-            return Ok(());
+            return Ok(false);
         }
     }
-    check_input_slow(src)
+    check_input_slow(src).map(|()| false)
 }
 
 /// [`check_input`] byte by byte, for input that has a problem.
@@ -1682,5 +1694,54 @@ fn go_int_repr(text: &str) -> String {
         Some(v) if v > i64::MAX as i128 => format!("{v:#x}"),
         Some(v) => v.to_string(),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check_input`'s one-scan answer for plain ASCII agrees with the
+    /// byte-by-byte check, and is given exactly for texts of printable
+    /// ASCII and line feeds.
+    #[test]
+    fn plain_ascii_is_what_the_full_check_accepts() {
+        let bytes: &[&[u8]] = &[
+            b"a",
+            b" ",
+            b"\n",
+            b"\t",
+            b"\r",
+            b"\x7F",
+            b"\x00",
+            b"\x1F",
+            b"~",
+            "é".as_bytes(),
+            "\u{85}".as_bytes(),
+            "\u{FEFF}".as_bytes(),
+            b"\xFF",
+            b"\xC3",
+        ];
+        let mut state = 0x853C_49E6_748F_EA9B_u64;
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let mut src = Vec::new();
+            for _ in 0..(state % 70) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                src.extend_from_slice(bytes[(state % bytes.len() as u64) as usize]);
+            }
+            let got = check_input(&src);
+            assert_eq!(got.is_ok(), check_input_slow(&src).is_ok(), "{src:?}");
+            let expected = src.iter().all(|&b| b == b'\n' || (0x20..0x7F).contains(&b));
+            assert_eq!(
+                got.as_ref().ok(),
+                got.is_ok().then_some(&expected),
+                "{src:?}"
+            );
+            plain += usize::from(expected);
+        }
+        assert!(plain > 500, "{plain} plain texts");
     }
 }

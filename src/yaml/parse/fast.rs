@@ -74,6 +74,13 @@ impl<'a, 's> Events<'a, 's> {
     /// A reader over `src`, which must be what libyaml-safer is given
     /// (checked input ending with a line break, or empty).
     pub(super) fn new(src: &'a [u8]) -> Events<'a, 's> {
+        Self::new_known(src, false)
+    }
+
+    /// [`Events::new`], told whether `src` is known to be plain ASCII
+    /// (printable characters and line feeds only, as `check_input` finds):
+    /// then the reader need not scan it for what it never reads.
+    pub(super) fn new_known(src: &'a [u8], plain_ascii: bool) -> Events<'a, 's> {
         #[cfg(test)]
         let disabled = DISABLED.with(|d| d.get());
         #[cfg(not(test))]
@@ -82,7 +89,7 @@ impl<'a, 's> Events<'a, 's> {
         // round a reader bug, and the benchmark's "before".
         let disabled = disabled || std::env::var_os("STRATA_YAML_FAST").is_some_and(|v| v == "0");
         let text = std::str::from_utf8(src);
-        let ascii = text.is_ok_and(str::is_ascii);
+        let ascii = plain_ascii || text.is_ok_and(str::is_ascii);
         Events {
             src,
             text: text.unwrap_or_default(),
@@ -94,7 +101,7 @@ impl<'a, 's> Events<'a, 's> {
             stopped: false,
             started: false,
             ended: false,
-            declined: disabled || text.is_err() || !plain_bytes(src, ascii),
+            declined: disabled || text.is_err() || !(plain_ascii || plain_bytes(src, ascii)),
             depth: 0,
             ascii,
         }
@@ -197,7 +204,8 @@ impl<'a, 's> Events<'a, 's> {
 
     fn push_to(&mut self, data: EventData, start: Mark, end: Mark) {
         let mut e = Event::stream_end();
-        e.data = data;
+        // The placeholder's data (`StreamEnd`) owns nothing: skip its drop.
+        std::mem::forget(std::mem::replace(&mut e.data, data));
         e.start_mark = start;
         e.end_mark = end;
         match &mut self.sink {
@@ -267,6 +275,31 @@ impl<'a, 's> Events<'a, 's> {
         }
     }
 
+    /// How many spaces run from `i` on, counted eight bytes at a time:
+    /// indentation is much of a manifest's bytes.
+    #[inline]
+    fn spaces(&self, i: usize) -> usize {
+        let rest = self.src.get(i..).unwrap_or_default();
+        let mut n = 0;
+        while let Some(word) = rest.get(n..n + 8) {
+            let mut w = [0; 8];
+            w.copy_from_slice(word);
+            // A byte of `x` is zero exactly where the text has a space.
+            let x = u64::from_le_bytes(w) ^ u64::from_le_bytes([b' '; 8]);
+            if x != 0 {
+                return n + (x.trailing_zeros() / 8) as usize;
+            }
+            n += 8;
+        }
+        n + rest[n..].iter().take_while(|&&b| b == b' ').count()
+    }
+
+    /// Moves past the spaces at `pos`.
+    #[inline]
+    fn skip_spaces(&mut self) {
+        self.pos += self.spaces(self.pos);
+    }
+
     /// Moves past a line break at `pos`.
     fn newline(&mut self) {
         self.pos += 1;
@@ -275,41 +308,42 @@ impl<'a, 's> Events<'a, 's> {
     }
 
     /// The rest of the line must be blanks and maybe a comment (`#` after
-    /// a blank, or first); moves past its line break.
-    fn end_of_line(&mut self) -> Option<()> {
+    /// a blank, or first); moves past its line break. Whether there was a
+    /// comment.
+    fn end_of_line(&mut self) -> Option<bool> {
         let start = self.pos;
-        while self.byte(self.pos) == b' ' {
-            self.pos += 1;
-        }
-        match self.byte(self.pos) {
-            b'\n' => {}
-            0 => return Some(()),
+        self.skip_spaces();
+        let comment = match self.byte(self.pos) {
+            b'\n' => false,
+            0 => return Some(false),
             b'#' if self.pos > start
                 || self.pos == self.line_start
                 || self.byte(self.pos - 1) == b' ' =>
             {
                 self.pos += memchr(b'\n', &self.src[self.pos..])?;
+                true
             }
             _ => return None,
-        }
+        };
         self.newline();
-        Some(())
+        Some(comment)
     }
 
     /// Skips lines holding only blanks or a comment, and the indentation
-    /// of the next line: `pos` ends at that line's first content.
-    fn skip_blank_and_comment_lines(&mut self) -> Option<()> {
+    /// of the next line: `pos` ends at that line's first content. Whether
+    /// there was a comment line.
+    fn skip_blank_and_comment_lines(&mut self) -> Option<bool> {
+        let mut comment = false;
         loop {
-            while self.byte(self.pos) == b' ' {
-                self.pos += 1;
-            }
+            self.skip_spaces();
             match self.byte(self.pos) {
                 b'\n' => self.newline(),
                 b'#' => {
                     self.pos += memchr(b'\n', &self.src[self.pos..])?;
                     self.newline();
+                    comment = true;
                 }
-                _ => return Some(()),
+                _ => return Some(comment),
             }
         }
     }
@@ -317,8 +351,13 @@ impl<'a, 's> Events<'a, 's> {
     /// After a node's last content on a line: the rest of it, then the
     /// lines up to the next content.
     fn finish_line(&mut self) -> Option<()> {
-        self.end_of_line()?;
-        self.skip_blank_and_comment_lines()
+        self.finish_line_seeing_comments().map(drop)
+    }
+
+    /// [`Events::finish_line`], telling whether it passed a comment.
+    fn finish_line_seeing_comments(&mut self) -> Option<bool> {
+        let comment = self.end_of_line()?;
+        Some(self.skip_blank_and_comment_lines()? || comment)
     }
 
     /// Reads one node at `pos`; `indent` is libyaml's block indentation
@@ -357,9 +396,7 @@ impl<'a, 's> Events<'a, 's> {
                 let start = self.pos;
                 let value = self.quoted()?;
                 let after = self.pos;
-                while self.byte(self.pos) == b' ' {
-                    self.pos += 1;
-                }
+                self.skip_spaces();
                 if self.byte(self.pos) == b':' && self.blankz(self.pos + 1) {
                     if ctx == Ctx::AfterKey {
                         return None;
@@ -395,8 +432,11 @@ impl<'a, 's> Events<'a, 's> {
                 let text = self.text(start, end)?;
                 self.push(scalar(text, ScalarStyle::Plain), m);
                 self.pos = end;
-                self.no_continuation(indent)?;
-                self.finish_line()
+                // libyaml continues a plain scalar on the next non-blank
+                // line indented past `indent`, unless a comment came
+                // first; a document marker or the end stop it (column -1).
+                let comment = self.finish_line_seeing_comments()?;
+                (comment || self.content_col() <= indent).then_some(())
             }
         }
     }
@@ -411,52 +451,26 @@ impl<'a, 's> Events<'a, 's> {
     /// line (trailing blanks left out), and whether a `: ` follows (a
     /// key).
     fn plain_end(&self) -> (usize, bool) {
-        let mut i = self.pos;
-        loop {
-            match self.byte(i) {
-                b'\n' | 0 => return (i, false),
-                b':' if self.blankz(i + 1) => return (i, true),
-                b' ' => {
-                    let mut j = i;
-                    while self.byte(j) == b' ' {
-                        j += 1;
-                    }
-                    match self.byte(j) {
-                        b'#' | b'\n' | 0 => return (i, false),
-                        b':' if self.blankz(j + 1) => return (i, true),
-                        _ => i = j,
-                    }
-                }
-                _ => i += 1,
+        // Only a line break, `: ` (`:` before a line break) and ` #` end
+        // one; blanks before them are not part of it (the scalar's first
+        // byte is no blank, so trimming stops there).
+        let trim = |mut end: usize| {
+            while self.src[end - 1] == b' ' {
+                end -= 1;
             }
-        }
-    }
-
-    /// A plain scalar ending at `pos` must not go on on the next lines:
-    /// libyaml continues it on the next non-blank line indented past
-    /// `indent` unless that line is a comment or a document marker.
-    fn no_continuation(&self, indent: isize) -> Option<()> {
+            end
+        };
         let mut i = self.pos;
-        let mut line_start = None;
         loop {
-            match self.byte(i) {
-                b' ' => i += 1,
-                b'\n' => {
-                    i += 1;
-                    line_start = Some(i);
-                }
-                0 => return Some(()),
-                b'#' => return Some(()),
-                _ => {
-                    let Some(ls) = line_start else {
-                        return None; // more text on this line: not ours
-                    };
-                    let col = (i - ls) as isize;
-                    let marker = col == 0
-                        && (self.src[i..].starts_with(b"---") || self.src[i..].starts_with(b"..."))
-                        && self.blankz(i + 3);
-                    return (marker || col <= indent).then_some(());
-                }
+            let Some(k) = memchr::memchr3(b'\n', b':', b'#', &self.src[i..]) else {
+                return (trim(self.src.len()), false);
+            };
+            let j = i + k;
+            match self.src[j] {
+                b'\n' => return (trim(j), false),
+                b':' if self.blankz(j + 1) => return (trim(j), true),
+                b'#' if self.src[j - 1] == b' ' => return (trim(j), false),
+                _ => i = j + 1,
             }
         }
     }
@@ -495,9 +509,7 @@ impl<'a, 's> Events<'a, 's> {
         let c = self.byte(start);
         let (value, style) = if c == b'"' || c == b'\'' {
             let v = self.quoted()?;
-            while self.byte(self.pos) == b' ' {
-                self.pos += 1;
-            }
+            self.skip_spaces();
             if self.byte(self.pos) != b':' || !self.blankz(self.pos + 1) {
                 return None;
             }
@@ -517,9 +529,7 @@ impl<'a, 's> Events<'a, 's> {
             }
             let v = self.text(start, end)?;
             self.pos = end;
-            while self.byte(self.pos) == b' ' {
-                self.pos += 1;
-            }
+            self.skip_spaces();
             (v, ScalarStyle::Plain)
         };
         if self.pos - start > MAX_KEY {
@@ -538,9 +548,7 @@ impl<'a, 's> Events<'a, 's> {
     /// the key's own column starts an indentless sequence.
     fn indicated_value(&mut self, col: isize, ctx: Ctx) -> Option<()> {
         let empty = self.mark(self.pos);
-        while self.byte(self.pos) == b' ' {
-            self.pos += 1;
-        }
+        self.skip_spaces();
         let c = self.byte(self.pos);
         if c == b'\n' || c == 0 || c == b'#' {
             self.finish_line()?;
@@ -596,6 +604,29 @@ impl<'a, 's> Events<'a, 's> {
     /// A quoted scalar on one line at `pos`; leaves `pos` past its closing
     /// quote.
     fn quoted(&mut self) -> Option<String> {
+        // Most quoted scalars hold nothing to translate before their
+        // closing quote: a slice of the text then.
+        if let Some(close) = self.unescaped_close() {
+            let value = self.text.get(self.pos + 1..close)?.to_string();
+            self.pos = close + 1;
+            return Some(value);
+        }
+        self.quoted_escaped()
+    }
+
+    /// The closing quote of the quoted scalar at `pos` when no escape, no
+    /// doubled quote and no line break come before it.
+    fn unescaped_close(&self) -> Option<usize> {
+        let q = self.byte(self.pos);
+        let from = self.pos + 1;
+        let close = from + memchr::memchr3(q, b'\\', b'\n', &self.src[from..])?;
+        let closes = self.src[close] == q && (q == b'"' || self.byte(close + 1) != b'\'');
+        closes.then_some(close)
+    }
+
+    /// [`Events::quoted`] byte by byte, translating escapes and doubled
+    /// quotes.
+    fn quoted_escaped(&mut self) -> Option<String> {
         let q = self.byte(self.pos);
         let mut i = self.pos + 1;
         let mut out = Vec::new();
@@ -769,7 +800,7 @@ impl<'a, 's> Events<'a, 's> {
             ScalarStyle::Literal
         };
         self.push_to(scalar(value, style), m, end);
-        self.skip_blank_and_comment_lines()
+        self.skip_blank_and_comment_lines().map(drop)
     }
 
     /// A one-line flow collection of scalars at `pos` (`[`, `{`); leaves
@@ -847,9 +878,7 @@ impl<'a, 's> Events<'a, 's> {
     }
 
     fn flow_blanks(&mut self) {
-        while self.byte(self.pos) == b' ' {
-            self.pos += 1;
-        }
+        self.skip_spaces();
     }
 
     /// One scalar inside a flow collection: quoted, or plain without any
@@ -1285,6 +1314,104 @@ mod tests {
         assert!(mutated_taken * 5 > mutated, "{mutated_taken} of {mutated}");
     }
 
+    /// The byte-by-byte scan [`Events::plain_end`] replaced.
+    fn plain_end_bytewise(r: &Events) -> (usize, bool) {
+        let mut i = r.pos;
+        loop {
+            match r.byte(i) {
+                b'\n' | 0 => return (i, false),
+                b':' if r.blankz(i + 1) => return (i, true),
+                b' ' => {
+                    let mut j = i;
+                    while r.byte(j) == b' ' {
+                        j += 1;
+                    }
+                    match r.byte(j) {
+                        b'#' | b'\n' | 0 => return (i, false),
+                        b':' if r.blankz(j + 1) => return (i, true),
+                        _ => i = j,
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// Random lines over the bytes that decide where scalars end.
+    fn lines(rng: &mut Rng, alphabet: &[&str]) -> Vec<String> {
+        (0..20_000)
+            .map(|_| {
+                let n = 1 + rng.below(12);
+                (0..n)
+                    .map(|_| alphabet[rng.below(alphabet.len())])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plain_ends_as_the_bytewise_scan_found() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let alphabet = [
+            "a",
+            "b",
+            " ",
+            "  ",
+            "         ",
+            ":",
+            "#",
+            "\n",
+            "-",
+            "é",
+            ":x",
+            " #",
+        ];
+        let mut keys = 0;
+        for body in lines(&mut rng, &alphabet) {
+            let src = format!("x{body}");
+            for end in ["", "\n"] {
+                let text = format!("{src}{end}");
+                let mut r = Events::new(text.as_bytes());
+                for pos in 0..=text.len() {
+                    let blanks = text.as_bytes()[pos..].iter().take_while(|&&b| b == b' ');
+                    assert_eq!(r.spaces(pos), blanks.count(), "{text:?} at {pos}");
+                    if !plain_start(r.byte(pos), r.byte(pos + 1)) {
+                        continue;
+                    }
+                    r.pos = pos;
+                    let old = plain_end_bytewise(&r);
+                    assert_eq!(r.plain_end(), old, "{text:?} at {pos}");
+                    keys += usize::from(old.1);
+                }
+            }
+        }
+        assert!(keys > 1000, "{keys} keys");
+    }
+
+    #[test]
+    fn quoted_slices_as_the_escaping_path_reads() {
+        let mut rng = Rng(0x1234_5678_9ABC_DEF1);
+        let alphabet = [
+            "a", " ", "'", "''", "\"", "\\", "\\n", "\\\"", "\n", "é", "#",
+        ];
+        let mut sliced = 0;
+        for body in lines(&mut rng, &alphabet) {
+            for q in ["'", "\""] {
+                let text = format!("{q}{body}\n");
+                let mut fast = Events::new(text.as_bytes());
+                let mut slow = Events::new(text.as_bytes());
+                sliced += usize::from(fast.unescaped_close().is_some());
+                let got = fast.quoted();
+                let want = slow.quoted_escaped();
+                assert_eq!(got, want, "{text:?}");
+                if want.is_some() {
+                    assert_eq!(fast.pos, slow.pos, "{text:?}");
+                }
+            }
+        }
+        assert!(sliced > 1000, "{sliced} sliced");
+    }
+
     #[test]
     fn small_texts_agree() {
         for text in [
@@ -1305,6 +1432,15 @@ mod tests {
             "a: 1\na: 2\n",
             "1: x\ntrue: y\n",
             "a: b # c\n# d\n  # e\nf: g\n",
+            "a: b\n\n  c\n",
+            "a: b\n  # c\n  d\n",
+            "a: b #c\n  d\n",
+            "- a\n  b\n",
+            "- a\n\n- b\n",
+            "a:\n  b\n c\n",
+            "a: b\n---\nc\n",
+            "a: b\n...\n",
+            "a: b   \n  \nc: d\n",
         ] {
             check(&format!("{text:?}"), text.as_bytes());
         }
