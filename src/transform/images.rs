@@ -111,61 +111,102 @@ impl ImageTagTransformer {
     }
 
     /// The legacy pass: every `containers`/`initContainers` sequence, at
-    /// any depth, children before parents.
-    /// Only the subtrees [`Self::legacy_reaches`] goes into: a mutable walk
-    /// of a shared value copies what it passes through (`Shared`).
-    fn legacy(&self, node: &mut Value) -> Result<()> {
-        match node {
-            Value::Map(_) if !self.legacy_reaches(node) => Ok(()),
-            Value::Map(m) => {
-                for (k, v) in m.iter_mut() {
-                    self.legacy(v)?;
-                    if k == "containers" || k == "initContainers" {
-                        if let Value::Seq(items) = v {
-                            for item in items {
-                                match item {
-                                    v if v.is_null() => {}
-                                    Value::Map(c) => {
-                                        if let Some(img) = c.get_mut("image") {
-                                            self.update(img)?;
-                                        }
-                                    }
-                                    v => return Err(wrong_kind("MappingNode", v)),
-                                }
-                            }
-                        }
-                    }
-                }
-                Ok(())
-            }
-            Value::Seq(_) if !self.legacy_reaches(node) => Ok(()),
-            Value::Seq(items) => items.iter_mut().try_for_each(|i| self.legacy(i)),
-            Value::Scalar(_) => Ok(()),
+    /// any depth, children before parents. The images it rewrites are found
+    /// by reading, and only the way to each is walked mutably: a mutable
+    /// walk copies every shared collection it passes through (`Shared`).
+    fn legacy(&self, obj: &mut Value) -> Result<()> {
+        let mut found = Vec::new();
+        let failed = self.legacy_find(obj, &mut Vec::new(), &mut found);
+        for path in &found {
+            self.update(at_path_mut(obj, path))?;
+        }
+        // Made after the updates: the error shows the item as they left it.
+        match failed {
+            Some(path) => Err(wrong_kind("MappingNode", at_path_mut(obj, &path))),
+            None => Ok(()),
         }
     }
 
-    /// Whether the legacy pass changes `node` or fails on it: a matching
-    /// image, or an item or image of the wrong kind, in some containers list.
-    fn legacy_reaches(&self, node: &Value) -> bool {
+    /// Appends to `found`, in the legacy pass's order, the paths (entry
+    /// indices) of the images under `node` it rewrites or fails on; stops
+    /// at an item of the wrong kind and returns its path.
+    fn legacy_find(
+        &self,
+        node: &Value,
+        path: &mut Vec<usize>,
+        found: &mut Vec<Vec<usize>>,
+    ) -> Option<Vec<usize>> {
         crate::yaml::deep(|| match node {
-            Value::Map(m) => m.iter().any(|(k, v)| {
-                self.legacy_reaches(v)
-                    || ((k == "containers" || k == "initContainers")
-                        && v.as_seq().is_some_and(|items| {
-                            items.iter().any(|item| match item {
-                                v if v.is_null() => false,
-                                Value::Map(c) => c.get("image").is_some_and(|img| match img {
-                                    Value::Scalar(s) => self.matcher.is_match(&s.text),
-                                    _ => true,
-                                }),
-                                _ => true,
-                            })
-                        }))
-            }),
-            Value::Seq(items) => items.iter().any(|i| self.legacy_reaches(i)),
-            Value::Scalar(_) => false,
+            Value::Map(m) => m
+                .iter()
+                .enumerate()
+                .find_map(|(i, (k, v))| self.legacy_child(i, Some(k), v, path, found)),
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| self.legacy_child(i, None, v, path, found)),
+            Value::Scalar(_) => None,
         })
     }
+
+    /// [`Self::legacy_find`] of the child at index `i` (under `key` if the
+    /// parent is a mapping), then of its items if it is a containers list.
+    fn legacy_child(
+        &self,
+        i: usize,
+        key: Option<&str>,
+        v: &Value,
+        path: &mut Vec<usize>,
+        found: &mut Vec<Vec<usize>>,
+    ) -> Option<Vec<usize>> {
+        if matches!(v, Value::Scalar(_)) {
+            return None;
+        }
+        path.push(i);
+        if let Some(e) = self.legacy_find(v, path, found) {
+            return Some(e);
+        }
+        if let (Some("containers" | "initContainers"), Value::Seq(items)) = (key, v) {
+            for (j, item) in items.iter().enumerate() {
+                match item {
+                    v if v.is_null() => {}
+                    Value::Map(c) => {
+                        let Some((at, _, img)) = c.get_full("image") else {
+                            continue;
+                        };
+                        // A non-scalar is the updater's error, in its turn.
+                        if let Value::Scalar(s) = img {
+                            if !self.matcher.is_match(&s.text) {
+                                continue;
+                            }
+                        }
+                        let mut p = path.clone();
+                        p.extend([j, at]);
+                        found.push(p);
+                    }
+                    _ => {
+                        path.push(j);
+                        return Some(std::mem::take(path));
+                    }
+                }
+            }
+        }
+        path.pop();
+        None
+    }
+}
+
+/// The node at a path of entry indices (mapping entries in order, sequence
+/// items), walked mutably.
+fn at_path_mut<'a>(mut node: &'a mut Value, path: &[usize]) -> &'a mut Value {
+    for &i in path {
+        node = match node {
+            Value::Map(m) => m.get_index_mut(i).expect("a path found by reading").1,
+            Value::Seq(items) => &mut items[i],
+            Value::Scalar(_) => unreachable!("paths end at scalars"),
+        };
+    }
+    node
 }
 
 /// Splits an image reference into name, tag and digest
@@ -277,5 +318,103 @@ mod tests {
         let t = ImageTagTransformer::new(&i, vec![]).unwrap();
         assert_eq!(t.rewrite("nginx:1").as_deref(), Some("nginx:1-x"));
         assert_eq!(t.rewrite("nginx").as_deref(), Some("nginx:-x"));
+    }
+
+    /// The legacy pass as it was: a mutable walk over everything.
+    fn legacy_walk_all(t: &ImageTagTransformer, node: &mut Value) -> Result<()> {
+        match node {
+            Value::Map(m) => {
+                for (k, v) in m.iter_mut() {
+                    legacy_walk_all(t, v)?;
+                    if k == "containers" || k == "initContainers" {
+                        if let Value::Seq(items) = v {
+                            for item in items.iter_mut() {
+                                match item {
+                                    v if v.is_null() => {}
+                                    Value::Map(c) => {
+                                        if let Some(img) = c.get_mut("image") {
+                                            t.update(img)?;
+                                        }
+                                    }
+                                    v => return Err(wrong_kind("MappingNode", v)),
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Value::Seq(items) => items.iter_mut().try_for_each(|i| legacy_walk_all(t, i)),
+            Value::Scalar(_) => Ok(()),
+        }
+    }
+
+    /// Random trees of containers lists: items null, scalar, mappings with
+    /// matching, other or non-scalar images, lists nested in items.
+    fn tree(next: &mut impl FnMut(usize) -> usize, depth: usize) -> Value {
+        let leaf = |next: &mut dyn FnMut(usize) -> usize| match next(4) {
+            0 => Value::null(),
+            1 => Value::string(["app", "app:1", "other", "app@sha256:x"][next(4)]),
+            2 => Value::from_seq(vec![Value::string("app")]),
+            _ => Value::string("x"),
+        };
+        if depth == 0 || next(5) == 0 {
+            return leaf(next);
+        }
+        if next(3) == 0 {
+            return Value::from_seq((0..next(4)).map(|_| tree(next, depth - 1)).collect());
+        }
+        let mut m = crate::yaml::Map::default();
+        for _ in 0..next(5) {
+            let k = ["containers", "initContainers", "image", "spec", "name"][next(5)];
+            let v = if k.ends_with("ontainers") && next(2) == 0 {
+                // A list of containers, most of them well formed.
+                let items = (0..next(4))
+                    .map(|_| match next(6) {
+                        0 => tree(next, depth - 1),
+                        _ => {
+                            let mut c = crate::yaml::Map::default();
+                            c.insert("image".to_string(), leaf(next));
+                            Value::from_map(c)
+                        }
+                    })
+                    .collect();
+                Value::from_seq(items)
+            } else {
+                tree(next, depth - 1)
+            };
+            m.insert(k.to_string(), v);
+        }
+        Value::from_map(m)
+    }
+
+    #[test]
+    fn legacy_pass_does_what_the_full_walk_did() {
+        let t = ImageTagTransformer::new(
+            &Image {
+                name: "app".into(),
+                new_tag: "2".into(),
+                ..Image::default()
+            },
+            Vec::new(),
+        )
+        .unwrap();
+        let mut next = crate::yaml::testgen::lcg(41);
+        let (mut changed, mut failed) = (0, 0);
+        for _ in 0..20_000 {
+            let original = tree(&mut next, 5);
+            let (mut old, mut new) = (original.clone(), original.clone());
+            let a = legacy_walk_all(&t, &mut old).map_err(|e| e.to_string());
+            let b = t.legacy(&mut new).map_err(|e| e.to_string());
+            assert_eq!(a, b, "on {original:?}");
+            assert_eq!(old, new, "on {original:?}");
+            changed += usize::from(old != original);
+            failed += usize::from(a.is_err());
+        }
+        // The trees reach both outcomes often.
+        assert!(
+            changed > 1000 && failed > 1000,
+            "{changed} changed, {failed} failed"
+        );
     }
 }

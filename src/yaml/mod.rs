@@ -7,6 +7,8 @@ mod emit;
 pub mod gostr;
 mod parse;
 mod shared;
+#[cfg(test)]
+pub(crate) mod testgen;
 pub mod timestamp;
 mod value;
 

@@ -269,7 +269,7 @@ mod tests {
             "a", "b", "Z", "0", "1", "2", "9", "-", " ", "_", "é", "\u{663}", "\u{ff10}", "€",
             "00", "10",
         ];
-        let mut next = crate::yaml::emit::tests::lcg(7);
+        let mut next = crate::yaml::testgen::lcg(7);
         let word = |next: &mut dyn FnMut(usize) -> usize| -> String {
             (0..next(6))
                 .map(|_| alphabet[next(alphabet.len())])
@@ -293,7 +293,7 @@ mod tests {
     #[test]
     fn sort_keeps_is_what_the_sort_does() {
         let pieces = ["1", "2", "10", "a", "a1", "b", "0", "x9", "x10", "-", "00"];
-        let mut next = crate::yaml::emit::tests::lcg(3);
+        let mut next = crate::yaml::testgen::lcg(3);
         let (mut kept, mut moved) = (0, 0);
         for _ in 0..4000 {
             // Past 16 keys, where the merges start.

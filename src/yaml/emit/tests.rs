@@ -2,19 +2,8 @@
 //! `kubectl kustomize` (v5.8.1) runs on equivalent inputs.
 
 use super::*;
+use crate::yaml::testgen::lcg;
 use crate::yaml::Map;
-
-/// A small deterministic generator (one linear congruential step per
-/// call): numbers below `n`, for the randomised comparisons here and in
-/// `keys`.
-pub(super) fn lcg(mut seed: u64) -> impl FnMut(usize) -> usize {
-    move |n| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % n
-    }
-}
 
 fn s(t: &str) -> Value {
     Value::string(t)
