@@ -104,7 +104,15 @@ fn id_sort_string(id: &ResId) -> String {
         &id.namespace
     };
     let name = if id.name.is_empty() { "~N" } else { &id.name };
-    format!("{}|{}|{}", id.gvk, ns, name)
+    let [k, v, g] = id.gvk.display_parts();
+    let mut out = String::with_capacity(k.len() + v.len() + g.len() + ns.len() + name.len() + 4);
+    for (i, part) in [k, v, g, ns, name].into_iter().enumerate() {
+        if i > 0 {
+            out.push(if i < 3 { '.' } else { '|' });
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Sorts resources in kustomize's legacy order.

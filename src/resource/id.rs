@@ -50,39 +50,51 @@ impl Gvk {
     /// The sort key kustomize uses to break ties between kinds:
     /// `group_version_kind` with `~G`, `~V`, `~K` for empty parts.
     pub fn stable_sort_string(&self) -> String {
-        let or = |s: &str, d: &str| {
-            if s.is_empty() {
-                d.to_string()
-            } else {
-                s.to_string()
-            }
-        };
-        format!(
-            "{}_{}_{}",
+        let parts = [
             or(&self.group, "~G"),
             or(&self.version, "~V"),
-            or(&self.kind, "~K")
-        )
+            or(&self.kind, "~K"),
+        ];
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        join_to(&mut out, &parts, '_');
+        out
+    }
+
+    /// The parts of kustomize's `Kind.version.group` form (the `Display`
+    /// text), with `[noKind]` etc. for empty ones.
+    pub fn display_parts(&self) -> [&str; 3] {
+        [
+            or(&self.kind, "[noKind]"),
+            or(&self.version, "[noVer]"),
+            or(&self.group, "[noGrp]"),
+        ]
+    }
+}
+
+/// `s`, or `default` when it is empty.
+fn or<'a>(s: &'a str, default: &'static str) -> &'a str {
+    if s.is_empty() {
+        default
+    } else {
+        s
+    }
+}
+
+/// Appends `parts` to `out`, `sep` between them.
+fn join_to(out: &mut String, parts: &[&str], sep: char) {
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(sep);
+        }
+        out.push_str(p);
     }
 }
 
 impl fmt::Display for Gvk {
     /// kustomize's `Kind.version.group` form, with `[noKind]` etc. for empty parts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let or = |s: &'_ str, d: &'static str| {
-            if s.is_empty() {
-                d.to_string()
-            } else {
-                s.to_string()
-            }
-        };
-        write!(
-            f,
-            "{}.{}.{}",
-            or(&self.kind, "[noKind]"),
-            or(&self.version, "[noVer]"),
-            or(&self.group, "[noGrp]")
-        )
+        let [k, v, g] = self.display_parts();
+        write!(f, "{k}.{v}.{g}")
     }
 }
 

@@ -314,16 +314,35 @@ impl Resource {
     /// Records the current name, namespace and kind as a previous id
     /// (before a rename). The namespace is the effective one.
     pub fn store_previous_id(&mut self) {
-        let id = self.cur_id();
-        let ns = id.effective_namespace().to_string();
+        // The extended lists are made while the object is only read (the
+        // id is borrowed from it), then set in one visit to the annotations.
+        // As `append_csv_to`: a null starts the list empty, a non-scalar
+        // (no text) is replaced.
+        let id = self.id_key();
+        let lists = [
+            (PREVIOUS_NAMES, id.name),
+            (PREVIOUS_NAMESPACES, id.namespace),
+            (PREVIOUS_KINDS, id.kind),
+        ]
+        .map(|(key, value)| {
+            (!value.is_empty()).then(|| {
+                let old = self.annotation(key);
+                let mut text = String::with_capacity(old.map_or(0, |o| o.len() + 1) + value.len());
+                if let Some(o) = old {
+                    text.push_str(o);
+                    text.push(',');
+                }
+                text.push_str(value);
+                (key, text)
+            })
+        });
         let a = self.annotations_mut();
-        for (key, value) in [
-            (PREVIOUS_NAMES, &id.name),
-            (PREVIOUS_NAMESPACES, &ns),
-            (PREVIOUS_KINDS, &id.gvk.kind),
-        ] {
-            if !value.is_empty() {
-                append_csv_to(a, key, value);
+        for (key, text) in lists.into_iter().flatten() {
+            match a.get_mut(key) {
+                Some(v) => *v = Value::string(text),
+                None => {
+                    a.insert(key.to_string(), Value::string(text));
+                }
             }
         }
     }
@@ -419,5 +438,70 @@ impl Resource {
             *v = Value::string(text);
         }
         a.sort_keys();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `store_previous_id` as it was: the id copied, each list extended
+    /// with `append_csv_to`.
+    fn store_previous_id_by_appends(r: &mut Resource) {
+        let id = r.cur_id();
+        let ns = id.effective_namespace().to_string();
+        let a = r.annotations_mut();
+        for (key, value) in [
+            (PREVIOUS_NAMES, &id.name),
+            (PREVIOUS_NAMESPACES, &ns),
+            (PREVIOUS_KINDS, &id.gvk.kind),
+        ] {
+            if !value.is_empty() {
+                append_csv_to(a, key, value);
+            }
+        }
+    }
+
+    #[test]
+    fn previous_ids_are_stored_as_by_appends() {
+        // Every list annotation state (missing, null, text, number,
+        // mapping) under ids with and without each part.
+        let states = ["", "~", "a", "5", "{x: y}"];
+        let mut n = 0;
+        for kind in ["Service", "Namespace", ""] {
+            for name in ["n", ""] {
+                for namespace in ["ns", ""] {
+                    for (i, state) in states.iter().enumerate() {
+                        let mut text = format!(
+                            "apiVersion: v1\nkind: {kind:?}\nmetadata:\n  name: {name:?}\n  namespace: {namespace:?}\n  annotations:\n    other: o\n"
+                        );
+                        if !state.is_empty() {
+                            for key in [PREVIOUS_NAMES, PREVIOUS_NAMESPACES, PREVIOUS_KINDS] {
+                                // The three lists in different states.
+                                let s = states[(i + key.len()) % states.len()];
+                                let s = if s.is_empty() { state } else { &s };
+                                text.push_str(&format!("    {key}: {s}\n"));
+                            }
+                        }
+                        let docs = crate::yaml::Document::read_resources(
+                            text.as_bytes(),
+                            &Default::default(),
+                        )
+                        .unwrap();
+                        let r = Resource::new(docs.into_iter().next().unwrap().value);
+                        let (mut old, mut new) = (r.clone(), r.clone());
+                        store_previous_id_by_appends(&mut old);
+                        new.store_previous_id();
+                        assert_eq!(
+                            format!("{:?}", old.obj),
+                            format!("{:?}", new.obj),
+                            "on\n{text}"
+                        );
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(n, 60);
     }
 }
