@@ -162,6 +162,22 @@ impl RunCache {
         jobs: usize,
         done: &(dyn Fn(usize, Build) + Sync),
     ) {
+        self.build_each_prepared(roots, opts, jobs, &|_, b| b, done)
+    }
+
+    /// [`RunCache::build_each`], with each build first turned into what
+    /// `done` needs by `prepare(i, build)` on the thread that built it, in
+    /// any order: a caller that writes text renders it there, and a root
+    /// that waits for the roots before it then holds its text, not its
+    /// values.
+    pub fn build_each_prepared<T: Send>(
+        &self,
+        roots: &[PathBuf],
+        opts: &BuildOptions,
+        jobs: usize,
+        prepare: &(dyn Fn(usize, Build) -> T + Sync),
+        done: &(dyn Fn(usize, T) + Sync),
+    ) {
         // The next root to start; the next to hand over and the finished
         // ones waiting for it.
         let next = AtomicUsize::new(0);
@@ -169,7 +185,7 @@ impl RunCache {
         let work = || loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(root) = roots.get(i) else { break };
-            let b = self.build(root, opts);
+            let b = prepare(i, self.build(root, opts));
             let mut r = lock(&ready);
             r.1.insert(i, b);
             loop {

@@ -400,7 +400,13 @@ fn run_build(args: BuildArgs) -> i32 {
     // Set when stdout is closed: nothing more is written, and the run
     // succeeds as a closed pipe always does.
     let closed = std::sync::atomic::AtomicBool::new(false);
-    let write_root = |i: usize, done: strata::Build| {
+    // Stdout takes text: each root is rendered on the thread that built it,
+    // so one that waits for the roots before it holds text, not values.
+    let prepare = |_: usize, b: strata::Build| match &args.output {
+        None => Prepared::Text(b.warnings, b.result.and_then(|out| out.to_yaml())),
+        Some(_) => Prepared::Build(b),
+    };
+    let write_root = |i: usize, done: Prepared| {
         use std::sync::atomic::Ordering::Relaxed;
         progress.inc(1);
         if closed.load(Relaxed) {
@@ -425,10 +431,13 @@ fn run_build(args: BuildArgs) -> i32 {
                 return;
             }
         }
-        let c = progress.suspend(|| print_build(done, Some(dir), target.as_deref(), false));
+        let c = progress.suspend(|| match done {
+            Prepared::Build(b) => print_build(b, Some(dir), target.as_deref(), false),
+            Prepared::Text(warnings, text) => print_text(&warnings, text, Some(dir)),
+        });
         code.fetch_max(c, Relaxed);
     };
-    RunCache::new(fs).build_each(&roots, &opts, args.jobs, &write_root);
+    RunCache::new(fs).build_each_prepared(&roots, &opts, args.jobs, &prepare, &write_root);
     progress.finish_and_clear();
     if closed.into_inner() {
         return 0;
@@ -481,6 +490,43 @@ fn root_output_dir(out: &Path, dir: &Path) -> Result<PathBuf, String> {
 /// several) and writes its output: to stdout, a file, or a directory
 /// (`single`: a lone root, whose `output` may name a file; with several
 /// roots each `output` is a directory).
+/// A root's build as the writer of a many-root run takes it.
+enum Prepared {
+    /// For stdout: its warnings and its text (or why there is none).
+    Text(Vec<String>, strata::Result<String>),
+    /// For `-o`: the build, whose resources may go to files of their own.
+    Build(strata::Build),
+}
+
+/// Writes a rendered root to stdout, as [`print_build`] does a build.
+fn print_text(warnings: &[String], text: strata::Result<String>, root: Option<&Path>) -> i32 {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            report::error(style(), root, &e);
+            return 1;
+        }
+    };
+    match write_text(&text) {
+        Ok(()) => 0,
+        Err(e) => {
+            report::message(style(), "io", &e);
+            1
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe is no error (the reader has enough).
+fn write_text(text: &str) -> Result<(), String> {
+    match write_stdout(text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing output: {e}")),
+        _ => Ok(()),
+    }
+}
+
 fn print_build(
     done: strata::Build,
     root: Option<&Path>,
@@ -502,12 +548,7 @@ fn print_build(
         }
     };
     let written = match output {
-        None => match write_stdout(&text) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(format!("writing output: {e}"))
-            }
-            _ => Ok(()),
-        },
+        None => write_text(&text),
         Some(p) if !single || p.is_dir() => write::write_dir(p, &out),
         Some(p) => write::write_file(p, text.as_bytes()),
     };
