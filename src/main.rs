@@ -486,10 +486,6 @@ fn root_output_dir(out: &Path, dir: &Path) -> Result<PathBuf, String> {
     Ok(target)
 }
 
-/// Prints one build's warnings and error (naming `root` when there are
-/// several) and writes its output: to stdout, a file, or a directory
-/// (`single`: a lone root, whose `output` may name a file; with several
-/// roots each `output` is a directory).
 /// A root's build as the writer of a many-root run takes it.
 enum Prepared {
     /// For stdout: its warnings and its text (or why there is none).
@@ -498,25 +494,36 @@ enum Prepared {
     Build(strata::Build),
 }
 
-/// Writes a rendered root to stdout, as [`print_build`] does a build.
-fn print_text(warnings: &[String], text: strata::Result<String>, root: Option<&Path>) -> i32 {
+/// Prints a root's warnings, then its error (naming `root` when there are
+/// several) or writes its result with `write`; returns the exit code.
+fn report_and_write<T>(
+    warnings: &[String],
+    result: strata::Result<T>,
+    root: Option<&Path>,
+    write: impl FnOnce(T) -> Result<(), String>,
+) -> i32 {
     for w in warnings {
         eprintln!("{w}");
     }
-    let text = match text {
-        Ok(t) => t,
+    let written = match result {
+        Ok(r) => write(r),
         Err(e) => {
             report::error(style(), root, &e);
             return 1;
         }
     };
-    match write_text(&text) {
+    match written {
         Ok(()) => 0,
         Err(e) => {
             report::message(style(), "io", &e);
             1
         }
     }
+}
+
+/// Writes a rendered root to stdout, as [`print_build`] does a build.
+fn print_text(warnings: &[String], text: strata::Result<String>, root: Option<&Path>) -> i32 {
+    report_and_write(warnings, text, root, |t| write_text(&t))
 }
 
 /// Writes to stdout; a closed pipe is no error (the reader has enough).
@@ -527,6 +534,10 @@ fn write_text(text: &str) -> Result<(), String> {
     }
 }
 
+/// Prints one build's warnings and error (naming `root` when there are
+/// several) and writes its output: to stdout, a file, or a directory
+/// (`single`: a lone root, whose `output` may name a file; with several
+/// roots each `output` is a directory).
 fn print_build(
     done: strata::Build,
     root: Option<&Path>,
@@ -537,33 +548,19 @@ fn print_build(
         let text = out.to_yaml()?;
         Ok((out, text))
     });
-    for w in &done.warnings {
-        eprintln!("{w}");
-    }
-    let (out, text) = match result {
-        Ok(r) => r,
-        Err(e) => {
-            report::error(style(), root, &e);
-            return 1;
+    report_and_write(&done.warnings, result, root, |(out, text)| {
+        let written = match output {
+            None => write_text(&text),
+            Some(p) if !single || p.is_dir() => write::write_dir(p, &out),
+            Some(p) => write::write_file(p, text.as_bytes()),
+        };
+        if single {
+            // The process ends after its one root: freeing a large build's
+            // values node by node (a tenth of a 12 MB run) is left to the OS.
+            std::mem::forget((out, text));
         }
-    };
-    let written = match output {
-        None => write_text(&text),
-        Some(p) if !single || p.is_dir() => write::write_dir(p, &out),
-        Some(p) => write::write_file(p, text.as_bytes()),
-    };
-    if single {
-        // The process ends after its one root: freeing a large build's
-        // values node by node (a tenth of a 12 MB run) is left to the OS.
-        std::mem::forget((out, text));
-    }
-    match written {
-        Ok(()) => 0,
-        Err(e) => {
-            report::message(style(), "io", &e);
-            1
-        }
-    }
+        written
+    })
 }
 
 /// A tree of the repository around the current directory: the working

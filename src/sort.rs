@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::kustomization::{Gvk, SortOptions};
-use crate::resource::{ResId, Resource};
+use crate::resource::{join_to, ResId, Resource};
 use crate::yaml::{parse_documents, ParseOptions};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -106,12 +106,10 @@ fn id_sort_string(id: &ResId) -> String {
     let name = if id.name.is_empty() { "~N" } else { &id.name };
     let [k, v, g] = id.gvk.display_parts();
     let mut out = String::with_capacity(k.len() + v.len() + g.len() + ns.len() + name.len() + 4);
-    for (i, part) in [k, v, g, ns, name].into_iter().enumerate() {
-        if i > 0 {
-            out.push(if i < 3 { '.' } else { '|' });
-        }
-        out.push_str(part);
-    }
+    // `Gvk`'s text, then the namespace and name.
+    join_to(&mut out, &[k, v, g], '.');
+    out.push('|');
+    join_to(&mut out, &[ns, name], '|');
     out
 }
 

@@ -81,7 +81,7 @@ fn or<'a>(s: &'a str, default: &'static str) -> &'a str {
 }
 
 /// Appends `parts` to `out`, `sep` between them.
-fn join_to(out: &mut String, parts: &[&str], sep: char) {
+pub(crate) fn join_to(out: &mut String, parts: &[&str], sep: char) {
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             out.push(sep);

@@ -12,6 +12,7 @@ pub(crate) mod shared;
 
 pub use factory::resources_from_bytes;
 pub(crate) use factory::{added_key_type, patches_from_bytes, set_key_error};
+pub(crate) use id::join_to;
 pub use id::ResId;
 pub use resmap::ResMap;
 pub use resource::*;

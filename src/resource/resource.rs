@@ -89,6 +89,17 @@ fn append_csv_to(a: &mut Map, key: &str, value: &str) {
     *v = Value::string(text);
 }
 
+/// Sets `key` of `a` to `value`; most calls replace an existing entry, so
+/// the key is allocated only when missing.
+fn put(a: &mut Map, key: &str, value: Value) {
+    match a.get_mut(key) {
+        Some(v) => *v = value,
+        None => {
+            a.insert(key.to_string(), value);
+        }
+    }
+}
+
 /// A Kubernetes object being built.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
@@ -260,14 +271,7 @@ impl Resource {
 
     /// Sets one annotation, leaving the others as they are.
     pub fn set_annotation(&mut self, key: &str, value: &str) {
-        // Most calls replace an existing annotation: no key to allocate.
-        let a = self.annotations_mut();
-        match a.get_mut(key) {
-            Some(v) => *v = Value::string(value),
-            None => {
-                a.insert(key.to_string(), Value::string(value));
-            }
-        }
+        put(self.annotations_mut(), key, Value::string(value));
     }
 
     /// `metadata.annotations`, made a mapping when missing or not one.
@@ -338,12 +342,7 @@ impl Resource {
         });
         let a = self.annotations_mut();
         for (key, text) in lists.into_iter().flatten() {
-            match a.get_mut(key) {
-                Some(v) => *v = Value::string(text),
-                None => {
-                    a.insert(key.to_string(), Value::string(text));
-                }
-            }
+            put(a, key, Value::string(text));
         }
     }
 

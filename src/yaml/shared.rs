@@ -38,13 +38,6 @@ impl<T> Shared<T> {
     }
 }
 
-impl<T: Clone> Shared<T> {
-    /// The value, moved out when unshared, else copied.
-    pub fn into_inner(self) -> T {
-        Arc::unwrap_or_clone(self.0)
-    }
-}
-
 impl<T> Deref for Shared<T> {
     type Target = T;
 
@@ -65,12 +58,6 @@ impl<T> Clone for Shared<T> {
     #[inline]
     fn clone(&self) -> Self {
         Shared(self.0.clone())
-    }
-}
-
-impl<T> From<T> for Shared<T> {
-    fn from(value: T) -> Self {
-        Shared::new(value)
     }
 }
 
