@@ -8,10 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
-// The allocator the `strata` binary runs on (src/main.rs), so the figures
-// are the binary's.
+// The allocator the `strata` binary runs on, so the figures are the binary's.
+#[path = "../src/alloc.rs"]
+mod alloc;
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: alloc::Mimalloc = alloc::Mimalloc;
 use std::sync::OnceLock;
 
 use divan::counter::BytesCount;
@@ -126,6 +127,7 @@ fn deep_flow_map(b: Bencher, n: usize) {
 }
 
 fn main() {
+    alloc::tune();
     let files = crds();
     let taken = files.iter().filter(|f| fast_reader_takes(f)).count();
     let bytes: usize = files

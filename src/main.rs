@@ -1,13 +1,14 @@
 //! The `strata` command line: argument parsing and output, over the
 //! library's public API only.
 
+mod alloc;
 mod report;
 mod write;
 
 // The build is allocation-heavy (many small maps and strings); mimalloc
 // measured faster than the system allocator here (docs/performance.md).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: alloc::Mimalloc = alloc::Mimalloc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -254,46 +255,8 @@ enum ReorderArg {
 }
 
 fn main() {
-    tune_allocator();
+    alloc::tune();
     std::process::exit(run());
-}
-
-/// mimalloc's defaults commit whole arenas eagerly and purge freed memory
-/// late; for a short-lived process that doubled peak memory (38 vs 17 MiB
-/// on one 500-resource overlay) for no speed. Lazy commit and immediate
-/// purging keep peak memory at or below the system allocator's and the
-/// speed (docs/performance.md). The indices are `mi_option_e` in
-/// libmimalloc-sys 0.1.49's `mimalloc.h` (v3, its default) (pinned in Cargo.toml).
-fn tune_allocator() {
-    // mimalloc asks for transparent huge pages on its 2 MiB-aligned arenas
-    // and the kernel then backs each touched arena with a whole zeroed
-    // 2 MiB page: 43 vs 25 MiB peak on 50 overlays, 23 vs 18 on one, and
-    // the zeroing showed as system time. mimalloc is built without that
-    // advice (its `no_thp` feature: the arenas it reserves before `main`
-    // too); on kernels that give huge pages unasked (THP `always`), the
-    // process flag turns them off for what is reserved from here on.
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
-        // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
-        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
-    }
-    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    const MINIMAL_PURGE_SIZE: libmimalloc_sys::mi_option_t = 44;
-    // An option set in the environment (mimalloc reads `MIMALLOC_<NAME>`)
-    // wins, so a measurement can try other settings without a rebuild.
-    for (option, env, value) in [
-        (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT", 0),
-        (PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 0),
-        // In KiB: mimalloc's value without huge pages (with them it is 2 MiB).
-        (MINIMAL_PURGE_SIZE, "MIMALLOC_MINIMAL_PURGE_SIZE", 64),
-    ] {
-        if std::env::var_os(env).is_none() {
-            // SAFETY: setting an option is allowed at any time; both are
-            // read when memory is next reserved or freed.
-            unsafe { libmimalloc_sys::mi_option_set(option, value) };
-        }
-    }
 }
 
 /// Runs the command line; returns the process exit code.
