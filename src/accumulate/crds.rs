@@ -55,7 +55,7 @@ fn is_string_ext(prop: &Value, key: &str) -> Option<String> {
 fn spec(gvk: &Gvk, path: &[String]) -> FieldSpec {
     FieldSpec {
         gvk: gvk.clone(),
-        path: path.join("/"),
+        path: path.join("/").into(),
         create: false,
     }
 }

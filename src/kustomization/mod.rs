@@ -5,6 +5,7 @@ mod decode;
 mod entries;
 pub(crate) use entries::{Embedded, Entries};
 pub(crate) mod plugins;
+mod spec_path;
 mod types;
 
 pub use decode::{
@@ -12,6 +13,8 @@ pub use decode::{
     KUSTOMIZATION_FILE_NAMES,
 };
 pub(crate) use decode::{decode_plugin_config, decode_plugin_config_v3};
+pub(crate) use spec_path::segments;
+pub use spec_path::{Segment, SpecPath};
 pub use types::*;
 
 #[cfg(test)]

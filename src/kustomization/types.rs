@@ -10,6 +10,7 @@
 //! kept as [`Value`]s.
 
 use super::decode::{generator_args, kept, kept_list, patch_options};
+use super::spec_path::SpecPath;
 use crate::yaml::Value;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -145,7 +146,7 @@ pub struct FieldSpec {
     #[serde(rename = "inline:group,version,kind")]
     pub gvk: Gvk,
     /// Slash-separated path; `[]` marks a list.
-    pub path: String,
+    pub path: SpecPath,
     /// Create the field when missing.
     pub create: bool,
 }

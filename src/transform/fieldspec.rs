@@ -6,10 +6,9 @@
 //! `configurations:` files and `crds:`.
 
 use crate::error::{Error, Result};
-use crate::kustomization::{decode_transformer_config, FieldSpec, Gvk};
+use crate::kustomization::{decode_transformer_config, FieldSpec, Gvk, Segment, SpecPath};
 use crate::resource::shared::Step;
 use crate::yaml::Value;
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub use crate::kustomization::{NameBackReference as NameBackRef, TransformerConfig};
@@ -140,61 +139,6 @@ pub fn spec_matches(fs: &FieldSpec, obj: &Value) -> bool {
         && (fs.gvk.version.is_empty() || fs.gvk.version == version)
 }
 
-/// A spec path without the leading `/` it may be written with.
-pub(crate) fn strip_root(path: &str) -> &str {
-    path.strip_prefix('/').unwrap_or(path)
-}
-
-/// The first segment of a spec path (split at `/`; a `\/` in it is a `/`) and the path
-/// after the `/` that ends it, if any. Borrowed unless a slash was escaped,
-/// so walking a path allocates nothing.
-pub(crate) fn next_segment(path: &str) -> (Cow<'_, str>, Option<&str>) {
-    let bytes = path.as_bytes();
-    let mut owned: Option<String> = None;
-    let (mut start, mut from) = (0, 0);
-    loop {
-        // A byte loop: segments are short, too short for memchr to pay off.
-        let Some(j) = bytes[from..].iter().position(|&b| b == b'/') else {
-            return (joined(owned, path, start, path.len()), None);
-        };
-        let at = from + j;
-        if at > 0 && bytes[at - 1] == b'\\' {
-            let o = owned.get_or_insert_with(String::new);
-            o.push_str(&path[start..at - 1]);
-            o.push('/');
-            start = at + 1;
-            from = at + 1;
-            continue;
-        }
-        return (joined(owned, path, start, at), Some(&path[at + 1..]));
-    }
-}
-
-/// Every segment of a spec path, as [`next_segment`] reads them (a leading
-/// `/` gives an empty first segment: strip it with [`strip_root`] first
-/// where the walk would).
-pub(crate) fn segments(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = Some(path);
-    while let Some(p) = rest {
-        let (segment, next) = next_segment(p);
-        out.push(segment.into_owned());
-        rest = next;
-    }
-    out
-}
-
-/// The segment `path[start..end]` after the escaped part `owned`, if any.
-fn joined(owned: Option<String>, path: &str, start: usize, end: usize) -> Cow<'_, str> {
-    match owned {
-        Some(mut o) => {
-            o.push_str(&path[start..end]);
-            Cow::Owned(o)
-        }
-        None => Cow::Borrowed(&path[start..end]),
-    }
-}
-
 /// Calls `set` on every node the spec's path reaches in `obj` (lists along
 /// the way are entered element by element), creating missing fields when
 /// the spec says `create` and `create_kind` allows.
@@ -208,6 +152,26 @@ pub fn apply_spec(
         return Ok(());
     }
     apply_path(obj, &fs.path, fs.create, create_kind, set)
+}
+
+/// [`apply_spec`] for a `set` that changes only the nodes `wants` accepts:
+/// the object is read first and written only where one of those is.
+pub fn apply_spec_where(
+    obj: &mut Value,
+    fs: &FieldSpec,
+    create_kind: CreateKind,
+    wants: &dyn Fn(&Value) -> bool,
+    set: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    if !spec_matches(fs, obj) {
+        return Ok(());
+    }
+    let how = How {
+        create: fs.create,
+        ck: create_kind,
+        wants: Some(wants),
+    };
+    walk_how(obj, &fs.path, how, None, &mut |v, _| set(v))
 }
 
 /// [`apply_spec`], telling `set` where each node is.
@@ -228,7 +192,7 @@ pub fn apply_spec_at(
 /// the object already: the spec's `path` and `create` flag.
 pub fn apply_path(
     obj: &mut Value,
-    spec_path: &str,
+    spec_path: &SpecPath,
     create: bool,
     create_kind: CreateKind,
     set: &mut dyn FnMut(&mut Value) -> Result<()>,
@@ -242,14 +206,36 @@ pub fn apply_path(
 /// only when asked for (it costs a key copy per level).
 fn walk_from(
     obj: &mut Value,
-    spec_path: &str,
+    spec_path: &SpecPath,
     create: bool,
     create_kind: CreateKind,
     trail: Option<&mut Vec<Step>>,
     set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
 ) -> Result<()> {
-    let path = Some(strip_root(spec_path));
-    walk(obj, path, create, create_kind, trail, set).map_err(|e| {
+    let how = How {
+        create,
+        ck: create_kind,
+        wants: None,
+    };
+    walk_how(obj, spec_path, how, trail, set)
+}
+
+/// [`walk_from`] with the walk's settings made.
+fn walk_how(
+    obj: &mut Value,
+    spec_path: &SpecPath,
+    how: How,
+    trail: Option<&mut Vec<Step>>,
+    set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
+) -> Result<()> {
+    // With a test of what `set` would change, the walk reads first: a walk
+    // writes through every mapping it passes, which copies the ones shared
+    // with other roots, and most nodes such a transformer reaches it leaves
+    // alone (an image rule and the containers of other images).
+    if how.wants.is_some() && !touches(obj, spec_path.segments(), how) {
+        return Ok(());
+    }
+    walk(obj, spec_path.segments(), how, trail, set).map_err(|e| {
         e.context(format!(
             "considering field '{}' of object {}",
             spec_path,
@@ -269,16 +255,73 @@ fn object_id(obj: &Value) -> crate::resource::ResId {
     )
 }
 
-/// Walks `path` (the spec path left, `None` past its end) from `node`.
-fn walk(
-    node: &mut Value,
-    path: Option<&str>,
+/// How a walk goes: what it may create (the spec's `create` flag and the
+/// transformer's kind) and, if the caller can tell, which nodes `set`
+/// would change (`set` must then leave the others as they are).
+#[derive(Clone, Copy)]
+struct How<'w> {
     create: bool,
     ck: CreateKind,
+    wants: Option<&'w dyn Fn(&Value) -> bool>,
+}
+
+/// What a walk does on meeting `seg` in a mapping: whether it creates a
+/// missing field, and the kind a missing or null field becomes.
+fn plan(seg: &Segment, rest: &[Segment], how: How<'_>) -> (bool, Option<CreateKind>) {
+    let creating = how.create && how.ck != CreateKind::Nothing && !seg.seq;
+    let kind = if seg.seq {
+        Some(CreateKind::Seq)
+    } else if !creating {
+        None
+    } else if rest.is_empty() {
+        Some(how.ck)
+    } else {
+        Some(CreateKind::Map)
+    };
+    (creating, kind)
+}
+
+/// Whether walking `path` from `node` would change anything or fail: it
+/// reaches a node `set` changes, creates or retypes a field, or meets a
+/// scalar or an empty name where the walk reports one. A walk where this
+/// is false does nothing, so it need not run.
+fn touches(node: &Value, path: &[Segment], how: How<'_>) -> bool {
+    crate::yaml::deep(|| touches_inner(node, path, how))
+}
+
+// Body of `touches`, run with stack to spare (a path is short; the lists
+// of a document can nest deep).
+fn touches_inner(node: &Value, path: &[Segment], how: How<'_>) -> bool {
+    let Some((seg, rest)) = path.split_first() else {
+        return how.wants.is_none_or(|w| w(node));
+    };
+    match node {
+        _ if node.is_null() => false,
+        Value::Seq(items) => items.iter().any(|i| touches(i, path, how)),
+        Value::Map(m) => {
+            if seg.name.is_empty() {
+                return true;
+            }
+            let (creating, kind) = plan(seg, rest, how);
+            match m.get(seg.name.as_str()) {
+                None => creating,
+                Some(f) if f.is_null() && kind.is_some_and(|k| k != CreateKind::Nothing) => true,
+                Some(f) => touches_inner(f, rest, how),
+            }
+        }
+        Value::Scalar(_) => true,
+    }
+}
+
+/// Walks `path` (the segments left; none past its end) from `node`.
+fn walk(
+    node: &mut Value,
+    path: &[Segment],
+    how: How<'_>,
     mut trail: Option<&mut Vec<Step>>,
     set: &mut dyn FnMut(&mut Value, &[Step]) -> Result<()>,
 ) -> Result<()> {
-    let Some(path) = path else {
+    let Some((seg, rest)) = path.split_first() else {
         return set(node, trail.map_or(&[], |t| t.as_slice()));
     };
     if node.is_null() {
@@ -287,10 +330,14 @@ fn walk(
     match node {
         Value::Seq(items) => {
             for (i, item) in items.iter_mut().enumerate() {
+                // Items the walk leaves alone stay shared.
+                if how.wants.is_some() && !touches(item, path, how) {
+                    continue;
+                }
                 if let Some(t) = trail.as_deref_mut() {
                     t.push(Step::Index(i));
                 }
-                walk(item, Some(path), create, ck, trail.as_deref_mut(), set)?;
+                walk(item, path, how, trail.as_deref_mut(), set)?;
                 if let Some(t) = trail.as_deref_mut() {
                     t.pop();
                 }
@@ -298,25 +345,11 @@ fn walk(
             Ok(())
         }
         Value::Map(m) => {
-            let (segment, rest) = next_segment(path);
-            let (name, is_seq) = match segment.strip_suffix("[]") {
-                Some(n) => (n, true),
-                None => (segment.as_ref(), false),
-            };
+            let name = seg.name.as_str();
             if name.is_empty() {
                 return Err(Error::new("cannot set or create an empty field name"));
             }
-            let creating = create && ck != CreateKind::Nothing && !is_seq;
-            let last = rest.is_none();
-            let kind = if is_seq {
-                Some(CreateKind::Seq)
-            } else if !creating {
-                None
-            } else if last {
-                Some(ck)
-            } else {
-                Some(CreateKind::Map)
-            };
+            let (creating, kind) = plan(seg, rest, how);
             let field = if creating {
                 m.entry(name.to_string())
                     .or_insert_with(|| kind.unwrap_or(CreateKind::Map).make())
@@ -335,65 +368,12 @@ fn walk(
             if let Some(t) = trail.as_deref_mut() {
                 t.push(Step::Key(name.to_string()));
             }
-            walk(field, rest, create, ck, trail.as_deref_mut(), set)?;
+            walk(field, rest, how, trail.as_deref_mut(), set)?;
             if let Some(t) = trail {
                 t.pop();
             }
             Ok(())
         }
         Value::Scalar(_) => Err(Error::new("expected sequence or mapping node")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A path's segments, as the walk reads them.
-    fn split_path(path: &str) -> Vec<String> {
-        segments(strip_root(path))
-    }
-
-    /// The splitting the walk replaced: split at every `/`, then join a
-    /// part to the next while it ends with `\` (dropping the backslash);
-    /// with `strip`, a leading empty part goes when there are others (the
-    /// value-add transformer's split keeps it).
-    fn split_by_parts(path: &str, strip: bool) -> Vec<String> {
-        let mut parts: Vec<&str> = path.split('/').collect();
-        if strip && parts.len() > 1 && parts[0].is_empty() {
-            parts.remove(0);
-        }
-        let mut out: Vec<String> = Vec::new();
-        for p in parts {
-            match out.last_mut() {
-                Some(last) if last.ends_with('\\') => {
-                    last.pop();
-                    last.push('/');
-                    last.push_str(p);
-                }
-                _ => out.push(p.to_string()),
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn segments_split_as_parts_do() {
-        // Every path of up to 7 characters over an alphabet of the
-        // characters that matter.
-        let alphabet = ['a', '/', '\\', '[', ']'];
-        let mut paths = vec![String::new()];
-        let mut level = vec![String::new()];
-        for _ in 0..7 {
-            level = level
-                .iter()
-                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
-                .collect();
-            paths.extend(level.iter().cloned());
-        }
-        for p in &paths {
-            assert_eq!(split_path(p), split_by_parts(p, true), "path {p:?}");
-            assert_eq!(segments(p), split_by_parts(p, false), "path {p:?}");
-        }
     }
 }

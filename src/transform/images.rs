@@ -7,7 +7,7 @@
 //! shows with `tagSuffix` (appended twice); kustomize does the same.
 
 use super::common::{set_scalar, wrong_kind};
-use super::fieldspec::{apply_spec, CreateKind, TransformerConfig};
+use super::fieldspec::{apply_spec_where, CreateKind, TransformerConfig};
 use super::Transformer;
 use crate::error::{Error, Result};
 use crate::kustomization::plugins::ImageTagTransformerPlugin;
@@ -99,6 +99,15 @@ impl ImageTagTransformer {
     }
 
     /// kustomize's image updater on one node: must be a scalar (or null).
+    /// Whether [`Self::update`] would change or reject `node`: a scalar
+    /// only when it names the image.
+    fn changes(&self, node: &Value) -> bool {
+        match node {
+            Value::Scalar(s) => self.matcher.is_match(&s.text),
+            _ => true,
+        }
+    }
+
     fn update(&self, node: &mut Value) -> Result<()> {
         let Value::Scalar(s) = node else {
             return Err(wrong_kind("ScalarNode", node));
@@ -258,7 +267,13 @@ impl Transformer for ImageTagTransformer {
                 continue;
             }
             for fs in &self.field_specs {
-                apply_spec(&mut r.obj, fs, CreateKind::Nothing, &mut |n| self.update(n))?;
+                apply_spec_where(
+                    &mut r.obj,
+                    fs,
+                    CreateKind::Nothing,
+                    &|n| self.changes(n),
+                    &mut |n| self.update(n),
+                )?;
             }
         }
         Ok(())

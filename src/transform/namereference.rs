@@ -11,9 +11,10 @@
 //! suffixes must agree (first allowing an empty side, then strictly).
 
 use super::common::{restyled, scalar, set_scalar};
-use super::fieldspec::{apply_path, next_segment, strip_root, CreateKind, NameBackRef};
+use super::fieldspec::{apply_path, CreateKind, NameBackRef};
 use crate::error::{Error, Result};
 use crate::kustomization::{FieldSpec, Gvk};
+use crate::kustomization::{Segment, SpecPath};
 use crate::resource::{ResId, ResMap, Resource};
 use crate::yaml::{Map, Value};
 use std::cell::RefCell;
@@ -317,27 +318,25 @@ fn role_ref_gvk(path: &str, obj: &Value) -> Option<Gvk> {
 
 /// Whether a spec path leads to at least one non-null node of `v`
 /// (lists along the way entered element by element, as the walk does).
-fn reaches(v: &Value, path: &str) -> bool {
-    reaches_at(v, Some(strip_root(path)))
+fn reaches(v: &Value, path: &SpecPath) -> bool {
+    reaches_at(v, path.segments())
 }
 
-/// [`reaches`] from a node, with the path left (`None` past its end).
-fn reaches_at(v: &Value, path: Option<&str>) -> bool {
+/// [`reaches`] from a node, with the segments left.
+fn reaches_at(v: &Value, path: &[Segment]) -> bool {
     crate::yaml::deep(|| reaches_inner(v, path))
 }
 
 // Body of `reaches_at`, run with stack to spare.
-fn reaches_inner(v: &Value, path: Option<&str>) -> bool {
-    let Some(path) = path else {
+fn reaches_inner(v: &Value, path: &[Segment]) -> bool {
+    let Some((seg, rest)) = path.split_first() else {
         return !v.is_null();
     };
     match v {
-        Value::Map(m) => {
-            let (segment, rest) = next_segment(path);
-            let name = segment.strip_suffix("[]").unwrap_or(&segment);
-            m.get(name).is_some_and(|f| reaches_at(f, rest))
-        }
-        Value::Seq(items) => items.iter().any(|i| reaches_at(i, Some(path))),
+        Value::Map(m) => m
+            .get(seg.name.as_str())
+            .is_some_and(|f| reaches_at(f, rest)),
+        Value::Seq(items) => items.iter().any(|i| reaches_at(i, path)),
         // The walk reports a scalar in the middle of a path: let it.
         Value::Scalar(_) => !v.is_null(),
     }

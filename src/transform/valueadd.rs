@@ -95,7 +95,7 @@ impl ValueAddTransformer {
 /// Splits at `/`, where `\/` escapes a slash (kustomize's value-add split:
 /// a field spec's segments, a leading `/` kept as an empty first field).
 fn split_fields(path: &str) -> Vec<String> {
-    super::fieldspec::segments(path)
+    crate::kustomization::segments(path)
 }
 
 /// Inserts `part` into a slash-separated path at `pos` (kustomize's
