@@ -34,29 +34,26 @@ struct Pending<'a> {
 /// changes during the pass (only referrers' reference fields and the
 /// referrals' refBy annotations do).
 struct Facts {
+    /// The current id (its name, namespace and kind as the resource has them).
     cur: ResId,
-    org: ResId,
     prev: Vec<ResId>,
-    kind: String,
-    name: String,
-    namespace: String,
     prefixes: Vec<String>,
     suffixes: Vec<String>,
 }
 
 impl Facts {
     fn of(r: &Resource) -> Facts {
-        let prev = r.prev_ids();
         Facts {
             cur: r.cur_id(),
-            org: prev.first().cloned().unwrap_or_else(|| r.cur_id()),
-            prev,
-            kind: r.kind().to_string(),
-            name: r.name().to_string(),
-            namespace: r.namespace().to_string(),
+            prev: r.prev_ids(),
             prefixes: r.name_prefixes(),
             suffixes: r.name_suffixes(),
         }
+    }
+
+    /// The original id: the oldest previous one, or the current one.
+    fn org(&self) -> &ResId {
+        self.prev.first().unwrap_or(&self.cur)
     }
 
     /// kustomize's `PrefixesSuffixesEquals`.
@@ -98,7 +95,7 @@ pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<(
             by_prev_name.entry(n.to_string()).or_default().push(i);
         }
         by_org_kind
-            .entry(f.org.gvk.kind.as_str())
+            .entry(f.org().gvk.kind.as_str())
             .or_default()
             .push(i);
     }
@@ -118,7 +115,7 @@ pub fn fix_name_references(m: &mut ResMap, backrefs: &[NameBackRef]) -> Result<(
                 }
             };
             for &i in pool {
-                if facts[i].org.gvk.is_selected_by(&spec.gvk) {
+                if facts[i].org().gvk.is_selected_by(&spec.gvk) {
                     filters[i].push(Pending {
                         spec,
                         target: &br.gvk,
@@ -186,7 +183,7 @@ fn referable_by(m: &ResMap, w: &World, referrer: usize) -> Result<Vec<usize>> {
     Ok((0..m.len())
         .filter(|&j| {
             let t = &w.facts[j];
-            t.cur.cluster_scoped || t.cur.ns_equals(rid) || rb_namespaces.contains(&t.namespace)
+            t.cur.cluster_scoped || t.cur.ns_equals(rid) || rb_namespaces.contains(&t.cur.namespace)
         })
         .collect())
 }
@@ -392,7 +389,7 @@ impl Ctx<'_> {
             return Ok(());
         };
         referred(j);
-        let new = &self.facts(j).name;
+        let new = &self.facts(j).cur.name;
         if *new != old {
             set_scalar(node, new, None)?;
         }
@@ -417,7 +414,7 @@ impl Ctx<'_> {
         };
         referred(j);
         let referral = self.facts(j);
-        let (new, new_ns) = (&referral.name, &referral.namespace);
+        let (new, new_ns) = (&referral.cur.name, &referral.cur.namespace);
         if *new == old && new_ns.is_empty() {
             return Ok(());
         }
@@ -439,7 +436,7 @@ impl Ctx<'_> {
                 .copied()
                 .filter(|&j| {
                     let f = self.facts(j);
-                    let id = if original { &f.org } else { &f.cur };
+                    let id = if original { f.org() } else { &f.cur };
                     let eff = id.effective_namespace();
                     !id.cluster_scoped && eff != CLUSTER_NS && eff == ns
                 })
@@ -477,7 +474,7 @@ impl Ctx<'_> {
         if !me.cur.cluster_scoped {
             c.retain(|&j| {
                 let f = self.facts(j);
-                f.cur.cluster_scoped || f.kind == "ServiceAccount" || me.cur.ns_equals(&f.cur)
+                f.cur.cluster_scoped || f.cur.gvk.kind == "ServiceAccount" || me.cur.ns_equals(&f.cur)
             });
         }
         if c.len() == 1 {
@@ -495,7 +492,7 @@ impl Ctx<'_> {
         let first = self.facts(c[0]);
         let identical = c.iter().all(|&j| {
             let f = self.facts(j);
-            f.name == first.name && (!with_ns || f.namespace == first.namespace)
+            f.cur.name == first.cur.name && (!with_ns || f.cur.namespace == first.cur.namespace)
         });
         if identical {
             return Ok(Some(c[0]));
