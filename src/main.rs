@@ -7,6 +7,7 @@ mod write;
 
 // The build is allocation-heavy (many small maps and strings); mimalloc
 // measured faster than the system allocator here (docs/performance.md).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOC: alloc::Mimalloc = alloc::Mimalloc;
 

@@ -8,12 +8,20 @@ use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
+use std::sync::Arc;
 
 /// A field spec's path: its text as written, and its segments as the walk
 /// reads them (a leading `/` dropped, split at `/`, a `\/` being a `/`).
 /// Equal, hashed and dereferenced as its text.
+///
+/// Shared: the builtin tables are copied into every transformer of every
+/// root, and a copy is a count.
 #[derive(Clone, Default)]
-pub struct SpecPath {
+pub struct SpecPath(Arc<Parts>);
+
+/// What a [`SpecPath`] shares.
+#[derive(Default)]
+struct Parts {
     text: String,
     segments: Box<[Segment]>,
 }
@@ -44,13 +52,13 @@ impl SpecPath {
                 },
             })
             .collect();
-        SpecPath { text, segments }
+        SpecPath(Arc::new(Parts { text, segments }))
     }
 
     /// Its segments, first to last (never none: an empty path is one
     /// empty segment, which the walk reports).
     pub fn segments(&self) -> &[Segment] {
-        &self.segments
+        &self.0.segments
     }
 }
 
@@ -70,13 +78,13 @@ impl Deref for SpecPath {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 }
 
 impl PartialEq for SpecPath {
     fn eq(&self, other: &SpecPath) -> bool {
-        self.text == other.text
+        self.0.text == other.0.text
     }
 }
 
@@ -84,31 +92,31 @@ impl Eq for SpecPath {}
 
 impl PartialEq<str> for SpecPath {
     fn eq(&self, other: &str) -> bool {
-        self.text == other
+        self.0.text == other
     }
 }
 
 impl PartialEq<&str> for SpecPath {
     fn eq(&self, other: &&str) -> bool {
-        self.text == *other
+        self.0.text == *other
     }
 }
 
 impl Hash for SpecPath {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.text.hash(state)
+        self.0.text.hash(state)
     }
 }
 
 impl fmt::Debug for SpecPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.text.fmt(f)
+        self.0.text.fmt(f)
     }
 }
 
 impl fmt::Display for SpecPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(&self.0.text)
     }
 }
 

@@ -474,7 +474,9 @@ impl Ctx<'_> {
         if !me.cur.cluster_scoped {
             c.retain(|&j| {
                 let f = self.facts(j);
-                f.cur.cluster_scoped || f.cur.gvk.kind == "ServiceAccount" || me.cur.ns_equals(&f.cur)
+                f.cur.cluster_scoped
+                    || f.cur.gvk.kind == "ServiceAccount"
+                    || me.cur.ns_equals(&f.cur)
             });
         }
         if c.len() == 1 {

@@ -461,9 +461,6 @@ fn parse_stream(
         (None, _) => Mark::from_lib(m),
     };
     let end = src.len() as u64;
-    let mut input = src;
-    let mut parser = Parser::new();
-    parser.set_input_string(&mut input);
     let new_builder = || {
         let mut b = Builder::new(opts.record_marks);
         b.duplicate_keys = opts.duplicate_keys;
@@ -559,6 +556,12 @@ fn parse_stream(
     }
     let mut b = new_builder();
     docs.clear();
+    // Made only here: libyaml's parser allocates 64 KiB of buffers, which
+    // for every piece the fast reader took were most of a build's allocated
+    // bytes, freed at once (page faults when the allocator returns them).
+    let mut input = src;
+    let mut parser = Parser::new();
+    parser.set_input_string(&mut input);
     loop {
         // A panic in the dependency is this text's syntax error, not a crash.
         let event = go_tags::quietly(|| parser.parse())
