@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::resource::Resource;
-use crate::yaml::{emit_stream, Value};
+use crate::yaml::{emit_stream, emit_stream_into, Value};
 use std::collections::BTreeSet;
 
 /// The resources of a finished build, in output order.
@@ -53,6 +53,14 @@ impl Output {
     /// The YAML stream `kustomize build` prints.
     pub fn to_yaml(&self) -> Result<String> {
         Ok(emit_stream(self.resources.iter().map(|r| &r.obj))?)
+    }
+
+    /// [`Output::to_yaml`] appended to `out` (a buffer to reuse).
+    pub fn write_yaml(&self, out: &mut String) -> Result<()> {
+        Ok(emit_stream_into(
+            self.resources.iter().map(|r| &r.obj),
+            out,
+        )?)
     }
 
     /// The resources, in output order.

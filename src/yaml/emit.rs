@@ -50,13 +50,24 @@ pub fn emit_document(value: &Value, out: &mut String) -> Result<(), EmitError> {
 /// Prints a stream of documents separated by `---\n`, as `kustomize build` does.
 pub fn emit_stream<'a>(docs: impl IntoIterator<Item = &'a Value>) -> Result<String, EmitError> {
     let mut out = String::new();
+    emit_stream_into(docs, &mut out)?;
+    Ok(out)
+}
+
+/// [`emit_stream`] appending to `out`, so that a buffer can serve many
+/// streams (a many-root run reuses the ones it has written). On an error
+/// `out` holds the documents before the failing one.
+pub fn emit_stream_into<'a>(
+    docs: impl IntoIterator<Item = &'a Value>,
+    out: &mut String,
+) -> Result<(), EmitError> {
     for (i, doc) in docs.into_iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
-        emit_document(doc, &mut out)?;
+        emit_document(doc, out)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Line width past which go-yaml folds at a space.

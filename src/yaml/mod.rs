@@ -13,7 +13,7 @@ pub mod timestamp;
 mod value;
 
 pub use deep::deep;
-pub use emit::{emit_document, emit_stream, EmitError};
+pub use emit::{emit_document, emit_stream, emit_stream_into, EmitError};
 pub use parse::{
     fast_reader_takes, parse_documents, pointer, push_segment, resolve_plain, Document,
     DuplicateKeys, Mark, Marks, NonStringKey, ParseError, ParseErrorKind, ParseOptions,
