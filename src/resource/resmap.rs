@@ -40,7 +40,12 @@ impl ResMap {
     /// Appends many resources; each current id must be new.
     pub fn append_all(&mut self, other: Vec<Resource>) -> Result<()> {
         {
-            let mut seen: HashSet<_> = self.list.iter().map(Resource::id_key).collect();
+            let mut seen: HashSet<_, foldhash::fast::RandomState> =
+                HashSet::with_capacity_and_hasher(
+                    self.list.len() + other.len(),
+                    Default::default(),
+                );
+            seen.extend(self.list.iter().map(Resource::id_key));
             for res in &other {
                 if !seen.insert(res.id_key()) {
                     return Err(Error::of(

@@ -14,6 +14,7 @@ use crate::kustomization::{decode_plugin_config, FieldSpec, Gvk};
 use crate::resource::ResMap;
 use crate::yaml::{Tag, Value};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Which RoleBinding/ClusterRoleBinding subjects get the namespace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -106,12 +107,13 @@ impl NamespaceTransformer {
             .collect();
         let gvk = Gvk::from_api_version(&api_version, &kind);
         if !gvk.is_cluster_scoped() {
-            let meta = FieldSpec {
+            // Made once: a spec's path is split when it is made.
+            static META: LazyLock<FieldSpec> = LazyLock::new(|| FieldSpec {
                 gvk: Gvk::default(),
                 path: "metadata/namespace".into(),
                 create: true,
-            };
-            apply_spec(obj, &meta, CreateKind::Scalar, &mut |n| self.set(n))?;
+            });
+            apply_spec(obj, &META, CreateKind::Scalar, &mut |n| self.set(n))?;
         }
         if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
             specs.retain(|fs| {
