@@ -18,4 +18,4 @@ pub use parse::{
     fast_reader_takes, parse_documents, pointer, push_segment, resolve_plain, Document,
     DuplicateKeys, Mark, Marks, NonStringKey, ParseError, ParseErrorKind, ParseOptions,
 };
-pub use value::{map_with_capacity, Map, Scalar, Shared, Tag, Value};
+pub use value::{from_json_slice, map_with_capacity, Map, Scalar, Shared, Tag, Value};

@@ -178,8 +178,7 @@ fn json_value(bytes: &[u8]) -> Option<Value> {
     if !trimmed.starts_with(b"{") {
         return None;
     }
-    let j: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    Some(Value::from(j))
+    crate::yaml::from_json_slice(bytes).ok()
 }
 
 /// The builtin schema (Kubernetes v1.21.2 plus the kustomization API).
