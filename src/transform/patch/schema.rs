@@ -112,8 +112,10 @@ impl SchemaDoc {
 
 /// Makes equal small mappings of scalars (`{type: string}`, a `$ref`) one
 /// shared value: a schema holds thousands of them, and it is only read
-/// (the builtin one: 1.5 MiB of values, most of it those).
-fn share_leaves(v: &mut Value, leaves: &mut HashMap<String, Value>) {
+/// (the builtin one: 1.5 MiB of values, most of it those). `leaves` holds
+/// the ones seen, by a hash of their keys and texts.
+fn share_leaves(v: &mut Value, leaves: &mut HashMap<u64, Vec<Value>>) {
+    use std::hash::{BuildHasher, Hash, Hasher};
     crate::yaml::deep(|| match v {
         Value::Map(m) => {
             let leaf = m.len() <= 4 && m.values().all(|x| matches!(x, Value::Scalar(_)));
@@ -123,14 +125,19 @@ fn share_leaves(v: &mut Value, leaves: &mut HashMap<String, Value>) {
                 }
                 return;
             }
-            // The entries, in order, as one key (tags and styles included:
-            // only an identical mapping is shared).
-            let key = format!("{:?}", &**m);
-            match leaves.get(&key) {
-                Some(shared) => *v = shared.clone(),
-                None => {
-                    leaves.insert(key, v.clone());
+            // A fixed seed: the hash only groups candidates, equality decides.
+            let mut h = foldhash::fast::FixedState::default().build_hasher();
+            for (k, x) in m.iter() {
+                k.hash(&mut h);
+                if let Value::Scalar(s) = x {
+                    (s.tag, &s.text).hash(&mut h);
                 }
+            }
+            let seen = leaves.entry(h.finish()).or_default();
+            // Equal as data (keys, tags and texts): all a schema's reader sees.
+            match seen.iter().find(|s| **s == *v) {
+                Some(shared) => *v = shared.clone(),
+                None => seen.push(v.clone()),
             }
         }
         Value::Seq(items) => {
