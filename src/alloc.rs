@@ -25,26 +25,43 @@ fn plain(align: usize, size: usize) -> bool {
     align <= MALLOC_ALIGN && align <= size
 }
 
+/// A new block for `layout` from the plain entry point or its aligned twin.
+///
+/// # Safety
+/// As `GlobalAlloc::alloc`: `layout` has a non-zero size.
+#[inline]
+unsafe fn fresh(
+    layout: Layout,
+    plain_fn: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned_fn: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    if plain(layout.align(), layout.size()) {
+        plain_fn(layout.size()) as *mut u8
+    } else {
+        aligned_fn(layout.size(), layout.align()) as *mut u8
+    }
+}
+
 // SAFETY: every block comes from mimalloc and goes back to it; the plain
 // entry points are used only where their alignment suffices (`plain`), and
 // `mi_free` and `mi_realloc` take blocks of either kind.
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if plain(layout.align(), layout.size()) {
-            libmimalloc_sys::mi_malloc(layout.size()) as *mut u8
-        } else {
-            libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-        }
+        fresh(
+            layout,
+            libmimalloc_sys::mi_malloc,
+            libmimalloc_sys::mi_malloc_aligned,
+        )
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if plain(layout.align(), layout.size()) {
-            libmimalloc_sys::mi_zalloc(layout.size()) as *mut u8
-        } else {
-            libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
-        }
+        fresh(
+            layout,
+            libmimalloc_sys::mi_zalloc,
+            libmimalloc_sys::mi_zalloc_aligned,
+        )
     }
 
     #[inline]

@@ -372,10 +372,13 @@ fn run_build(args: BuildArgs) -> i32 {
     let buffers = std::sync::Mutex::new(Vec::<String>::new());
     let prepare = |_: usize, b: strata::Build| match &args.output {
         None => {
-            let mut text = buffers.lock().ok().and_then(|mut p| p.pop());
-            let text = text.get_or_insert_with(String::new);
-            let result = b.result.and_then(|out| out.write_yaml(text));
-            Prepared::Text(b.warnings, result.map(|()| std::mem::take(text)))
+            let mut text = buffers
+                .lock()
+                .ok()
+                .and_then(|mut p| p.pop())
+                .unwrap_or_default();
+            let result = b.result.and_then(|out| out.write_yaml(&mut text));
+            Prepared::Text(b.warnings, result.map(|()| text))
         }
         Some(_) => Prepared::Build(b),
     };

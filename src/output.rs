@@ -52,7 +52,9 @@ impl<'a> Document<'a> {
 impl Output {
     /// The YAML stream `kustomize build` prints.
     pub fn to_yaml(&self) -> Result<String> {
-        Ok(emit_stream(self.resources.iter().map(|r| &r.obj))?)
+        let mut out = String::new();
+        self.write_yaml(&mut out)?;
+        Ok(out)
     }
 
     /// [`Output::to_yaml`] appended to `out` (a buffer to reuse).

@@ -98,7 +98,6 @@ impl ImageTagTransformer {
         Some(name)
     }
 
-    /// kustomize's image updater on one node: must be a scalar (or null).
     /// Whether [`Self::update`] would change or reject `node`: a scalar
     /// only when it names the image.
     fn changes(&self, node: &Value) -> bool {
@@ -108,6 +107,7 @@ impl ImageTagTransformer {
         }
     }
 
+    /// kustomize's image updater on one node: must be a scalar (or null).
     fn update(&self, node: &mut Value) -> Result<()> {
         let Value::Scalar(s) = node else {
             return Err(wrong_kind("ScalarNode", node));
