@@ -22,18 +22,49 @@ pub const BUILTIN_VERSION: &str = "v1.21.2";
 /// A set of definitions (one swagger document, or several merged).
 #[derive(Debug, Default)]
 pub struct SchemaDoc {
-    defs: HashMap<String, Value>,
+    defs: HashMap<String, Def>,
     by_type: HashMap<(String, String), String>,
 }
 
-impl SchemaDoc {
-    /// Reads the `definitions` of a swagger document (JSON or YAML).
-    pub fn from_bytes(bytes: &[u8]) -> Result<SchemaDoc> {
-        let mut doc = SchemaDoc::default();
-        doc.add_bytes(bytes)?;
-        Ok(doc)
-    }
+/// One definition: read when the document is, or (the builtin ones) kept as
+/// the embedded JSON text and read when a merge first consults it. A build
+/// consults a few of the builtin's 600-odd definitions (18 for a Deployment
+/// patch); reading them all cost every build with a patch 7 M instructions
+/// (docs/performance.md, seventh round).
+#[derive(Clone, Debug)]
+struct Def {
+    body: Body,
+    /// The group/version/kinds it declares (`x-kubernetes-group-version-kind`).
+    types: Vec<(String, String)>,
+}
 
+#[derive(Clone, Debug)]
+enum Body {
+    Read(Value),
+    Embedded(Arc<Embedded>),
+}
+
+/// A builtin definition's text and, once consulted, its value (shared by
+/// every document the definition is added to).
+#[derive(Debug)]
+struct Embedded {
+    text: &'static serde_json::value::RawValue,
+    value: OnceLock<Value>,
+}
+
+impl Def {
+    fn value(&self) -> &Value {
+        match &self.body {
+            Body::Read(v) => v,
+            // The text was checked as JSON when the index was read.
+            Body::Embedded(e) => e.value.get_or_init(|| {
+                crate::yaml::from_json_slice(e.text.get().as_bytes()).unwrap_or_default()
+            }),
+        }
+    }
+}
+
+impl SchemaDoc {
     /// Adds the definitions of a swagger document; later ones win.
     pub fn add_bytes(&mut self, bytes: &[u8]) -> Result<()> {
         // Schemas are mostly JSON, and large: read JSON with a JSON parser
@@ -54,10 +85,59 @@ impl SchemaDoc {
             let mut leaves = HashMap::new();
             for (name, mut d) in std::mem::take(&mut **defs) {
                 share_leaves(&mut d, &mut leaves);
-                self.add_definition(&name, d);
+                let types = declared_types(&d);
+                self.add_definition(
+                    &name,
+                    Def {
+                        body: Body::Read(d),
+                        types,
+                    },
+                );
             }
         }
         Ok(())
+    }
+
+    /// The embedded builtin document: its definitions indexed by name and
+    /// type, each read when first consulted.
+    fn embedded(bytes: &'static [u8]) -> serde_json::Result<SchemaDoc> {
+        use serde_json::value::RawValue;
+        #[derive(serde::Deserialize)]
+        struct Doc<'a> {
+            // Sorted by name, as a document read into values iterates.
+            #[serde(borrow)]
+            definitions: std::collections::BTreeMap<String, &'a RawValue>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Head {
+            #[serde(rename = "x-kubernetes-group-version-kind", default)]
+            types: Vec<Gvk>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Gvk {
+            #[serde(default)]
+            group: String,
+            #[serde(default)]
+            version: String,
+            #[serde(default)]
+            kind: String,
+        }
+        let doc: Doc<'static> = serde_json::from_slice(bytes)?;
+        let mut out = SchemaDoc::default();
+        for (name, text) in doc.definitions {
+            let head: Head = serde_json::from_str(text.get())?;
+            let types = head
+                .types
+                .into_iter()
+                .map(|g| (api_version(&g.group, &g.version), g.kind))
+                .collect();
+            let body = Body::Embedded(Arc::new(Embedded {
+                text,
+                value: OnceLock::new(),
+            }));
+            out.add_definition(&name, Def { body, types });
+        }
+        Ok(out)
     }
 
     /// Adds every definition of another document; its ones win.
@@ -67,21 +147,10 @@ impl SchemaDoc {
         }
     }
 
-    fn add_definition(&mut self, name: &str, d: Value) {
-        // Index by every group/version/kind the definition declares.
-        if let Some(Value::Seq(gvks)) = d.get("x-kubernetes-group-version-kind") {
-            for g in gvks {
-                let group = g.str_at(&["group"]).unwrap_or("");
-                let version = g.str_at(&["version"]).unwrap_or("");
-                let kind = g.str_at(&["kind"]).unwrap_or("");
-                let api_version = if group.is_empty() {
-                    version.to_string()
-                } else {
-                    format!("{group}/{version}")
-                };
-                self.by_type
-                    .insert((api_version, kind.to_string()), name.to_string());
-            }
+    fn add_definition(&mut self, name: &str, d: Def) {
+        // Indexed by every group/version/kind the definition declares.
+        for t in &d.types {
+            self.by_type.insert(t.clone(), name.to_string());
         }
         self.defs.insert(name.to_string(), d);
     }
@@ -93,7 +162,7 @@ impl SchemaDoc {
             .get(&(api_version.to_string(), kind.to_string()))?;
         Some(Schema {
             doc: self,
-            node: self.defs.get(name)?,
+            node: self.defs.get(name)?.value(),
         })
     }
 
@@ -104,7 +173,7 @@ impl SchemaDoc {
                 break;
             }
             let name = r.strip_prefix("#/definitions/")?;
-            node = self.defs.get(&unescape_pointer(name))?;
+            node = self.defs.get(&unescape_pointer(name))?.value();
         }
         Some(Schema { doc: self, node })
     }
@@ -112,7 +181,7 @@ impl SchemaDoc {
 
 /// Makes equal small mappings of scalars (`{type: string}`, a `$ref`) one
 /// shared value: a schema holds thousands of them, and it is only read
-/// (the builtin one: 1.5 MiB of values, most of it those). `leaves` holds
+/// (the builtin one read whole was 1.5 MiB of values, most of it those). `leaves` holds
 /// the ones seen, by a hash of their keys and texts.
 fn share_leaves(v: &mut Value, leaves: &mut HashMap<u64, Vec<Value>>) {
     use std::hash::{BuildHasher, Hash, Hasher};
@@ -147,6 +216,30 @@ fn share_leaves(v: &mut Value, leaves: &mut HashMap<u64, Vec<Value>>) {
         }
         Value::Scalar(_) => {}
     })
+}
+
+/// The types a read definition declares (`x-kubernetes-group-version-kind`).
+fn declared_types(d: &Value) -> Vec<(String, String)> {
+    let Some(Value::Seq(gvks)) = d.get("x-kubernetes-group-version-kind") else {
+        return Vec::new();
+    };
+    gvks.iter()
+        .map(|g| {
+            let group = g.str_at(&["group"]).unwrap_or("");
+            let version = g.str_at(&["version"]).unwrap_or("");
+            let kind = g.str_at(&["kind"]).unwrap_or("");
+            (api_version(group, version), kind.to_string())
+        })
+        .collect()
+}
+
+/// `group/version`, or the version alone for the core group.
+fn api_version(group: &str, version: &str) -> String {
+    if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    }
 }
 
 fn unescape_pointer(s: &str) -> String {
@@ -227,7 +320,7 @@ pub fn builtin() -> Arc<SchemaDoc> {
     static DOC: OnceLock<Arc<SchemaDoc>> = OnceLock::new();
     DOC.get_or_init(|| {
         let src = crate::data::OPENAPI_V1_21_2;
-        Arc::new(SchemaDoc::from_bytes(src).expect("embedded OpenAPI schema parses"))
+        Arc::new(SchemaDoc::embedded(src).expect("embedded OpenAPI schema parses"))
     })
     .clone()
 }
@@ -399,5 +492,25 @@ mod tests {
         let args = containers.elements().and_then(|c| c.field("args")).unwrap();
         assert!(!args.has_merge_strategy());
         assert!(doc.for_type("example.com/v1", "MyCRD").is_none());
+    }
+
+    #[test]
+    fn embedded_definitions_read_as_the_whole_document() {
+        // The builtin read lazily, definition by definition, against the
+        // same bytes read at once: the same names, types and values.
+        let lazy = SchemaDoc::embedded(crate::data::OPENAPI_V1_21_2).unwrap();
+        let mut eager = SchemaDoc::default();
+        eager.add_bytes(crate::data::OPENAPI_V1_21_2).unwrap();
+        assert!(lazy.defs.len() > 500, "{}", lazy.defs.len());
+        assert_eq!(lazy.by_type, eager.by_type);
+        let mut names: Vec<_> = lazy.defs.keys().collect();
+        let mut eager_names: Vec<_> = eager.defs.keys().collect();
+        names.sort();
+        eager_names.sort();
+        assert_eq!(names, eager_names);
+        for (name, d) in &lazy.defs {
+            assert!(d.value() == eager.defs[name].value(), "{name}");
+            assert_eq!(d.types, eager.defs[name].types, "{name}");
+        }
     }
 }
