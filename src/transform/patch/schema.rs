@@ -181,8 +181,8 @@ impl SchemaDoc {
 
 /// Makes equal small mappings of scalars (`{type: string}`, a `$ref`) one
 /// shared value: a schema holds thousands of them, and it is only read
-/// (the builtin one read whole was 1.5 MiB of values, most of it those). `leaves` holds
-/// the ones seen, by a hash of their keys and texts.
+/// (the builtin one read whole was 1.5 MiB of values, most of it those).
+/// `leaves` holds the ones seen, by a hash of their keys and texts.
 fn share_leaves(v: &mut Value, leaves: &mut HashMap<u64, Vec<Value>>) {
     use std::hash::{BuildHasher, Hash, Hasher};
     crate::yaml::deep(|| match v {
