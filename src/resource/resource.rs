@@ -89,6 +89,27 @@ fn append_csv_to(a: &mut Map, key: &str, value: &str) {
     *v = Value::string(text);
 }
 
+/// The items of a comma-separated list, as `split(',')` gives them: cut at
+/// each comma by a byte scan (the lists are short, and `str::split` with a
+/// char pattern was a fifth of the name references' lookups).
+fn csv_items(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b',') {
+            // A comma is one byte: both sides are whole characters.
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// Sets `key` of `a` to `value`; most calls replace an existing entry, so
 /// the key is allocated only when missing.
 fn put(a: &mut Map, key: &str, value: Value) {
@@ -286,10 +307,12 @@ impl Resource {
     }
 
     fn csv(&self, key: &str) -> Vec<String> {
-        match self.annotation(key) {
-            Some(s) => s.split(',').map(str::to_string).collect(),
-            None => Vec::new(),
-        }
+        self.csv_items(key).map(str::to_string).collect()
+    }
+
+    /// The items of a comma-separated annotation (none when it is missing).
+    fn csv_items(&self, key: &str) -> impl Iterator<Item = &str> + '_ {
+        self.annotation(key).into_iter().flat_map(csv_items)
     }
 
     fn append_csv(&mut self, key: &str, value: &str) {
@@ -353,7 +376,7 @@ impl Resource {
         }
         // The three lists are read in step, straight from the annotations
         // (a shorter list gives empty parts).
-        let list = |key| self.annotation(key).into_iter().flat_map(|s| s.split(','));
+        let list = |key| self.csv_items(key);
         let (mut nss, mut kinds) = (list(PREVIOUS_NAMESPACES), list(PREVIOUS_KINDS));
         let av = self.api_version();
         let (group, version) = Gvk::split_api_version(av);
@@ -373,15 +396,24 @@ impl Resource {
         self.name() == name
             || self
                 .annotation(PREVIOUS_NAMES)
-                .is_some_and(|names| names.split(',').any(|n| n == name))
+                .is_some_and(|names| csv_items(names).any(|n| n == name))
     }
 
     /// The original id: the oldest previous id, or the current one.
     pub fn org_id(&self) -> ResId {
-        self.prev_ids()
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| self.cur_id())
+        // The first of each list, as `prev_ids` pairs them.
+        let Some(name) = self.csv_items(PREVIOUS_NAMES).next() else {
+            return self.cur_id();
+        };
+        let (group, version) = Gvk::split_api_version(self.api_version());
+        let kind = self.csv_items(PREVIOUS_KINDS).next().unwrap_or("");
+        let namespace = self.csv_items(PREVIOUS_NAMESPACES).next().unwrap_or("");
+        ResId {
+            gvk: Gvk::new(group, version, kind),
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+            cluster_scoped: false,
+        }
     }
 
     /// The ids of the resources referring to this one.
@@ -462,6 +494,15 @@ mod tests {
     }
 
     #[test]
+    fn csv_items_split_as_str_split() {
+        for s in ["", ",", "a", "a,", ",a", "a,b", "a,,b", "é,ü,", ",,"] {
+            let ours: Vec<&str> = super::csv_items(s).collect();
+            let std: Vec<&str> = s.split(',').collect();
+            assert_eq!(ours, std, "{s:?}");
+        }
+    }
+
+    #[test]
     fn previous_ids_are_stored_as_by_appends() {
         // Every list annotation state (missing, null, text, number,
         // mapping) under ids with and without each part.
@@ -491,6 +532,12 @@ mod tests {
                         let (mut old, mut new) = (r.clone(), r.clone());
                         store_previous_id_by_appends(&mut old);
                         new.store_previous_id();
+                        // The original id is the first previous one, however
+                        // the lists stand (before and after a store).
+                        for r in [&r, &new] {
+                            let first = r.prev_ids().into_iter().next();
+                            assert_eq!(r.org_id(), first.unwrap_or_else(|| r.cur_id()));
+                        }
                         assert_eq!(
                             format!("{:?}", old.obj),
                             format!("{:?}", new.obj),
