@@ -65,7 +65,8 @@ const BUILD_ANNOTATIONS: [&str; 19] = [
 /// Whether `key` is one of kustomize's build annotations (removed before
 /// output; a generator merge takes them from the resource merged into).
 pub fn is_build_annotation(key: &str) -> bool {
-    BUILD_ANNOTATIONS.contains(&key)
+    // All of them start so: most keys are told apart by their first bytes.
+    (key.starts_with("internal.") || key.starts_with("config.")) && BUILD_ANNOTATIONS.contains(&key)
 }
 
 /// Appends `value` to the comma-separated list annotation `key` of `a`, as
@@ -455,7 +456,7 @@ impl Resource {
         if a.is_empty() {
             return;
         }
-        a.retain(|k, _| !BUILD_ANNOTATIONS.contains(&k.as_str()));
+        a.retain(|k, _| !is_build_annotation(k));
         if a.is_empty() {
             md.shift_remove("annotations");
             return;
@@ -491,6 +492,15 @@ mod tests {
                 append_csv_to(a, key, value);
             }
         }
+    }
+
+    #[test]
+    fn build_annotations_are_told_by_the_whole_list() {
+        for k in BUILD_ANNOTATIONS {
+            assert!(is_build_annotation(k), "{k}");
+            assert!(!is_build_annotation(&k[1..]), "{k}");
+        }
+        assert!(!is_build_annotation("config.kubernetes.io/other"));
     }
 
     #[test]

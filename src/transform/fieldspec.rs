@@ -133,6 +133,9 @@ pub fn spec_matches(fs: &FieldSpec, obj: &Value) -> bool {
     if !fs.gvk.kind.is_empty() && fs.gvk.kind != kind {
         return false;
     }
+    if fs.gvk.group.is_empty() && fs.gvk.version.is_empty() {
+        return true;
+    }
     let av = obj.str_at(&["apiVersion"]).unwrap_or("");
     let (group, version) = Gvk::split_api_version(av);
     (fs.gvk.group.is_empty() || fs.gvk.group == group)
