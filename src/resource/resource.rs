@@ -158,6 +158,7 @@ impl Resource {
         }
     }
 
+    #[inline]
     fn text(&self, path: &[&str]) -> &str {
         self.obj.str_at(path).unwrap_or("")
     }

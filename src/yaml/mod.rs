@@ -5,6 +5,7 @@
 mod deep;
 mod emit;
 pub mod gostr;
+mod map;
 mod parse;
 mod shared;
 #[cfg(test)]

@@ -7,29 +7,15 @@
 //! references) see what the user wrote, while the emitter types it exactly as
 //! kustomize's JSON round trip does.
 
-use indexmap::IndexMap;
 use std::fmt;
 
 use super::deep;
+pub use super::map::Map;
 pub use super::shared::Shared;
-
-/// An ordered mapping. Output order is decided by the emitter (go-yaml's key
-/// sort), but insertion order is kept so merges and patches are deterministic.
-///
-/// Hashed with foldhash rather than SipHash: key lookups were a tenth of a
-/// build's time (docs/performance.md). Its per-map random seed keeps
-/// collision attacks as hard as with std's hasher; order never depends on it.
-/// Make one with `Map::default()` or [`map_with_capacity`].
-pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
-
-/// Up to this many entries a key is found by comparing keys in order
-/// rather than by hashing it: most mappings of a manifest are that small
-/// (an object's top level, metadata), and a key compares by length first.
-const SCAN_UP_TO: usize = 8;
 
 /// An empty [`Map`] with room for `n` entries.
 pub fn map_with_capacity(n: usize) -> Map {
-    Map::with_capacity_and_hasher(n, Default::default())
+    Map::with_capacity(n)
 }
 
 /// The type go-yaml v3's resolver assigned to a scalar.
@@ -412,37 +398,31 @@ impl Value {
     }
 
     /// Looks up a key of a mapping.
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        let m = self.as_map()?;
-        if m.len() <= SCAN_UP_TO {
-            return m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v);
-        }
-        m.get(key)
+        self.as_map()?.get(key)
     }
 
     /// Looks up a key of a mapping, mutably.
+    #[inline]
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        let m = self.as_map_mut()?;
-        if m.len() <= SCAN_UP_TO {
-            return m
-                .iter_mut()
-                .find(|(k, _)| k.as_str() == key)
-                .map(|(_, v)| v);
-        }
-        m.get_mut(key)
+        self.as_map_mut()?.get_mut(key)
     }
 
     /// Follows a path of mapping keys.
+    #[inline]
     pub fn get_path(&self, path: &[&str]) -> Option<&Value> {
         path.iter().try_fold(self, |v, k| v.get(k))
     }
 
     /// Follows a path of mapping keys, mutably.
+    #[inline]
     pub fn get_path_mut(&mut self, path: &[&str]) -> Option<&mut Value> {
         path.iter().try_fold(self, |v, k| v.get_mut(k))
     }
 
     /// The string text at a path of mapping keys, if it is a scalar.
+    #[inline]
     pub fn str_at(&self, path: &[&str]) -> Option<&str> {
         self.get_path(path).and_then(Value::as_scalar_text)
     }
