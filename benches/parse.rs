@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[path = "../src/alloc.rs"]
 mod alloc;
 #[global_allocator]
-static ALLOC: alloc::Mimalloc = alloc::Mimalloc;
+static ALLOC: alloc::Allocator = alloc::Allocator;
 use std::sync::OnceLock;
 
 use divan::counter::BytesCount;

@@ -5,11 +5,11 @@ mod alloc;
 mod report;
 mod write;
 
-// The build is allocation-heavy (many small maps and strings); mimalloc
-// measured faster than the system allocator here (docs/performance.md).
+// The build is allocation-heavy (many small maps and strings); jemalloc
+// measured faster than mimalloc and the system allocator here (src/alloc.rs).
 #[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
-static ALLOC: alloc::Mimalloc = alloc::Mimalloc;
+static ALLOC: alloc::Allocator = alloc::Allocator;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
