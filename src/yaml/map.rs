@@ -77,11 +77,6 @@ impl Map {
         self.entries.is_empty()
     }
 
-    /// Room for `n` more entries.
-    pub fn reserve(&mut self, n: usize) {
-        self.entries.reserve(n);
-    }
-
     /// The position of `key`.
     #[inline]
     pub fn get_index_of(&self, key: &str) -> Option<usize> {
@@ -131,16 +126,6 @@ impl Map {
     /// The entry at position `i`, its value mutably.
     pub fn get_index_mut(&mut self, i: usize) -> Option<(&String, &mut Value)> {
         self.entries.get_mut(i).map(|(k, v)| (&*k, v))
-    }
-
-    /// The first entry.
-    pub fn first(&self) -> Option<(&String, &Value)> {
-        self.get_index(0)
-    }
-
-    /// The last entry.
-    pub fn last(&self) -> Option<(&String, &Value)> {
-        self.entries.last().map(|(k, v)| (k, v))
     }
 
     /// Sets `key` to `value`: in its place if present (the old value is
@@ -203,13 +188,6 @@ impl Map {
         Some(e)
     }
 
-    /// Removes the last entry.
-    pub fn pop(&mut self) -> Option<(String, Value)> {
-        let e = self.entries.pop()?;
-        self.reindex();
-        Some(e)
-    }
-
     /// Keeps the entries `keep` accepts, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
         let before = self.entries.len();
@@ -219,60 +197,10 @@ impl Map {
         }
     }
 
-    /// Sorts the entries with `cmp` (stable).
-    pub fn sort_by(
-        &mut self,
-        mut cmp: impl FnMut(&String, &Value, &String, &Value) -> std::cmp::Ordering,
-    ) {
-        self.entries
-            .sort_by(|(k1, v1), (k2, v2)| cmp(k1, v1, k2, v2));
-        self.reindex();
-    }
-
     /// Sorts the entries by key.
     pub fn sort_keys(&mut self) {
         self.entries.sort_by(|(a, _), (b, _)| a.cmp(b));
         self.reindex();
-    }
-
-    /// Reverses the order of the entries.
-    pub fn reverse(&mut self) {
-        self.entries.reverse();
-        self.reindex();
-    }
-
-    /// Moves the entry at `from` to position `to`, shifting those between.
-    pub fn move_index(&mut self, from: usize, to: usize) {
-        if from < to {
-            self.entries[from..=to].rotate_left(1);
-        } else if to < from {
-            self.entries[to..=from].rotate_right(1);
-        }
-        self.reindex();
-    }
-
-    /// Splits off the entries from position `at` on.
-    pub fn split_off(&mut self, at: usize) -> Map {
-        let rest = self.entries.split_off(at);
-        self.reindex();
-        let mut m = Map {
-            entries: rest,
-            index: None,
-        };
-        m.reindex();
-        m
-    }
-
-    /// Removes every entry.
-    pub fn clear(&mut self) {
-        self.entries.clear();
-        self.index = None;
-    }
-
-    /// Removes and yields the entries of `range`.
-    pub fn drain(&mut self, range: std::ops::RangeFull) -> std::vec::Drain<'_, (String, Value)> {
-        self.index = None;
-        self.entries.drain(range)
     }
 
     /// The index again after the positions changed.
@@ -390,38 +318,13 @@ pub struct VacantEntry<'a> {
 }
 
 impl<'a> OccupiedEntry<'a> {
-    /// The key.
-    pub fn key(&self) -> &String {
-        &self.map.entries[self.index].0
-    }
-
-    /// The value.
-    pub fn get(&self) -> &Value {
-        &self.map.entries[self.index].1
-    }
-
-    /// The value, mutably.
-    pub fn get_mut(&mut self) -> &mut Value {
-        &mut self.map.entries[self.index].1
-    }
-
     /// The value, mutably, for as long as the map is borrowed.
     pub fn into_mut(self) -> &'a mut Value {
         &mut self.map.entries[self.index].1
     }
-
-    /// Replaces the value, returning the old one.
-    pub fn insert(&mut self, value: Value) -> Value {
-        std::mem::replace(self.get_mut(), value)
-    }
 }
 
 impl<'a> VacantEntry<'a> {
-    /// The key.
-    pub fn key(&self) -> &String {
-        &self.key
-    }
-
     /// Adds the entry with `value`.
     pub fn insert(self, value: Value) -> &'a mut Value {
         let i = self.map.push_new(self.key, value);
@@ -430,41 +333,12 @@ impl<'a> VacantEntry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    /// The key.
-    pub fn key(&self) -> &String {
-        match self {
-            Entry::Occupied(e) => e.key(),
-            Entry::Vacant(e) => e.key(),
-        }
-    }
-
-    /// The value, `value` put in first when absent.
-    pub fn or_insert(self, value: Value) -> &'a mut Value {
-        match self {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(value),
-        }
-    }
-
     /// The value, `make`'s put in first when absent.
     pub fn or_insert_with(self, make: impl FnOnce() -> Value) -> &'a mut Value {
         match self {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(make()),
         }
-    }
-
-    /// The value, a null put in first when absent.
-    pub fn or_default(self) -> &'a mut Value {
-        self.or_insert_with(Value::default)
-    }
-
-    /// Changes a present value with `f`.
-    pub fn and_modify(mut self, f: impl FnOnce(&mut Value)) -> Self {
-        if let Entry::Occupied(e) = &mut self {
-            f(e.get_mut());
-        }
-        self
     }
 }
 
@@ -540,18 +414,6 @@ mod tests {
     use super::*;
     use indexmap::IndexMap;
 
-    /// A small deterministic generator (xorshift), for repeatable runs.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
-
     fn same(m: &Map, r: &IndexMap<String, Value>) {
         let ours: Vec<(&String, &Value)> = m.iter().collect();
         let theirs: Vec<(&String, &Value)> = r.iter().collect();
@@ -566,29 +428,32 @@ mod tests {
         // Keys of one length with a shared prefix, and enough of them to
         // cross the scan limit both ways.
         let keys: Vec<String> = (0..24).map(|i| format!("internal.key/{i:02}")).collect();
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut next = crate::yaml::testgen::lcg(0x9e37_79b9_7f4a_7c15);
         for round in 0..200 {
             let (mut m, mut r) = (Map::new(), IndexMap::<String, Value>::new());
             for step in 0..60 {
-                let k = keys[rng.next(keys.len())].clone();
+                let k = keys[next(keys.len())].clone();
                 let v = Value::int((round * 100 + step) as i64);
-                match rng.next(10) {
+                match next(10) {
                     0..=3 => assert_eq!(m.insert(k.clone(), v.clone()), r.insert(k, v)),
                     4 => assert_eq!(m.shift_remove(&k), r.shift_remove(&k)),
                     5 => {
-                        let cut = rng.next(3);
+                        let cut = next(3);
                         m.retain(|k, _| !k.ends_with(&cut.to_string()));
                         r.retain(|k, _| !k.ends_with(&cut.to_string()));
                     }
-                    6 => assert_eq!(m.pop(), r.pop()),
+                    6 if !r.is_empty() => {
+                        let i = next(r.len());
+                        assert_eq!(m.shift_remove_index(i), r.shift_remove_index(i));
+                    }
                     7 => {
-                        *m.entry(k.clone()).or_insert(v.clone()) = Value::int(-1);
-                        *r.entry(k).or_insert(v) = Value::int(-1);
+                        *m.entry(k.clone()).or_insert_with(|| v.clone()) = Value::int(-1);
+                        *r.entry(k).or_insert_with(|| v) = Value::int(-1);
                     }
                     8 if !r.is_empty() => {
-                        let (a, b) = (rng.next(r.len()), rng.next(r.len()));
-                        m.move_index(a, b);
-                        r.move_index(a, b);
+                        let i = next(r.len());
+                        *m.get_index_mut(i).unwrap().1 = v.clone();
+                        *r.get_index_mut(i).unwrap().1 = v;
                     }
                     _ => {
                         m.sort_keys();

@@ -111,16 +111,7 @@ impl SchemaDoc {
         #[derive(serde::Deserialize)]
         struct Head {
             #[serde(rename = "x-kubernetes-group-version-kind", default)]
-            types: Vec<Gvk>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Gvk {
-            #[serde(default)]
-            group: String,
-            #[serde(default)]
-            version: String,
-            #[serde(default)]
-            kind: String,
+            types: Vec<crate::kustomization::Gvk>,
         }
         let doc: Doc<'static> = serde_json::from_slice(bytes)?;
         let mut out = SchemaDoc::default();
