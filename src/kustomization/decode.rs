@@ -70,8 +70,10 @@ pub fn decode_kustomization_with_warnings(bytes: &[u8]) -> (Vec<String>, Result<
     let src = Source::new(&text, doc.marks.as_ref()).with_typed_keys(doc.typed_keys);
     let (warnings, mut result) = decode_with_source(&doc.value, &src);
     if let Ok(d) = &mut result {
-        d.kustomization.entries.marks = doc.marks.map(std::sync::Arc::new);
-        d.kustomization.entries.text = Some(std::sync::Arc::from(text.as_str()));
+        d.kustomization.entries.set_source(
+            doc.marks.map(std::sync::Arc::new),
+            Some(std::sync::Arc::from(text.as_str())),
+        );
     }
     (warnings, result)
 }

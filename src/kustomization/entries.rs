@@ -5,7 +5,7 @@
 use crate::error::Location;
 use crate::yaml::{push_segment, Mark, Marks};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The kustomization file's path and its nodes' positions (empty for a
 /// kustomization that was not read from a file), and its text, to place
@@ -13,8 +13,12 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Default)]
 pub struct Entries {
     pub(crate) file: PathBuf,
-    pub(crate) marks: Option<Arc<Marks>>,
-    pub(crate) text: Option<Arc<str>>,
+    marks: Option<Arc<Marks>>,
+    text: Option<Arc<str>>,
+    /// The top-level keys among `marks`, escaped, found at the first
+    /// lookup: every entry's lookup needs them, and `marks` holds every
+    /// node of the file.
+    top_keys: OnceLock<Vec<String>>,
 }
 
 /// Where a string field of a kustomization entry (an inline patch) lies in
@@ -54,6 +58,13 @@ impl Embedded {
 }
 
 impl Entries {
+    /// Sets the file's node positions and text.
+    pub(crate) fn set_source(&mut self, marks: Option<Arc<Marks>>, text: Option<Arc<str>>) {
+        self.marks = marks;
+        self.text = text;
+        self.top_keys = OnceLock::new();
+    }
+
     /// The place of entry `index` of top-level field `field` (its JSON name:
     /// `resources`, `patches`), or of the field itself for `None`. Field
     /// names match case-insensitively, as kustomize decodes them; of several
@@ -129,11 +140,18 @@ impl Entries {
     /// The spelling of top-level field `field` that took effect (see
     /// [`Entries::at`]), escaped as in a marks path.
     fn field_key(&self, field: &str) -> Option<&str> {
-        self.marks
-            .as_deref()?
-            .keys()
-            .filter_map(|p| p.strip_prefix('/'))
-            .filter(|k| !k.contains('/') && unescape(k).eq_ignore_ascii_case(field))
+        let marks = self.marks.as_deref()?;
+        let top = self.top_keys.get_or_init(|| {
+            marks
+                .keys()
+                .filter_map(|p| p.strip_prefix('/'))
+                .filter(|k| !k.contains('/'))
+                .map(str::to_string)
+                .collect()
+        });
+        top.iter()
+            .map(String::as_str)
+            .filter(|k| unescape(k).eq_ignore_ascii_case(field))
             .max_by(|a, b| unescape(a).as_bytes().cmp(unescape(b).as_bytes()))
     }
 
@@ -169,6 +187,7 @@ mod tests {
             file: PathBuf::from("k.yaml"),
             marks: doc.marks.map(Arc::new),
             text: Some(Arc::from(text)),
+            top_keys: OnceLock::new(),
         }
     }
 

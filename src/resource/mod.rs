@@ -14,6 +14,6 @@ pub use factory::resources_from_bytes;
 pub(crate) use factory::{added_key_type, patches_from_bytes, set_key_error};
 pub(crate) use id::join_to;
 pub use id::ResId;
-pub use resmap::ResMap;
+pub use resmap::{NameIndex, ResMap};
 pub use resource::*;
 pub use selector::{CompiledSelector, LabelSelector};

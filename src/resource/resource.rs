@@ -389,10 +389,12 @@ impl Resource {
     /// Whether the current name or a previous one is `name`: a cheap test
     /// before [`Resource::prev_ids`] builds ids.
     pub fn had_name(&self, name: &str) -> bool {
-        self.name() == name
-            || self
-                .annotation(PREVIOUS_NAMES)
-                .is_some_and(|names| csv_items(names).any(|n| n == name))
+        self.names().any(|n| n == name)
+    }
+
+    /// The current name, then the previous ones, oldest first.
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        std::iter::once(self.name()).chain(self.csv_items(PREVIOUS_NAMES))
     }
 
     /// The original id: the oldest previous id, or the current one.

@@ -4,7 +4,7 @@
 
 use super::{ResMap, Resource};
 use crate::error::{Error, Result};
-use crate::kustomization::Selector;
+use crate::kustomization::{Gvk, Selector};
 use indexmap::IndexMap;
 use regex::Regex;
 
@@ -71,14 +71,16 @@ impl CompiledSelector {
     pub fn matches(&self, r: &Resource) -> bool {
         let re = |re: &Option<Pattern>, s: &str| re.as_ref().is_none_or(|re| re.is_match(s));
         // The kind first, from parts borrowed from the object: it rejects
-        // most resources before the original id is built.
-        let cur = r.id_key();
-        if !(re(&self.kind, cur.kind)
-            && re(&self.group, cur.group)
-            && re(&self.version, cur.version))
-        {
+        // most resources before the ids (and the namespace's scope) are
+        // looked at.
+        if !re(&self.kind, r.kind()) {
             return false;
         }
+        let (group, version) = Gvk::split_api_version(r.api_version());
+        if !(re(&self.group, group) && re(&self.version, version)) {
+            return false;
+        }
+        let cur = r.id_key();
         let org = r.org_id();
         if !(re(&self.name, &org.name) || re(&self.name, cur.name)) {
             return false;

@@ -431,6 +431,9 @@ impl<'a> Engine<'a> {
     /// Checks what `sigs.k8s.io/yaml` checks before any field is decoded:
     /// no null mapping key, no infinite or NaN number (JSON has none).
     pub fn precheck(&self, v: &Value) -> Result<()> {
+        if !may_fail_precheck(v) {
+            return Ok(());
+        }
         self.precheck_at(v, &mut String::new(), "")
             .map_err(decode_error)
     }
@@ -482,6 +485,25 @@ impl<'a> Engine<'a> {
             Ok(())
         })
     }
+}
+
+/// Whether [`Engine::precheck`] could find anything in `v`: a number that
+/// may be infinite or NaN, or a key spelled as null. Most files hold
+/// neither, and this look costs no allocation, where the checking walk
+/// builds each node's path to report the first failure in Go's order.
+fn may_fail_precheck(v: &Value) -> bool {
+    crate::yaml::deep(|| match v {
+        // Only numbers classify as floats, and their class does not depend
+        // on the source (`classify`).
+        Value::Scalar(s) => {
+            matches!(s.tag, Tag::Int | Tag::Float)
+                && matches!(number(&s.text), Some(V2::Float(f)) if !f.is_finite())
+        }
+        Value::Seq(items) => items.iter().any(may_fail_precheck),
+        Value::Map(m) => m.iter().any(|(k, item)| {
+            matches!(k.as_str(), "~" | "null" | "Null" | "NULL") || may_fail_precheck(item)
+        }),
+    })
 }
 
 /// The engine's errors are of kind [`ErrorKind::Decode`]: the input was
@@ -1236,6 +1258,49 @@ fn is_timestamp(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_precheck_filter_passes_all_it_would_reject() {
+        let opts = crate::yaml::ParseOptions {
+            record_marks: true,
+            ..Default::default()
+        };
+        let mut rejected = 0;
+        for doc in [
+            "a: .inf",
+            "a: -.Inf",
+            "a: [1, .nan]",
+            "b: [{c: .NaN}]",
+            "~: 1",
+            "a: {null: 2}",
+            "a: {Null: 2}",
+            "NULL: x",
+            "'~': 1",
+            "a: '.inf'",
+            "a: 1e400",
+            "a: 0x10",
+            "a: 1.5",
+            "a: [x, {y: [z, .inf]}]",
+            "a: {'null': 1}",
+            "a: !!float .inf",
+            "a: !!str .inf",
+        ] {
+            let parsed = crate::yaml::parse_documents(doc.as_bytes(), &opts).expect(doc);
+            let src = Source::new(doc, parsed[0].marks.as_ref());
+            let eng = Engine::new(&src, Coercion::None, "Kustomization");
+            let v = &parsed[0].value;
+            let slow = eng.precheck_at(v, &mut String::new(), "");
+            if slow.is_err() {
+                rejected += 1;
+                assert!(
+                    may_fail_precheck(v),
+                    "{doc}: rejected, but the filter passed it"
+                );
+            }
+            assert_eq!(eng.precheck(v).is_err(), slow.is_err(), "{doc}");
+        }
+        assert!(rejected >= 9, "{rejected}");
+    }
 
     #[test]
     fn go_ints() {

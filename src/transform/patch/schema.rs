@@ -108,17 +108,24 @@ impl SchemaDoc {
             #[serde(borrow)]
             definitions: std::collections::BTreeMap<String, &'a RawValue>,
         }
-        #[derive(serde::Deserialize)]
-        struct Head {
-            #[serde(rename = "x-kubernetes-group-version-kind", default)]
-            types: Vec<crate::kustomization::Gvk>,
-        }
+        // Only the definitions of API types have this key, and only at
+        // their top: each is searched for it and, where it is, the list
+        // after it read, rather than every definition parsed to find it
+        // (a test holds the result equal to reading the whole document).
+        const TYPES: &str = "\"x-kubernetes-group-version-kind\"";
+        let finder = memchr::memmem::Finder::new(TYPES);
         let doc: Doc<'static> = serde_json::from_slice(bytes)?;
         let mut out = SchemaDoc::default();
         for (name, text) in doc.definitions {
-            let head: Head = serde_json::from_str(text.get())?;
-            let types = head
-                .types
+            let types: Vec<crate::kustomization::Gvk> = match finder.find(text.get().as_bytes()) {
+                None => Vec::new(),
+                Some(at) => {
+                    let rest = text.get()[at + TYPES.len()..].trim_start();
+                    let list = rest.strip_prefix(':').unwrap_or(rest);
+                    serde::Deserialize::deserialize(&mut serde_json::Deserializer::from_str(list))?
+                }
+            };
+            let types = types
                 .into_iter()
                 .map(|g| (api_version(&g.group, &g.version), g.kind))
                 .collect();
