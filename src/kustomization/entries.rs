@@ -108,7 +108,13 @@ impl Entries {
                     .1
             }
         };
-        let mut lines = text.lines().skip(start.line.checked_sub(1)?);
+        // The file from the value's line on (found by newlines alone: one
+        // lookup per entry of a file with many).
+        let from = match start.line.checked_sub(1)? {
+            0 => 0,
+            n => memchr::memchr_iter(b'\n', text.as_bytes()).nth(n - 1)? + 1,
+        };
+        let mut lines = text[from..].lines();
         let header: String = lines.next()?.chars().skip(start.column - 1).collect();
         // A literal block scalar without an indentation digit: its lines
         // are the file's, less the indentation of its first non-blank one.
