@@ -469,9 +469,7 @@ impl<'a> Engine<'a> {
                         let len = at.len();
                         push_segment(at, k);
                         let shown = join(shown, k);
-                        if matches!(k.as_str(), "~" | "null" | "Null" | "NULL")
-                            && self.src.key_is_plain(at, k)
-                        {
+                        if spelled_null(k) && self.src.key_is_plain(at, k) {
                             return Err(Error::new(format!(
                             "{shown}: a mapping key may not be null ({k}); quote it to use it as text"
                         ))
@@ -500,10 +498,16 @@ fn may_fail_precheck(v: &Value) -> bool {
                 && matches!(number(&s.text), Some(V2::Float(f)) if !f.is_finite())
         }
         Value::Seq(items) => items.iter().any(may_fail_precheck),
-        Value::Map(m) => m.iter().any(|(k, item)| {
-            matches!(k.as_str(), "~" | "null" | "Null" | "NULL") || may_fail_precheck(item)
-        }),
+        Value::Map(m) => m
+            .iter()
+            .any(|(k, item)| spelled_null(k) || may_fail_precheck(item)),
     })
+}
+
+/// Whether a key is written as one of YAML's nulls (when plain, go-yaml
+/// v2 makes it a null key, which the precheck rejects).
+fn spelled_null(k: &str) -> bool {
+    matches!(k, "~" | "null" | "Null" | "NULL")
 }
 
 /// The engine's errors are of kind [`ErrorKind::Decode`]: the input was
